@@ -1,0 +1,47 @@
+// Lint, with the runtime layering of DESIGN §3 enforced: a folder is a runtime.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
+const layer = (what, patterns, extra = []) => ({
+  paths: [...extra],
+  patterns: patterns.map((group) => ({ group: [group], message: `${what} must not import this (DESIGN §3 layering).` })),
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-results/', 'src/common/model/generated/validators.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/common/**/*.ts'],
+    languageOptions: { globals: { ...globals['shared-node-browser'] } },
+    rules: {
+      'no-restricted-imports': ['error', layer('src/common runs anywhere and', ['**/node/**', '**/renderer/**', '**/cli/**', '**/electron/**', 'electron'], nodeBuiltins)],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', 'window', 'document'],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,vue}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', layer('The renderer', ['**/node/**', '**/cli/**', '**/electron/**', 'electron'], nodeBuiltins)],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname'],
+    },
+  },
+  {
+    files: ['src/node/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', layer('src/node', ['**/renderer/**', '**/cli/**', '**/electron/**', 'electron'])] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', layer('The CLI', ['**/renderer/**', '**/electron/**', 'electron'])] },
+  },
+);

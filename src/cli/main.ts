@@ -1,0 +1,71 @@
+/**
+ * `heartbeat`: compose, validate, convert, sign, send and replay SageMaker Edge Manager heartbeats.
+ * Every command has --help; every failure is one sentence on stderr and an exit code, never a stack.
+ */
+import * as validate from './commands/validate.ts';
+import { CliError, EXIT } from './cli-error.ts';
+
+interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => validate,
+};
+
+const VERSION = '0.1.0';
+
+function usage(summaries: Record<string, string>): string {
+  const width = Math.max(...Object.keys(summaries).map((n) => n.length));
+  return `Usage: heartbeat <command> [options]
+
+Compose, validate, sign, send, log and replay SageMaker Edge Manager SendHeartbeat requests.
+
+Commands:
+${Object.entries(summaries)
+  .map(([name, text]) => `  ${name.padEnd(width)}  ${text}`)
+  .join('\n')}
+
+Run "heartbeat <command> --help" for a command's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`heartbeat ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const commands = await Promise.all(Object.entries(COMMANDS).map(async ([n, load]) => [n, (await load()).summary] as const));
+    process.stdout.write(usage(Object.fromEntries(commands)) + '\n');
+    return name === undefined ? EXIT.badInput : EXIT.ok;
+  }
+  const load = COMMANDS[name];
+  if (!load) throw new CliError(`Unknown command "${name}"; run "heartbeat --help" for the list.`);
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help + '\n');
+    return EXIT.ok;
+  }
+  return command.run(rest);
+}
+
+function explain(error: unknown): string {
+  if (error instanceof CliError) return error.message;
+  const code = (error as { code?: string }).code;
+  // node:util parseArgs errors are already sentences about the arguments.
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return `${(error as Error).message.replace(/\. To specify.*$/s, '')}.`.replace(/\.\.$/, '.');
+  return `Unexpected failure: ${(error as Error)?.message ?? String(error)}.`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`heartbeat: ${explain(error)}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : EXIT.badInput;
+  },
+);
