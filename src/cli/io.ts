@@ -51,5 +51,9 @@ function firstInvalidUtf8(bytes: Buffer): number {
       hi = mid;
     }
   }
-  return lo;
+  // lo is the byte where decoding broke; report the start of the sequence it belongs to.
+  let start = lo;
+  while (start > 0 && lo - start < 3 && (bytes[start - 1] & 0xc0) === 0x80) start--;
+  if (start > 0 && lo - start < 3 && bytes[start - 1] >= 0xc0) start--;
+  return start;
 }

@@ -34,8 +34,10 @@ export function isoToEpoch(text: string): number | undefined {
     const digits = zone.slice(1).replace(':', '');
     offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
   }
-  const fraction = frac ? Number(frac) : 0;
-  return ms / 1000 - offsetMinutes * 60 + fraction;
+  const utcMs = ms - offsetMinutes * 60_000;
+  // Up to milliseconds, stay in integers so the result is the double nearest the instant.
+  if (frac.length <= 4) return (utcMs + (frac ? Math.round(Number(frac) * 1000) : 0)) / 1000;
+  return utcMs / 1000 + Number(frac);
 }
 
 /** Now, in whole epoch seconds. */
