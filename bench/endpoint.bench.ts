@@ -1,0 +1,103 @@
+/**
+ * Embedded endpoint throughput: autocannon (programmatic API) sends one valid pre-signed SendHeartbeat
+ * (the ±5 minute skew window keeps a signature valid for the whole run) to the endpoint — SigV4
+ * verification + strict JSON parse + model validation + recording in the in-memory registry — and, in
+ * the same run, to a trivial node:http server that reads the body and answers 200. A third run adds
+ * --capture to a temporary file. Each server runs in its own child process so the load generator does
+ * not share its event loop; the endpoint is the built CLI (`heartbeat serve --quiet`, the product path,
+ * bundled by `npm run build`). Every run is 5 s after a 1 s warm-up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_CREDENTIALS, DEMO_REGION } from '../src/common/demo.ts';
+import { signRequest } from '../src/node/signing/sign.ts';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: { url: string; method: string; headers: Record<string, string>; body: string; connections: number; duration: number }) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const root = new URL('..', import.meta.url);
+
+const HEARTBEAT = JSON.stringify({
+  AgentVersion: '1.2.3',
+  DeviceName: 'camera-017',
+  DeviceFleetName: 'warehouse-east',
+  AgentMetrics: [{ Dimension: 'agent', MetricName: 'cpu-utilization', Value: 12.5, Timestamp: 1_763_797_703 }],
+  Models: [{ ModelName: 'resnet-50', ModelVersion: '3', LatestSampleTime: 1_763_797_700, LatestInference: 1_763_797_701, ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: 8.1, Timestamp: 1_763_797_702 }] }],
+});
+
+const TRIVIAL = `import { createServer } from 'node:http';
+const server = createServer((req, res) => { req.on('data', () => {}); req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': 0 }).end()); });
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));`;
+
+const trivialServer = ['--input-type=module', '-e', TRIVIAL];
+const endpointServer = (capturePath?: string) => ['bin/heartbeat.js', 'serve', '--port', '0', '--quiet', ...(capturePath ? ['--capture', capturePath] : [])];
+
+/** Runs a child Node with `args` and waits for its "listening on URL" line. */
+async function serve(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (c) => reject(new Error(`The bench server exited with ${c}: ${err.trim()}`)));
+  });
+  return { url, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function load(url: string, seconds: number): Promise<AutocannonResult> {
+  const signed = await signRequest({ method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body: HEARTBEAT }, DEMO_CREDENTIALS, { region: DEMO_REGION });
+  const { host: _host, ...headers } = signed.headers;
+  return autocannon({ url: `${url}/SendHeartbeat`, method: 'POST', headers: { ...headers, host: new URL(url).host }, body: HEARTBEAT, connections: 10, duration: seconds });
+}
+
+async function measure(name: string, args: string[]): Promise<AutocannonResult> {
+  const { url, child } = await serve(args);
+  try {
+    await load(url, 1);
+    const result = await load(url, 5);
+    if (result.non2xx || result.errors || result.timeouts) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts; the pre-signed request must be accepted.`);
+    return result;
+  } finally {
+    await stop(child);
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export async function run(): Promise<void> {
+  if (!existsSync(new URL('dist/cli.js', root))) throw new Error('The CLI is not built; run `npm run build` before `npm run bench endpoint`.');
+  const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
+  try {
+    const trivial = await measure('trivial node:http', trivialServer);
+    const endpoint = await measure('endpoint', endpointServer());
+    const captured = await measure('endpoint + capture', endpointServer(join(dir, 'capture.jsonl')));
+    const line = (name: string, r: AutocannonResult) => `${name}: ${fmt(r.requests.average)} requests/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`;
+    console.log(line('trivial node:http server', trivial));
+    console.log(line('endpoint (verify + validate + record, no capture)', endpoint));
+    console.log(line('endpoint with --capture to a file', captured));
+    console.log(`ratio endpoint / trivial: ${(endpoint.requests.average / trivial.requests.average).toFixed(2)} (goal ≥ 0.5); with capture: ${(captured.requests.average / trivial.requests.average).toFixed(2)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

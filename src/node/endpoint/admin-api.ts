@@ -1,0 +1,140 @@
+/**
+ * The admin API under /__admin/ for the UI and tests: loopback callers only, with the admin token in
+ * `Authorization: Bearer TOKEN` or `x-heartbeat-admin-token`. JSON in and out, plus a server-sent-event
+ * stream of every exchange.
+ *
+ *   GET  /__admin/devices                 {"devices": [...]}
+ *   GET  /__admin/devices/FLEET/NAME      one device (404 when unknown)
+ *   GET  /__admin/heartbeats?limit=N      {"heartbeats": [...]} newest last
+ *   GET  /__admin/stats                   counters and p50/p99 handling time
+ *   GET  /__admin/events                  text/event-stream, one `exchange` event per request
+ *   GET  /__admin/faults | PUT /__admin/faults   fault settings (PUT replaces them)
+ *   POST /__admin/reset                   devices back to the config, stats and heartbeats cleared
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJson } from '../../common/json/parse.ts';
+import { readBody } from './body.ts';
+import { ServiceError } from './errors.ts';
+import type { FaultSettings, ResolvedFaults } from './faults.ts';
+import type { EndpointEvent, EndpointStats, EventListener } from './monitor.ts';
+import type { DeviceState } from './registry.ts';
+
+export const ADMIN_PREFIX = '/__admin';
+
+/** In-process access to the endpoint's state: what the admin API serves, for hosts in the same process. */
+export interface EndpointAdmin {
+  devices(): DeviceState[];
+  device(fleet: string, name: string): DeviceState | undefined;
+  recentHeartbeats(limit?: number): EndpointEvent[];
+  stats(): EndpointStats & { captureError?: string };
+  faults(): ResolvedFaults;
+  /** Replaces the fault settings (unset fields take their defaults); throws a sentence when invalid. */
+  setFaults(settings: FaultSettings): ResolvedFaults;
+  subscribe(listener: EventListener): () => void;
+  reset(): void;
+}
+
+const SSE_PING_MS = 15_000;
+
+export class AdminApi {
+  private readonly streams = new Set<ServerResponse>();
+
+  constructor(
+    private readonly admin: EndpointAdmin,
+    private readonly token: string,
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
+    const send = (status: number, body: unknown) => {
+      const text = body === undefined ? '' : JSON.stringify(body);
+      res.writeHead(status, { 'x-amzn-RequestId': requestId, 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) }).end(text);
+    };
+    if (!isLoopback(req.socket.remoteAddress)) return send(403, { message: 'The admin API answers only on loopback; call it from the same machine.' });
+    if (!this.authorized(req)) return send(401, { message: 'The admin token is missing or wrong; send it as "Authorization: Bearer TOKEN" or "x-heartbeat-admin-token: TOKEN".' });
+    const method = req.method ?? 'GET';
+    const allow = (methods: string) => {
+      if (methods.split(',').includes(method)) return true;
+      res.setHeader('allow', methods);
+      send(405, { message: `${ADMIN_PREFIX}${route} accepts ${methods.replace(',', ' or ')}, not ${method}.` });
+      return false;
+    };
+
+    if (route === '/devices') return allow('GET') ? send(200, { devices: this.admin.devices() }) : undefined;
+    const device = /^\/devices\/([^/]+)\/([^/]+)$/.exec(route);
+    if (device) {
+      if (!allow('GET')) return;
+      const found = this.admin.device(decodeURIComponent(device[1]), decodeURIComponent(device[2]));
+      return found ? send(200, found) : send(404, { message: 'No such device in that fleet; list the devices with GET /__admin/devices.' });
+    }
+    if (route === '/heartbeats') {
+      if (!allow('GET')) return;
+      const limit = Number(url.searchParams.get('limit') ?? 200);
+      return send(200, { heartbeats: this.admin.recentHeartbeats(Number.isFinite(limit) ? limit : 200) });
+    }
+    if (route === '/stats') return allow('GET') ? send(200, this.admin.stats()) : undefined;
+    if (route === '/events') return allow('GET') ? this.stream(req, res, requestId) : undefined;
+    if (route === '/reset') {
+      if (!allow('POST')) return;
+      this.admin.reset();
+      return send(200, { reset: true });
+    }
+    if (route === '/faults') {
+      if (!allow('GET,PUT')) return;
+      if (method === 'GET') return send(200, this.admin.faults());
+      const body = await readBody(req, { maxBytes: 64 * 1024, timeoutMs: 10_000 });
+      if (body === 'gone') return;
+      if (body instanceof ServiceError) return send(body.status, { message: body.message });
+      const parsed = parseJson(body.toString('utf8'), { positions: false });
+      if (parsed.errors.length) return send(400, { message: `The fault settings are not valid JSON: ${parsed.errors[0].message}` });
+      try {
+        return send(200, this.admin.setFaults(parsed.value as FaultSettings));
+      } catch (error) {
+        return send(400, { message: (error as Error).message });
+      }
+    }
+    send(404, { message: `No admin resource at ${url.pathname}; see docs/endpoint.md for the admin API.` });
+  }
+
+  /** Ends every open event stream (on shutdown). */
+  closeStreams(): void {
+    for (const res of this.streams) res.end();
+    this.streams.clear();
+  }
+
+  private stream(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+    res.writeHead(200, { 'x-amzn-RequestId': requestId, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('retry: 2000\n\n');
+    this.streams.add(res);
+    const unsubscribe = this.admin.subscribe((event) => {
+      res.write(`id: ${event.id}\nevent: exchange\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    const ping = setInterval(() => res.write(': ping\n\n'), SSE_PING_MS);
+    ping.unref();
+    const stop = () => {
+      clearInterval(ping);
+      unsubscribe();
+      this.streams.delete(res);
+    };
+    req.socket.setTimeout(0);
+    res.on('close', stop);
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const header = req.headers['x-heartbeat-admin-token'];
+    const given = bearer ?? (typeof header === 'string' ? header : undefined);
+    if (given === undefined) return false;
+    const a = Buffer.from(given);
+    const b = Buffer.from(this.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}

@@ -1,0 +1,154 @@
+/**
+ * The in-memory device registry: devices from the config file plus those auto-registered by their
+ * first heartbeat, each with its fleet, agent version, heartbeat times, models with their latest
+ * metrics, last deployment result and counts. A device is keyed by fleet and name.
+ */
+import type { DeploymentResult, EdgeDeployment, EdgeMetric, SendHeartbeatRequest } from '../../common/model/index.ts';
+import type { EndpointConfig } from './config.ts';
+
+export interface MetricReading {
+  dimension?: string;
+  metricName?: string;
+  value?: number;
+  /** Epoch seconds, as sent. */
+  timestamp?: number;
+}
+
+export interface ModelState {
+  modelName: string;
+  modelVersion?: string;
+  latestSampleTime?: number;
+  latestInference?: number;
+  /** The latest reading per dimension and metric name. */
+  metrics: MetricReading[];
+}
+
+export interface DeviceState {
+  deviceName: string;
+  deviceFleetName: string;
+  /** Listed in the config file, or registered by its first heartbeat. */
+  source: 'config' | 'heartbeat';
+  registration: string;
+  agentVersion?: string;
+  /** ISO 8601. */
+  firstHeartbeat?: string;
+  lastHeartbeat?: string;
+  agentMetrics: MetricReading[];
+  models: ModelState[];
+  lastDeploymentResult?: DeploymentResult;
+  counts: { heartbeats: number; registrationChecks: number; deploymentChecks: number };
+}
+
+export interface RegistryOptions {
+  config: EndpointConfig;
+  autoRegister: boolean;
+  /** Auto-registration stops here, so a flood of names cannot exhaust memory. */
+  maxDevices?: number;
+}
+
+export const NOT_REGISTERED = 'NOT_REGISTERED';
+const REGISTERED = 'REGISTERED';
+
+export class DeviceRegistry {
+  private devices = new Map<string, DeviceState>();
+  private readonly maxDevices: number;
+  /** Called after every change (persistence hooks in here). */
+  onChange: () => void = () => {};
+
+  constructor(private readonly options: RegistryOptions) {
+    this.maxDevices = options.maxDevices ?? 10_000;
+    this.reset();
+  }
+
+  /** Back to the devices of the config file, with no history. */
+  reset(): void {
+    this.devices.clear();
+    for (const d of this.options.config.devices ?? []) this.devices.set(key(d.fleet, d.name), fresh(d.name, d.fleet, 'config', d.registration ?? REGISTERED));
+    this.onChange();
+  }
+
+  list(): DeviceState[] {
+    return [...this.devices.values()];
+  }
+
+  get(fleet: string, name: string): DeviceState | undefined {
+    return this.devices.get(key(fleet, name));
+  }
+
+  /** Records a valid heartbeat; returns the device, or undefined when it is unknown and not auto-registered. */
+  recordHeartbeat(request: SendHeartbeatRequest, at: Date): DeviceState | undefined {
+    let device = this.get(request.DeviceFleetName, request.DeviceName);
+    if (!device) {
+      if (!this.options.autoRegister || this.devices.size >= this.maxDevices) return undefined;
+      device = fresh(request.DeviceName, request.DeviceFleetName, 'heartbeat', REGISTERED);
+      this.devices.set(key(request.DeviceFleetName, request.DeviceName), device);
+    }
+    const time = at.toISOString();
+    device.firstHeartbeat ??= time;
+    device.lastHeartbeat = time;
+    device.agentVersion = request.AgentVersion;
+    device.counts.heartbeats++;
+    mergeMetrics(device.agentMetrics, request.AgentMetrics);
+    for (const model of request.Models ?? []) {
+      if (model.ModelName === undefined) continue;
+      let state = device.models.find((m) => m.modelName === model.ModelName);
+      if (!state) device.models.push((state = { modelName: model.ModelName, metrics: [] }));
+      if (model.ModelVersion !== undefined) state.modelVersion = model.ModelVersion;
+      if (model.LatestSampleTime !== undefined) state.latestSampleTime = model.LatestSampleTime;
+      if (model.LatestInference !== undefined) state.latestInference = model.LatestInference;
+      mergeMetrics(state.metrics, model.ModelMetrics);
+    }
+    if (request.DeploymentResult) device.lastDeploymentResult = request.DeploymentResult;
+    this.onChange();
+    return device;
+  }
+
+  registration(fleet: string, name: string): { DeviceRegistration: string; CacheTTL: string } {
+    const device = this.get(fleet, name);
+    if (device) device.counts.registrationChecks++;
+    return { DeviceRegistration: device?.registration ?? NOT_REGISTERED, CacheTTL: this.options.config.cacheTTL ?? '3600' };
+  }
+
+  /** The device's own deployments, then its fleet's; none for an unknown device. */
+  deployments(fleet: string, name: string): EdgeDeployment[] {
+    const device = this.get(fleet, name);
+    if (!device) return [];
+    device.counts.deploymentChecks++;
+    const own = this.options.config.devices?.find((d) => d.name === name && d.fleet === fleet)?.deployments ?? [];
+    const shared = this.options.config.fleets?.find((f) => f.name === fleet)?.deployments ?? [];
+    return [...own, ...shared];
+  }
+
+  /** A plain copy for persistence. */
+  snapshot(): DeviceState[] {
+    return structuredClone(this.list());
+  }
+
+  /** Restores persisted devices over the config ones (config registration values win). */
+  restore(devices: DeviceState[]): void {
+    for (const saved of devices) {
+      if (typeof saved?.deviceName !== 'string' || typeof saved.deviceFleetName !== 'string') continue;
+      const k = key(saved.deviceFleetName, saved.deviceName);
+      const configured = this.devices.get(k);
+      if (!configured && (!this.options.autoRegister || saved.source !== 'heartbeat')) continue;
+      this.devices.set(k, { ...fresh(saved.deviceName, saved.deviceFleetName, configured ? 'config' : 'heartbeat', configured?.registration ?? REGISTERED), ...saved, ...(configured ? { source: 'config', registration: configured.registration } : {}) });
+    }
+  }
+}
+
+function key(fleet: string, name: string): string {
+  return `${fleet}\u0000${name}`;
+}
+
+function fresh(deviceName: string, deviceFleetName: string, source: DeviceState['source'], registration: string): DeviceState {
+  return { deviceName, deviceFleetName, source, registration, agentMetrics: [], models: [], counts: { heartbeats: 0, registrationChecks: 0, deploymentChecks: 0 } };
+}
+
+function mergeMetrics(into: MetricReading[], metrics: EdgeMetric[] | undefined): void {
+  for (const m of metrics ?? []) {
+    const reading: MetricReading = { dimension: m.Dimension, metricName: m.MetricName, value: m.Value, timestamp: m.Timestamp };
+    const at = into.findIndex((r) => r.dimension === m.Dimension && r.metricName === m.MetricName);
+    if (at < 0) into.push(reading);
+    else if ((into[at].timestamp ?? -Infinity) <= (m.Timestamp ?? Infinity)) into[at] = reading;
+  }
+}

@@ -1,0 +1,35 @@
+/** Runs the built `heartbeat` CLI for the send/replay/history tests, in an isolated environment. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function heartbeat(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['bin/heartbeat.js', ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/** An environment with no real AWS configuration, and a private history folder. */
+export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'hb-cli-'));
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    HEARTBEAT_HISTORY_DIR: join(home, 'history'),
+    AWS_CONFIG_FILE: join(home, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
