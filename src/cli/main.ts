@@ -3,6 +3,7 @@
  * Every command has --help; every failure is one sentence on stderr and an exit code, never a stack.
  */
 import * as validate from './commands/validate.ts';
+import * as serve from './commands/serve.ts';
 import { CliError, EXIT } from './cli-error.ts';
 
 interface Command {
@@ -13,6 +14,12 @@ interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => validate,
+  serve: async () => serve,
+  convert: async () => import('./commands/convert.ts'),
+  skeleton: async () => import('./commands/skeleton.ts'),
+  send: async () => import('./commands/send.ts'),
+  replay: async () => import('./commands/replay.ts'),
+  history: async () => import('./commands/history.ts'),
 };
 
 const VERSION = '0.1.0';

@@ -1,0 +1,130 @@
+/**
+ * Replay throughput at concurrency 32 against the embedded endpoint and a trivial loopback server:
+ * our engine (signing, retries, durable history) next to @aws-sdk/client-sagemaker-edge sending the
+ * same payloads at the same concurrency, and autocannon's ceiling (one pre-signed request replayed) on
+ * the same target. Then `heartbeat send` cold start next to `aws sagemaker-edge send-heartbeat`.
+ * One run each; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling, cold start ≤ 0.2×).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+// @ts-expect-error autocannon ships no type declarations; the one call below is typed by hand.
+import autocannonUntyped from 'autocannon';
+import { SagemakerEdgeClient, SendHeartbeatCommand } from '@aws-sdk/client-sagemaker-edge';
+import { DEMO_CREDENTIALS, DEMO_REGION } from '../src/common/demo.ts';
+import type { TargetRecord } from '../src/common/log/entry.ts';
+import { startEndpoint } from '../src/node/endpoint/index.ts';
+import { replay } from '../src/node/engine/replay.ts';
+import { createEngine } from '../src/node/engine/send.ts';
+import { HistoryStore } from '../src/node/history/store.ts';
+import { signRequest } from '../src/node/signing/sign.ts';
+import { createTransport } from '../src/node/transport/dispatcher.ts';
+
+const C = 32;
+const N = 4000;
+const run$ = promisify(execFile);
+const autocannon = autocannonUntyped as (options: Record<string, unknown>) => Promise<{ non2xx: number; requests: { average: number } }>;
+const payload = (i: number) => ({ AgentVersion: '1.0', DeviceName: `bench-${i % 500}`, DeviceFleetName: 'bench-fleet', AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i % 100, Timestamp: Math.floor(Date.now() / 1000) }] });
+
+async function ours(target: TargetRecord): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
+  const history = await HistoryStore.open(dir);
+  const transport = await createTransport({ env: {} });
+  const engine = createEngine({ transport, history });
+  async function* items() {
+    for (let i = 0; i < N; i++) yield { operation: 'SendHeartbeat' as const, body: JSON.stringify(payload(i)), source: 'bench' };
+  }
+  const summary = await replay(engine, items(), { target, credentials: DEMO_CREDENTIALS, concurrency: C });
+  await Promise.all([transport.close(), history.close()]);
+  rmSync(dir, { recursive: true, force: true });
+  if (summary.ok !== N) throw new Error(`our replay: ${summary.ok}/${N} ok (${JSON.stringify(summary.failedByType)})`);
+  return summary.ratePerSecond;
+}
+
+async function sdk(url: string): Promise<number> {
+  const client = new SagemakerEdgeClient({ endpoint: url, region: DEMO_REGION, credentials: DEMO_CREDENTIALS });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (next < N) {
+        // The SDK takes Date objects for timestamps; it serializes them to the same epoch seconds.
+        const p = payload(next++);
+        await client.send(new SendHeartbeatCommand({ ...p, AgentMetrics: p.AgentMetrics.map((m) => ({ ...m, Timestamp: new Date(m.Timestamp * 1000) })) }));
+      }
+    }),
+  );
+  client.destroy();
+  return (N / (performance.now() - started)) * 1000;
+}
+
+async function ceiling(url: string): Promise<number> {
+  const body = JSON.stringify(payload(1));
+  const signed = await signRequest({ method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body }, DEMO_CREDENTIALS, { region: DEMO_REGION });
+  const { host: _host, ...headers } = signed.headers;
+  const result = await autocannon({ url: `${url}/SendHeartbeat`, method: 'POST', headers, body, connections: C, duration: 5 });
+  if (result.non2xx > 0) throw new Error(`autocannon: ${result.non2xx} non-2xx answers`);
+  return result.requests.average;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function coldStart(url: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hb-cold-'));
+  const file = join(dir, 'p.json');
+  writeFileSync(file, JSON.stringify(payload(1)));
+  const env = { ...process.env, HEARTBEAT_HISTORY_DIR: join(dir, 'history'), AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey, AWS_REGION: DEMO_REGION, AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
+  const time = async (cmd: string, args: string[]) => {
+    const t = performance.now();
+    await run$(cmd, args, { env });
+    return performance.now() - t;
+  };
+  const heartbeat: number[] = [];
+  for (let i = 0; i < 5; i++) heartbeat.push(await time(process.execPath, ['bin/heartbeat.js', 'send', file, '--endpoint-url', url]));
+  let aws: string | undefined;
+  try {
+    aws = execFileSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    aws = undefined;
+  }
+  const hb = median(heartbeat);
+  if (!aws) {
+    console.log(`cold start: heartbeat send ${hb.toFixed(0)} ms (median of 5); AWS CLI not installed, no comparison`);
+    return;
+  }
+  const cli: number[] = [];
+  for (let i = 0; i < 3; i++) cli.push(await time(aws, ['sagemaker-edge', 'send-heartbeat', '--endpoint-url', url, '--device-name', 'bench-1', '--device-fleet-name', 'bench-fleet', '--agent-version', '1.0', '--region', DEMO_REGION]));
+  const a = median(cli);
+  console.log(`cold start: heartbeat send ${hb.toFixed(0)} ms, aws sagemaker-edge send-heartbeat ${a.toFixed(0)} ms (${aws}) → ratio ${(hb / a).toFixed(2)} (goal ≤ 0.2)`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export async function run(): Promise<void> {
+  const endpoint = await startEndpoint();
+  const trivial = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end());
+  });
+  await new Promise<void>((resolve) => trivial.listen(0, '127.0.0.1', resolve));
+  const trivialUrl = `http://127.0.0.1:${(trivial.address() as AddressInfo).port}`;
+  try {
+    for (const [name, url] of [
+      ['embedded endpoint', endpoint.url],
+      ['trivial server', trivialUrl],
+    ] as const) {
+      const target: TargetRecord = { kind: 'url', url, region: DEMO_REGION };
+      const o = await ours(target);
+      const s = await sdk(url);
+      const c = await ceiling(url);
+      console.log(`${name}, c=${C}, ${N} payloads: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling (goal ≥ 0.4)`);
+    }
+    await coldStart(trivialUrl);
+  } finally {
+    await endpoint.close();
+    await new Promise<void>((resolve) => trivial.close(() => resolve()));
+  }
+}

@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import { PayloadSourceError, readPayloads } from '../../node/engine/payloads.ts';
+import { replay, type ReplayProgress, type ReplaySummary } from '../../node/engine/replay.ts';
+import { createEngine } from '../../node/engine/send.ts';
+import { HistoryWriteError } from '../../node/history/log-file.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { prepare, TARGET_HELP, TARGET_OPTIONS } from './send.ts';
+
+export const summary = 'Replay history exports, endpoint captures or NDJSON payloads against a target.';
+
+export const help = `Usage: heartbeat replay FILE... [--local | --endpoint-url URL | --region R] [options]
+
+${summary}
+Each FILE is a history export (JSON lines; request lines are sent, outcome lines skipped), an
+embedded-endpoint capture (exchange lines), an NDJSON file of payloads, or one JSON payload.
+Every send is recorded in the history. Ctrl+C stops cleanly and prints the summary.
+
+${TARGET_HELP}
+Replay:
+  --concurrency N                 sends in flight (default 8)
+  --rate R                        at most R sends per second
+  --rewrite-timestamps now|shift  now: every timestamp becomes the send time; shift: all move by
+                                  one offset so the first payload's latest timestamp is now
+  --device-name TEMPLATE          rename devices; {n} = the payload's number, {name} = its old name
+  --fleet-name NAME               put every payload in fleet NAME
+  --dry-run                       sign but do not send (nothing is recorded)
+  --output text|json              text summary (default) or one JSON object
+  -h, --help                      show this help
+
+Exit status: 0 all succeeded, 1 any failed, 2 bad input, 3 only transport errors, 130 stopped.
+
+Examples:
+  heartbeat replay captured.ndjson --local --concurrency 32
+  heartbeat replay export.jsonl --endpoint-url http://127.0.0.1:8080 --rewrite-timestamps now --device-name 'sim-{n}'`;
+
+function progressBar(total: number | undefined): (p: ReplayProgress) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 100) return;
+    last = now;
+    process.stderr.write(`\r\x1b[2K${p.done} sent · ${p.ok} ok · ${p.failed} failed${total ? ` of ${total}` : ''}`);
+  };
+}
+
+function describe(s: ReplaySummary): string {
+  const failures = Object.entries(s.failedByType)
+    .sort((a, b) => b[1] - a[1])
+    .map(([type, n]) => `${type} ${n}`)
+    .join(', ');
+  const latency = s.p50Ms !== undefined ? `, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms` : '';
+  return `${s.stopped ? 'Stopped: ' : ''}${s.dryRun ? 'signed (dry run) ' : ''}${s.sent} sent, ${s.ok} ok, ${s.failed} failed${failures ? ` (${failures})` : ''}${latency}, ${s.ratePerSecond}/s over ${(s.elapsedMs / 1000).toFixed(1)} s.`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...TARGET_OPTIONS,
+      concurrency: { type: 'string', default: '8' },
+      rate: { type: 'string' },
+      'rewrite-timestamps': { type: 'string' },
+      'device-name': { type: 'string' },
+      'fleet-name': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+  });
+  if (positionals.length === 0) throw new CliError('replay needs at least one FILE: a history export, an endpoint capture or NDJSON payloads.');
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new CliError(`--concurrency must be a whole number from 1 to 1024, not "${values.concurrency}".`);
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(rate > 0)) throw new CliError(`--rate must be a positive number of sends per second, not "${values.rate}".`);
+  const timestamps = values['rewrite-timestamps'];
+  if (timestamps !== undefined && timestamps !== 'now' && timestamps !== 'shift') throw new CliError(`--rewrite-timestamps must be now or shift, not "${timestamps}".`);
+  const prepared = await prepare(values);
+  const engine = createEngine({ transport: prepared.transport, history: prepared.history, ...(prepared.maxAttempts ? { maxAttempts: prepared.maxAttempts } : {}) });
+  const stop = new AbortController();
+  const onInterrupt = (): void => stop.abort();
+  process.once('SIGINT', onInterrupt);
+  const tty = process.stderr.isTTY && values.output === 'text';
+  let summaryResult: ReplaySummary;
+  try {
+    summaryResult = await replay(engine, readPayloads(positionals), {
+      target: prepared.session.target,
+      credentials: prepared.session.credentials,
+      concurrency,
+      ...(rate ? { ratePerSecond: rate } : {}),
+      rewrite: { ...(timestamps ? { timestamps } : {}), ...(values['device-name'] !== undefined ? { deviceName: values['device-name'] } : {}), ...(values['fleet-name'] !== undefined ? { fleetName: values['fleet-name'] } : {}) },
+      ...(values['dry-run'] ? { dryRun: true } : {}),
+      signal: stop.signal,
+      tags: ['replay'],
+      ...(tty ? { onProgress: progressBar(undefined) } : {}),
+    });
+  } catch (error) {
+    if (error instanceof PayloadSourceError || error instanceof HistoryWriteError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    if (tty) process.stderr.write('\r\x1b[2K');
+    await prepared.close();
+  }
+  if (values.output === 'json') process.stdout.write(JSON.stringify({ target: prepared.session.target, ...summaryResult }) + '\n');
+  else process.stdout.write(describe(summaryResult) + '\n');
+  if (summaryResult.stopped) return 130;
+  if (summaryResult.failed === 0) return EXIT.ok;
+  const types = Object.keys(summaryResult.failedByType);
+  if (types.every((t) => t === 'unreadable')) return EXIT.badInput;
+  return types.every((t) => t.startsWith('transport:')) ? EXIT.transport : EXIT.serviceError;
+}

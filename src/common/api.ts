@@ -1,0 +1,183 @@
+/**
+ * HeartbeatApi: the whole surface the UI needs from a host (DESIGN §4). Three hosts implement it —
+ * Electron IPC, the loopback HTTP host of browser mode, and an in-process one for the CLI and tests —
+ * and one contract suite runs against all of them.
+ *
+ * Data types only. Secrets never travel from a host to the renderer: credentials are named (profile
+ * names, "demo"), and manual keys are handed to the host once and referred to by an id afterwards.
+ */
+import type { Operation } from './model/index.ts';
+import type { AttemptRecord, ExchangeLine, LoggedRequest, Outcome, TargetRecord, Timings } from './log/entry.ts';
+
+export type { AttemptRecord, ExchangeLine, LoggedRequest, Outcome, TargetRecord, Timings };
+
+/** Where to send: the embedded endpoint, an AWS region, or any URL. */
+export type TargetSpec = { kind: 'local' } | { kind: 'region'; region: string; fips?: boolean } | { kind: 'url'; url: string; region: string };
+
+/** Which credentials the host signs with. Never the keys themselves, except `registerManualKeys`. */
+export type CredentialRef = { kind: 'demo' } | { kind: 'default-chain' } | { kind: 'profile'; profile: string } | { kind: 'manual'; id: string };
+
+/** Keys typed by the user, handed to the host once; the host keeps them in memory and returns an id. */
+export interface ManualKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface SendOptions {
+  timeoutMs?: number;
+  maxAttempts?: number;
+  /** Send even when the body fails validation (to test a server's rejection). */
+  skipValidation?: boolean;
+}
+
+export interface SendRequest {
+  /** Chosen by the caller so it can cancel before the send settles. */
+  id: string;
+  operation: Operation;
+  /** The wire body exactly as composed. */
+  body: string;
+  target: TargetSpec;
+  credentials: CredentialRef;
+  options?: SendOptions;
+}
+
+/** What SigV4 signed, as botocore --debug shows it; the signature itself is never included. */
+export interface SignatureReport {
+  canonicalRequest: string;
+  stringToSign: string;
+  credentialScope: string;
+  signedHeaders: string[];
+  accessKeyId: string;
+  amzDate: string;
+}
+
+export interface SendResult {
+  id: string;
+  request: LoggedRequest;
+  outcome: Outcome;
+  attempts: AttemptRecord[];
+  timings?: Timings;
+  signature?: SignatureReport;
+}
+
+export type HistoryStatus = 'success' | 'error' | 'pending';
+
+export interface HistoryQuery {
+  /** Free text over device, fleet, body and error message. */
+  text?: string;
+  device?: string;
+  fleet?: string;
+  status?: HistoryStatus[];
+  /** ISO 8601 bounds, inclusive. */
+  from?: string;
+  to?: string;
+  limit?: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface HistoryEntry {
+  id: string;
+  /** ISO 8601. */
+  time: string;
+  operation: Operation;
+  target: TargetRecord;
+  request: LoggedRequest;
+  deviceName?: string;
+  fleetName?: string;
+  status: HistoryStatus;
+  outcome?: Outcome;
+  attempts?: AttemptRecord[];
+  timings?: Timings;
+}
+
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  total: number;
+  nextCursor?: string;
+}
+
+export type ExportFormat = 'jsonl' | 'har';
+
+export interface ExportedFile {
+  fileName: string;
+  mediaType: string;
+  text: string;
+}
+
+export interface FaultSettings {
+  /** 0..1: share of requests answered with ThrottlingException. */
+  throttleRate: number;
+  /** 0..1: share of requests answered with InternalServiceException. */
+  errorRate: number;
+  /** Added latency per request, milliseconds. */
+  delayMs: number;
+}
+
+export interface EndpointInfo {
+  running: boolean;
+  url: string;
+  region: string;
+  /** The demo key id; its (public, demo-only) secret is DEMO_CREDENTIALS in src/common/demo.ts. */
+  accessKeyId: string;
+  counts: { received: number; accepted: number; rejected: number };
+  faults: FaultSettings;
+}
+
+export type HostEvent =
+  | { type: 'exchange'; exchange: ExchangeLine }
+  | { type: 'history'; entry: HistoryEntry }
+  | { type: 'endpoint'; info: EndpointInfo };
+
+export type Unsubscribe = () => void;
+
+export interface HeartbeatApi {
+  send(request: SendRequest): Promise<SendResult>;
+  /** Cancels a send in flight; resolves false when it had already settled. */
+  cancel(id: string): Promise<boolean>;
+  history: {
+    query(query: HistoryQuery): Promise<HistoryPage>;
+    get(id: string): Promise<HistoryEntry | undefined>;
+    export(query: HistoryQuery, format: ExportFormat): Promise<ExportedFile>;
+    clear(): Promise<{ removed: number }>;
+  };
+  /** Sends a history entry's request again (newly signed), optionally to another target. */
+  replay(id: string, overrides?: { target?: TargetSpec; credentials?: CredentialRef; options?: SendOptions }): Promise<SendResult>;
+  credentials: {
+    /** Profile names from the shared config and credentials files. */
+    profiles(): Promise<string[]>;
+    registerManualKeys(keys: ManualKeys): Promise<{ id: string; accessKeyId: string }>;
+  };
+  endpoint: {
+    info(): Promise<EndpointInfo>;
+    setFaults(faults: FaultSettings): Promise<EndpointInfo>;
+  };
+  /** Live events from the host; the listener is called until the returned function is. */
+  subscribe(listener: (event: HostEvent) => void): Unsubscribe;
+}
+
+/**
+ * The HTTP binding of HeartbeatApi used by browser mode. Every call is `POST /api/<route>` with a JSON
+ * body of the arguments and `Authorization: Bearer <token>`; the answer is `{ "result": ... }` or, with
+ * a 4xx/5xx status, `{ "error": { "message": "<one sentence>" } }`. Events: `GET /api/events` as
+ * server-sent events, one `data:` line of a HostEvent per event.
+ */
+export const HTTP_ROUTES = {
+  send: '/api/send',
+  cancel: '/api/cancel',
+  historyQuery: '/api/history/query',
+  historyGet: '/api/history/get',
+  historyExport: '/api/history/export',
+  historyClear: '/api/history/clear',
+  replay: '/api/replay',
+  credentialProfiles: '/api/credentials/profiles',
+  credentialManual: '/api/credentials/manual',
+  endpointInfo: '/api/endpoint/info',
+  endpointFaults: '/api/endpoint/faults',
+  events: '/api/events',
+} as const;
+
+export interface HttpErrorBody {
+  error: { message: string };
+}

@@ -1,0 +1,78 @@
+/**
+ * What `replay` reads: history exports (request lines; outcome lines are skipped), the endpoint's
+ * capture (exchange lines), NDJSON payload files, or one JSON payload per file. Streamed line by line.
+ */
+import { createReadStream } from 'node:fs';
+import { stat, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { parseLogLine } from '../../common/log/entry.ts';
+import { isOperation, type Operation } from '../../common/model/index.ts';
+
+export interface ReplayItem {
+  operation: Operation;
+  /** The payload's JSON text. */
+  body: string;
+  /** file:line, for messages. */
+  source: string;
+}
+
+export interface ReplayProblem {
+  problem: string;
+  source: string;
+}
+
+export class PayloadSourceError extends Error {}
+
+/** A whole-file JSON document is one payload when the file is small and parses as one object. */
+async function singleDocument(file: string): Promise<string | undefined> {
+  const { size } = await stat(file);
+  if (size > 8 * 1024 * 1024) return undefined;
+  const text = await readFile(file, 'utf8');
+  if (!text.trimStart().startsWith('{') || !/\n\s*\S/.test(text.trim())) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value) && parseLogLine(JSON.stringify(value)) === undefined) return text;
+  } catch {
+    // not a single document: read it as lines
+  }
+  return undefined;
+}
+
+export async function* readPayloads(files: string[], operation: Operation = 'SendHeartbeat'): AsyncGenerator<ReplayItem | ReplayProblem> {
+  for (const file of files) {
+    try {
+      await stat(file);
+    } catch {
+      throw new PayloadSourceError(`Cannot read ${file}: it does not exist or is not readable.`);
+    }
+    const whole = await singleDocument(file);
+    if (whole !== undefined) {
+      yield { operation, body: whole, source: file };
+      continue;
+    }
+    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    let number = 0;
+    for await (const line of lines) {
+      number++;
+      if (!line.trim()) continue;
+      const source = `${file}:${number}`;
+      const logged = parseLogLine(line);
+      if (logged?.type === 'outcome') continue;
+      if (logged) {
+        if (!isOperation(logged.operation)) {
+          yield { problem: `the captured request was for an unknown operation`, source };
+          continue;
+        }
+        yield { operation: logged.operation, body: logged.request.body, source };
+        continue;
+      }
+      try {
+        const value: unknown = JSON.parse(line);
+        if (!value || typeof value !== 'object' || Array.isArray(value)) yield { problem: 'the line is not a JSON object', source };
+        else yield { operation, body: line, source };
+      } catch {
+        yield { problem: 'the line is not JSON (a torn or foreign line)', source };
+      }
+    }
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * One send: sign, log the request durably, send, retry as the SDK's standard mode, log the outcome.
+ * Returns `{ id, cancel, response }` at once (Hoppscotch-style), so a UI can cancel a send in flight.
+ */
+import { randomUUID } from 'node:crypto';
+import { LOG_VERSION, redactHeaders, type AttemptRecord, type LoggedRequest, type LogLine, type Outcome, type TargetRecord, type Timings } from '../../common/log/entry.ts';
+import type { Operation } from '../../common/model/index.ts';
+import type { Credentials } from '../credentials/credentials.ts';
+import { createSigner, SIGNING_NAME, type SignedRequest } from '../signing/sign.ts';
+import type { SignatureReport } from '../signing/report.ts';
+import { TransportFailure } from '../transport/errors.ts';
+import { sendOnce } from '../transport/send-once.ts';
+import type { Transport } from '../transport/dispatcher.ts';
+import { SkewClock } from './clock.ts';
+import { diagnose403, parseServiceError, requestIdOf, successOutcome } from './outcome.ts';
+import { backoffMs, classifyFailure, DEFAULT_MAX_ATTEMPTS, retryAfterMs, RetryQuota, type Failure } from './retry.ts';
+
+export const USER_AGENT = 'heartbeat-composer/0.1.0';
+
+/** Where lines go; `durable` lines are fsynced before the promise resolves. */
+export interface HistorySink {
+  record(line: LogLine, durable: boolean): Promise<void>;
+}
+
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+export interface Engine {
+  transport: Transport;
+  clock: SkewClock;
+  quota: RetryQuota;
+  maxAttempts: number;
+  random: () => number;
+  sleep: Sleep;
+  history?: HistorySink;
+}
+
+export interface EngineOptions {
+  transport: Transport;
+  maxAttempts?: number;
+  history?: HistorySink;
+  /** Injectable for deterministic tests. */
+  random?: () => number;
+  sleep?: Sleep;
+  localNow?: () => number;
+}
+
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+export function createEngine(options: EngineOptions): Engine {
+  return {
+    transport: options.transport,
+    clock: new SkewClock(options.localNow),
+    quota: new RetryQuota(),
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? realSleep,
+    ...(options.history ? { history: options.history } : {}),
+  };
+}
+
+export interface SendInput {
+  operation: Operation;
+  /** The wire body (JSON text). */
+  body: string;
+  target: TargetRecord;
+  credentials: Credentials;
+  /** Signing name; `sagemaker` unless a test needs otherwise. */
+  service?: string;
+  maxAttempts?: number;
+  tags?: string[];
+  /** Build the signature report (default true; bulk replay turns it off). */
+  report?: boolean;
+}
+
+export interface SendResult {
+  id: string;
+  outcome: Outcome;
+  attempts: AttemptRecord[];
+  timings?: Timings;
+  /** The report of the last signing. */
+  report?: SignatureReport;
+  request: LoggedRequest;
+}
+
+export interface SendHandle {
+  id: string;
+  cancel(): void;
+  response: Promise<SendResult>;
+}
+
+export function send(engine: Engine, input: SendInput): SendHandle {
+  const id = randomUUID();
+  const controller = new AbortController();
+  return { id, cancel: () => controller.abort(), response: run(engine, input, id, controller.signal) };
+}
+
+async function run(engine: Engine, input: SendInput, id: string, signal: AbortSignal): Promise<SendResult> {
+  const maxAttempts = Math.max(1, input.maxAttempts ?? engine.maxAttempts);
+  const service = input.service ?? SIGNING_NAME;
+  const url = `${input.target.url}/${input.operation}`;
+  const invocationId = randomUUID();
+  const signer = createSigner(input.credentials, { region: input.target.region, service });
+  const signAttempt = (attempt: number): Promise<SignedRequest> =>
+    signer.sign(
+      {
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, 'amz-sdk-invocation-id': invocationId, 'amz-sdk-request': `attempt=${attempt}; max=${maxAttempts}` },
+        body: input.body,
+      },
+      { signingDate: new Date(engine.clock.now()), report: input.report ?? true },
+    );
+
+  let signed = await signAttempt(1);
+  const logged: LoggedRequest = { method: 'POST', url, headers: redactHeaders(signed.headers), body: input.body };
+  const time = new Date().toISOString();
+  await engine.history?.record({ v: LOG_VERSION, type: 'request', id, time, operation: input.operation, target: input.target, request: logged, ...(input.tags?.length ? { tags: input.tags } : {}) }, true);
+
+  const attempts: AttemptRecord[] = [];
+  let outcome: Outcome | undefined;
+  let timings: Timings | undefined;
+  let retryCost = 0;
+  let delayMs = 0;
+  const host = new URL(url).host;
+  for (let attempt = 1; attempt <= maxAttempts && !outcome; attempt++) {
+    if (attempt > 1) signed = await signAttempt(attempt);
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    const record: AttemptRecord = { attempt, startedAt, durationMs: 0, ...(attempt > 1 ? { delayMs } : {}) };
+    attempts.push(record);
+    let failure: Failure;
+    let candidate: Outcome;
+    let retryAfter: number | undefined;
+    try {
+      if (signal.aborted) throw new TransportFailure('aborted', 'The request was cancelled.');
+      const raw = await sendOnce(engine.transport, signed, signal);
+      timings = raw.timings;
+      record.status = raw.status;
+      record.durationMs = raw.timings.totalMs;
+      const skewMs = engine.clock.skewFrom(raw.headers.date);
+      const corrected = engine.clock.observe(raw.headers.date);
+      if (raw.status >= 200 && raw.status < 300) {
+        outcome = successOutcome(raw);
+        engine.quota.release(retryCost);
+        break;
+      }
+      const error = parseServiceError(raw);
+      record.errorType = error.errorType;
+      record.message = error.message;
+      const requestId = requestIdOf(raw.headers);
+      const diagnosis =
+        raw.status === 403
+          ? diagnose403(error, { ...(skewMs !== undefined ? { skewMs } : {}), region: input.target.region, service, host, accessKeyIdLast4: input.credentials.accessKeyId.slice(-4) })
+          : undefined;
+      candidate = { kind: 'service-error', status: raw.status, errorType: error.errorType, message: error.message, ...(requestId ? { requestId } : {}), retried: attempt > 1, ...(diagnosis ? { diagnosis } : {}) };
+      failure = { kind: 'service', status: raw.status, errorType: error.errorType, clockSkewCorrected: corrected };
+      retryAfter = retryAfterMs(raw.headers['retry-after'], Date.now());
+    } catch (error) {
+      if (!(error instanceof TransportFailure)) throw error;
+      record.durationMs = Math.round((performance.now() - started) * 100) / 100;
+      record.errorType = error.code;
+      record.message = error.message;
+      if (error.code === 'aborted' || signal.aborted) {
+        outcome = { kind: 'cancelled', message: 'The send was cancelled.' };
+        break;
+      }
+      candidate = { kind: 'transport-error', code: error.code, message: error.message, retried: attempt > 1 };
+      failure = { kind: 'transport', code: error.code };
+    }
+    const retryClass = classifyFailure(failure);
+    const cost = retryClass === 'none' || attempt >= maxAttempts ? undefined : engine.quota.acquire(retryClass);
+    if (cost === undefined) {
+      outcome = candidate;
+      break;
+    }
+    retryCost += cost;
+    delayMs = Math.max(backoffMs(attempt, retryClass, engine.random), retryAfter ?? 0);
+    await engine.sleep(delayMs, signal);
+    if (signal.aborted) outcome = { kind: 'cancelled', message: 'The send was cancelled.' };
+  }
+  const final = outcome ?? { kind: 'cancelled', message: 'The send was cancelled.' };
+  await engine.history?.record({ v: LOG_VERSION, type: 'outcome', id, time: new Date().toISOString(), outcome: final, attempts, ...(timings ? { timings } : {}) }, false);
+  return { id, outcome: final, attempts, ...(timings ? { timings } : {}), ...(signed.report ? { report: signed.report } : {}), request: logged };
+}

@@ -1,0 +1,16 @@
+/**
+ * Where the history lives: $HEARTBEAT_HISTORY_DIR, else the platform's per-user data folder
+ * (XDG_DATA_HOME or ~/.local/share on Linux, ~/Library/Application Support on macOS,
+ * %LOCALAPPDATA% on Windows) + heartbeat-composer/history.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function historyDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  if (env.HEARTBEAT_HISTORY_DIR) return env.HEARTBEAT_HISTORY_DIR;
+  let data: string;
+  if (platform === 'win32') data = env.LOCALAPPDATA || join(home, 'AppData', 'Local');
+  else if (platform === 'darwin') data = join(home, 'Library', 'Application Support');
+  else data = env.XDG_DATA_HOME || join(home, '.local', 'share');
+  return join(data, 'heartbeat-composer', 'history');
+}

@@ -1,0 +1,89 @@
+/**
+ * `heartbeat send` and `heartbeat history` as a user runs them (the built CLI), against the embedded
+ * endpoint started in this process: plain send, session token, every exit code, the JSON output.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { heartbeat, isolatedEnv } from './heartbeat-run.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS } from '../../src/common/demo.ts';
+
+const endpointModule = new URL('../../src/node/endpoint/index.ts', import.meta.url);
+const hasEndpoint = existsSync(endpointModule);
+const suite = hasEndpoint ? describe : describe.skip;
+if (!hasEndpoint) describe('heartbeat send (embedded endpoint)', () => it.skip('skipped: src/node/endpoint/index.ts does not exist yet', () => {}));
+
+const PAYLOAD = JSON.stringify({ AgentVersion: '1.0', DeviceName: 'cam-cli-1', DeviceFleetName: 'fleet-cli', Models: [{ ModelName: 'detector', ModelVersion: '1' }] });
+
+suite('heartbeat send against the embedded endpoint', () => {
+  let endpoint: { url: string; close(): Promise<void> };
+  const dir = mkdtempSync(join(tmpdir(), 'hb-send-'));
+  const file = join(dir, 'payload.json');
+  writeFileSync(file, PAYLOAD);
+
+  beforeAll(async () => {
+    const { startEndpoint } = (await import(endpointModule.href)) as typeof import('../../src/node/endpoint/index.ts');
+    endpoint = await startEndpoint();
+  });
+  afterAll(async () => endpoint?.close());
+
+  it('plain send: exit 0, prints the outcome, records request and outcome', async () => {
+    const env = isolatedEnv({ HEARTBEAT_LOCAL_URL: endpoint.url });
+    const run = await heartbeat(['send', file, '--local', '--debug'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^200 OK, request id \S+ \(1 attempt, [\d.]+ ms\)\./);
+    expect(run.stderr).toMatch(/Canonical request:\nPOST\n\/SendHeartbeat\n/);
+    expect(run.stderr).toMatch(/Credential scope: \d{8}\/us-east-1\/sagemaker\/aws4_request/);
+    const history = await heartbeat(['history', '--output', 'json'], env);
+    expect(JSON.parse(history.stdout)).toMatchObject({ total: 1, entries: [{ deviceName: 'cam-cli-1', fleetName: 'fleet-cli', state: 'success', status: 200 }] });
+  });
+
+  it('starts its own embedded endpoint for --local when HEARTBEAT_LOCAL_URL is not set', async () => {
+    const run = await heartbeat(['send', '-', '--output', 'json'], isolatedEnv(), PAYLOAD);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ target: { kind: 'local', region: 'us-east-1' }, outcome: { kind: 'success', status: 200 } });
+  });
+
+  it('session token: temporary keys from the environment are signed with X-Amz-Security-Token, which the log redacts', async () => {
+    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN', AWS_REGION: 'us-east-1' });
+    const run = await heartbeat(['send', file, '--endpoint-url', endpoint.url, '--debug', '--output', 'json'], env);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.signatureReport.signedHeaders).toContain('x-amz-security-token');
+    const log = readFileSync(join(env.HEARTBEAT_HISTORY_DIR!, 'history-000001.jsonl'), 'utf8');
+    expect(log).toContain('"x-amz-security-token":"REDACTED"');
+    expect(log).not.toContain('IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN');
+  });
+
+  it('exit 1 on a service error, with the 403 diagnosis', async () => {
+    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKIAUNKNOWNKEY009876', AWS_SECRET_ACCESS_KEY: 'nope', AWS_REGION: 'us-east-1' });
+    const run = await heartbeat(['send', file, '--endpoint-url', endpoint.url], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^403 UnrecognizedClientException: /);
+    expect(run.stderr).toMatch(/Diagnosis: The endpoint does not know the access key ending in 9876/);
+  });
+
+  it('exit 2 on bad input: an invalid payload is refused before anything is sent', async () => {
+    const env = isolatedEnv({ HEARTBEAT_LOCAL_URL: endpoint.url });
+    const invalid = join(dir, 'invalid.json');
+    writeFileSync(invalid, JSON.stringify({ AgentVersion: '1.0', DeviceName: 'bad name!', DeviceFleetName: 'f' }));
+    const run = await heartbeat(['send', invalid, '--local'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/is not a valid SendHeartbeat request \(1 problem\); fix it, or pass --no-validate/);
+    expect(existsSync(join(env.HEARTBEAT_HISTORY_DIR!, 'history-000001.jsonl'))).toBe(false);
+    const forced = await heartbeat(['send', invalid, '--local', '--no-validate'], env);
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toMatch(/^400 ValidationException: 1 validation error detected/);
+    expect((await heartbeat(['send', file, '--max-attempts', 'zero'], env)).stderr).toMatch(/--max-attempts must be a positive whole number/);
+  });
+
+  it('exit 3 on a transport error', async () => {
+    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKIAANYKEY0000000000', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' });
+    const run = await heartbeat(['send', file, '--endpoint-url', 'http://127.0.0.1:9', '--max-attempts', '1', '--connect-timeout', '2'], env);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^Transport error \(refused\) after 1 attempt: Connection refused by 127\.0\.0\.1:9/);
+    const history = await heartbeat(['history', '--status', 'refused', '--output', 'json'], env);
+    expect(JSON.parse(history.stdout).total).toBe(1);
+  });
+});

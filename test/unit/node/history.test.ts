@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOG_VERSION, type OutcomeLine, type RequestLine } from '../../../src/common/log/entry.ts';
+import { exportHistory } from '../../../src/node/history/export.ts';
+import { HistoryIndex } from '../../../src/node/history/history-index.ts';
+import { HistoryWriter, historyFileName, TORN_FILE } from '../../../src/node/history/log-file.ts';
+import { historyDir } from '../../../src/node/history/paths.ts';
+import { HistoryStore } from '../../../src/node/history/store.ts';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'hb-history-'));
+const T0 = Date.parse('2024-05-01T00:00:00Z');
+
+function requestLine(i: number, device = `device-${i}`): RequestLine {
+  return {
+    v: LOG_VERSION,
+    type: 'request',
+    id: `id-${i}`,
+    time: new Date(T0 + i * 1000).toISOString(),
+    operation: 'SendHeartbeat',
+    target: { kind: 'local', url: 'http://127.0.0.1:1', region: 'us-east-1' },
+    request: { method: 'POST', url: 'http://127.0.0.1:1/SendHeartbeat', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ AgentVersion: '1', DeviceName: device, DeviceFleetName: `fleet-${i % 10}`, Models: [{ ModelName: `model-${i % 3}` }] }) },
+  };
+}
+
+function outcomeLine(i: number): OutcomeLine {
+  const outcome: OutcomeLine['outcome'] =
+    i % 5 === 0
+      ? { kind: 'service-error', status: 429, errorType: 'ThrottlingException', message: 'slow down', retried: true }
+      : i % 7 === 0
+        ? { kind: 'transport-error', code: 'refused', message: 'refused', retried: true }
+        : { kind: 'success', status: 200, headers: {}, body: '' };
+  return { v: LOG_VERSION, type: 'outcome', id: `id-${i}`, time: new Date(T0 + i * 1000 + 5).toISOString(), outcome, attempts: [{ attempt: 1, startedAt: new Date(T0).toISOString(), durationMs: 5 }], timings: { totalMs: 5 } };
+}
+
+describe('history paths', () => {
+  it('prefers HEARTBEAT_HISTORY_DIR, then XDG_DATA_HOME, then platform folders', () => {
+    expect(historyDir({ HEARTBEAT_HISTORY_DIR: '/x' }, 'linux', '/home/u')).toBe('/x');
+    expect(historyDir({ XDG_DATA_HOME: '/data' }, 'linux', '/home/u')).toBe('/data/heartbeat-composer/history');
+    expect(historyDir({}, 'linux', '/home/u')).toBe('/home/u/.local/share/heartbeat-composer/history');
+    expect(historyDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/heartbeat-composer/history');
+  });
+});
+
+describe('the history log', () => {
+  it('keeps a pending entry when only the request line made it, and completes it with the outcome', async () => {
+    const d = dir();
+    const store = await HistoryStore.open(d);
+    await store.record(requestLine(1), true);
+    expect(store.index.query().entries[0]).toMatchObject({ id: 'id-1', state: 'pending', deviceName: 'device-1' });
+    await store.record(outcomeLine(1), false);
+    expect(store.index.query().entries[0]).toMatchObject({ id: 'id-1', state: 'success', status: 200 });
+    await store.close();
+    const reopened = await HistoryIndex.open(d);
+    expect(reopened.query().entries[0]).toMatchObject({ id: 'id-1', state: 'success' });
+    expect(await reopened.get('id-1')).toMatchObject({ request: { id: 'id-1', type: 'request' }, outcome: { type: 'outcome' } });
+  });
+
+  it('moves a torn last line to torn-lines.txt and starts the next entry on its own line', async () => {
+    const d = dir();
+    const file = join(d, historyFileName(1));
+    writeFileSync(file, JSON.stringify(requestLine(1)) + '\n' + JSON.stringify(requestLine(2)).slice(0, 40));
+    expect((await HistoryIndex.open(d)).size).toBe(1); // a reader tolerates it as is
+    const writer = await HistoryWriter.open(d);
+    await writer.append(requestLine(3), true);
+    await writer.close();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.map((l) => (l ? JSON.parse(l).id : ''))).toEqual(['id-1', 'id-3', '']);
+    expect(readFileSync(join(d, TORN_FILE), 'utf8')).toContain(JSON.stringify(requestLine(2)).slice(0, 40));
+  });
+
+  it('group-commits concurrent appends without interleaving and rotates files by size', async () => {
+    const d = dir();
+    const store = await HistoryStore.open(d, { maxFileBytes: 4096 });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => store.record(requestLine(i), i % 2 === 0)));
+    await store.close();
+    const files = readdirSync(d).filter((f) => f.startsWith('history-'));
+    expect(files.length).toBeGreaterThan(5);
+    const ids = files.flatMap((f) => readFileSync(join(d, f), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id as string));
+    expect(new Set(ids).size).toBe(200);
+    expect((await HistoryIndex.open(d)).size).toBe(200);
+  });
+
+  it('answers text, status, time and paging queries correctly over 100,000 entries', async () => {
+    const d = dir();
+    const chunks: string[] = [];
+    for (let i = 0; i < 100_000; i++) chunks.push(JSON.stringify(requestLine(i, i === 4242 ? 'Camera-Special' : `device-${i}`)), JSON.stringify(outcomeLine(i)));
+    writeFileSync(join(d, historyFileName(1)), chunks.join('\n') + '\n');
+    const index = await HistoryIndex.open(d);
+    expect(index.size).toBe(100_000);
+    expect(index.query({ text: 'camera-spec' })).toMatchObject({ total: 1, entries: [{ id: 'id-4242', deviceName: 'Camera-Special' }] });
+    expect(index.query({ status: 'ThrottlingException' }).total).toBe(20_000);
+    expect(index.query({ status: '429' }).total).toBe(20_000);
+    expect(index.query({ status: 'refused' }).total).toBe(14_286 - 2_858); // multiples of 7 that are not multiples of 5
+    expect(index.query({ status: 'error' }).total).toBe(20_000 + index.query({ status: 'transport-error' }).total);
+    expect(index.query({ text: 'model-1' }).total).toBe(33_333);
+    const page = index.query({ sinceMs: T0 + 1000_000, untilMs: T0 + 1010_000, limit: 3, offset: 2 });
+    expect(page.total).toBe(10);
+    expect(page.entries.map((e) => e.id)).toEqual(['id-1007', 'id-1006', 'id-1005']);
+    expect(index.query({ text: 'fleet-3', status: 'ok', limit: 1 }).entries[0]!.id).toBe('id-99993');
+  });
+
+  it('exports JSON lines (replayable) and HAR 1.2', async () => {
+    const d = dir();
+    const store = await HistoryStore.open(d);
+    for (const i of [1, 5, 7]) {
+      await store.record(requestLine(i), true);
+      await store.record(outcomeLine(i), false);
+    }
+    await store.record(requestLine(9), true); // pending: no outcome
+    await store.close();
+    const index = await HistoryIndex.open(d);
+    const jsonl = join(d, 'out.jsonl');
+    expect(await exportHistory(index, {}, 'jsonl', jsonl)).toBe(4);
+    expect(readFileSync(jsonl, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).type)).toEqual(['request', 'outcome', 'request', 'outcome', 'request', 'outcome', 'request']);
+    const har = join(d, 'out.har');
+    expect(await exportHistory(index, { status: 'error' }, 'har', har)).toBe(2);
+    const log = JSON.parse(readFileSync(har, 'utf8')).log;
+    expect(log.version).toBe('1.2');
+    expect(log.entries.map((e: { response: { status: number } }) => e.response.status)).toEqual([429, 0]);
+    expect(log.entries[1]._error).toBe('refused');
+    expect(log.entries[0].request).toMatchObject({ method: 'POST', postData: { mimeType: 'application/json' } });
+  });
+});
