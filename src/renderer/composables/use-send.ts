@@ -1,0 +1,52 @@
+/** Send the composed document through the platform: validate first, then call the host. */
+import { useDocumentStore } from '../stores/document.ts';
+import { useSessionStore } from '../stores/session.ts';
+import { usePlatform } from './platform.ts';
+import { errorSentence } from '../platform/errors.ts';
+
+function newId(): string {
+  return globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<void>; cancel: () => Promise<void> } {
+  const platform = usePlatform();
+  const documentStore = useDocumentStore();
+  const session = useSessionStore();
+
+  async function send(options: { anyway?: boolean } = {}): Promise<void> {
+    if (session.send.status === 'sending') return;
+    const syntax = documentStore.syntaxError;
+    if (syntax) {
+      session.setSendState({ status: 'invalid', message: `The JSON has a syntax error at line ${syntax.line}, column ${syntax.column}: fix it before sending.` });
+      return;
+    }
+    if (!documentStore.valid && !options.anyway) {
+      const n = documentStore.problems.length;
+      session.setSendState({ status: 'invalid', message: `The request has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'}, or choose "Send anyway" to see how the server rejects it.` });
+      return;
+    }
+    const id = newId();
+    session.setSendState({ status: 'sending', id, startedAt: Date.now() });
+    try {
+      const result = await platform.api.send({
+        id,
+        operation: documentStore.operation,
+        body: documentStore.text,
+        target: session.target,
+        credentials: session.credentials,
+        options: { skipValidation: Boolean(options.anyway) },
+      });
+      session.setSendState({ status: 'done', result });
+    } catch (error) {
+      session.setSendState({ status: 'failed', message: errorSentence(error) });
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    const state = session.send;
+    if (state.status !== 'sending') return;
+    await platform.api.cancel(state.id).catch(() => false);
+  }
+
+  return { send, cancel };
+}

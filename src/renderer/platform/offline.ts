@@ -1,0 +1,21 @@
+/**
+ * The platform when no host is present (the built UI opened from a plain static server): the
+ * composer, validation and every editor work; anything that needs a host says so in one sentence.
+ */
+import type { HeartbeatApi } from '../../common/api.ts';
+import { PlatformError } from './errors.ts';
+
+export const NOT_CONNECTED = 'Not connected to a host: start the app with `npm start` (or `heartbeat ui`) to send and see history.';
+
+export function createOfflineApi(): HeartbeatApi {
+  const refuse = (): Promise<never> => Promise.reject(new PlatformError(NOT_CONNECTED, 'not-connected'));
+  return {
+    send: refuse,
+    cancel: () => Promise.resolve(false),
+    history: { query: refuse, get: refuse, export: refuse, clear: refuse },
+    replay: refuse,
+    credentials: { profiles: () => Promise.resolve([]), registerManualKeys: refuse },
+    endpoint: { info: refuse, setFaults: refuse },
+    subscribe: () => () => undefined,
+  };
+}

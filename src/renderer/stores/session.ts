@@ -1,0 +1,33 @@
+/** What the top bar picks and what the last send did. State and thin setters; the I/O is in useSend. */
+import { defineStore } from 'pinia';
+import { shallowRef } from 'vue';
+import type { CredentialRef, SendResult, TargetSpec } from '../../common/api.ts';
+import type { PlatformKind } from '../platform/index.ts';
+
+export type SendState =
+  | { status: 'idle' }
+  | { status: 'sending'; id: string; startedAt: number }
+  | { status: 'invalid'; message: string }
+  | { status: 'done'; result: SendResult }
+  | { status: 'failed'; message: string };
+
+export const useSessionStore = defineStore('session', () => {
+  const platformKind = shallowRef<PlatformKind>('offline');
+  const target = shallowRef<TargetSpec>({ kind: 'local' });
+  const credentials = shallowRef<CredentialRef>({ kind: 'demo' });
+  const profiles = shallowRef<string[]>([]);
+  const send = shallowRef<SendState>({ status: 'idle' });
+
+  return {
+    platformKind,
+    target,
+    credentials,
+    profiles,
+    send,
+    setPlatformKind: (kind: PlatformKind) => (platformKind.value = kind),
+    setTarget: (next: TargetSpec) => (target.value = next),
+    setCredentials: (next: CredentialRef) => (credentials.value = next),
+    setProfiles: (names: string[]) => (profiles.value = [...names]),
+    setSendState: (state: SendState) => (send.value = state),
+  };
+});
