@@ -7,9 +7,9 @@
  * names, "demo"), and manual keys are handed to the host once and referred to by an id afterwards.
  */
 import type { Operation } from './model/index.ts';
-import type { AttemptRecord, ExchangeLine, LoggedRequest, Outcome, TargetRecord, Timings } from './log/entry.ts';
+import type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings } from './log/entry.ts';
 
-export type { AttemptRecord, ExchangeLine, LoggedRequest, Outcome, TargetRecord, Timings };
+export type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings };
 
 /** Where to send: the embedded endpoint, an AWS region, or any URL. */
 export type TargetSpec = { kind: 'local' } | { kind: 'region'; region: string; fips?: boolean } | { kind: 'url'; url: string; region: string };
@@ -106,13 +106,35 @@ export interface ExportedFile {
   text: string;
 }
 
+/** Fault injection of the embedded endpoint (the same settings as `heartbeat serve --latency/--error-rate`). */
 export interface FaultSettings {
-  /** 0..1: share of requests answered with ThrottlingException. */
-  throttleRate: number;
-  /** 0..1: share of requests answered with InternalServiceException. */
-  errorRate: number;
-  /** Added latency per request, milliseconds. */
-  delayMs: number;
+  /** Added before answering, in milliseconds. */
+  latencyMs?: number;
+  /** Latency varies uniformly by ± this much. */
+  latencyJitterMs?: number;
+  /** Probability 0..1 that a request fails with `errorType`. */
+  errorRate?: number;
+  /** Every Nth request fails with `errorType` (0 = off). */
+  failEveryNth?: number;
+  errorType?: 'InternalServiceException' | 'ThrottlingException';
+  /** Retry-After of an injected ThrottlingException, in seconds. */
+  retryAfterSeconds?: number;
+}
+
+/** One request the embedded endpoint answered (what its live view lists). */
+export interface EndpointActivity {
+  id: string;
+  /** ISO 8601. */
+  time: string;
+  operation: string;
+  status: number;
+  errorType?: string;
+  message?: string;
+  requestId: string;
+  handlingMs: number;
+  injected?: boolean;
+  deviceName?: string;
+  deviceFleetName?: string;
 }
 
 export interface EndpointInfo {
@@ -121,14 +143,28 @@ export interface EndpointInfo {
   region: string;
   /** The demo key id; its (public, demo-only) secret is DEMO_CREDENTIALS in src/common/demo.ts. */
   accessKeyId: string;
-  counts: { received: number; accepted: number; rejected: number };
-  faults: FaultSettings;
+  counts: { received: number; accepted: number; rejected: number; devices: number };
+  faults: Required<FaultSettings>;
+  /** The latest requests, newest last (at most 50). */
+  recent: EndpointActivity[];
+}
+
+/** Host-side settings, persisted by the host. Theme and layout live in the renderer. */
+export interface HostSettings {
+  /** Connect and read timeout of a send, milliseconds. */
+  timeoutMs: number;
+  maxAttempts: number;
+  /** A PEM file of extra trusted CAs for HTTPS targets; empty for none. */
+  caBundle: string;
+  /** Folder of the history log (takes effect at the next launch). */
+  historyDir: string;
 }
 
 export type HostEvent =
-  | { type: 'exchange'; exchange: ExchangeLine }
-  | { type: 'history'; entry: HistoryEntry }
-  | { type: 'endpoint'; info: EndpointInfo };
+  /** The embedded endpoint answered a request. */
+  | { type: 'endpoint-activity'; activity: EndpointActivity }
+  /** A history entry was written or completed (a send, a replay, from any window). */
+  | { type: 'history'; entry: HistoryEntry };
 
 export type Unsubscribe = () => void;
 
@@ -151,7 +187,14 @@ export interface HeartbeatApi {
   };
   endpoint: {
     info(): Promise<EndpointInfo>;
+    /** Replaces the fault settings (unset fields turn off); rejects with a sentence when invalid. */
     setFaults(faults: FaultSettings): Promise<EndpointInfo>;
+    /** Forgets devices, counts and recent requests. */
+    reset(): Promise<EndpointInfo>;
+  };
+  settings: {
+    get(): Promise<HostSettings>;
+    update(patch: Partial<HostSettings>): Promise<HostSettings>;
   };
   /** Live events from the host; the listener is called until the returned function is. */
   subscribe(listener: (event: HostEvent) => void): Unsubscribe;
@@ -175,6 +218,9 @@ export const HTTP_ROUTES = {
   credentialManual: '/api/credentials/manual',
   endpointInfo: '/api/endpoint/info',
   endpointFaults: '/api/endpoint/faults',
+  endpointReset: '/api/endpoint/reset',
+  settingsGet: '/api/settings/get',
+  settingsUpdate: '/api/settings/update',
   events: '/api/events',
 } as const;
 

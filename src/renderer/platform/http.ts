@@ -65,6 +65,11 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
     endpoint: {
       info: () => call(HTTP_ROUTES.endpointInfo, {}),
       setFaults: (faults) => call(HTTP_ROUTES.endpointFaults, { faults }),
+      reset: () => call(HTTP_ROUTES.endpointReset, {}),
+    },
+    settings: {
+      get: () => call(HTTP_ROUTES.settingsGet, {}),
+      update: (patch) => call(HTTP_ROUTES.settingsUpdate, { patch }),
     },
     subscribe(listener) {
       const controller = new AbortController();

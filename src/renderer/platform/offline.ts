@@ -15,7 +15,8 @@ export function createOfflineApi(): HeartbeatApi {
     history: { query: refuse, get: refuse, export: refuse, clear: refuse },
     replay: refuse,
     credentials: { profiles: () => Promise.resolve([]), registerManualKeys: refuse },
-    endpoint: { info: refuse, setFaults: refuse },
+    endpoint: { info: refuse, setFaults: refuse, reset: refuse },
+    settings: { get: refuse, update: refuse },
     subscribe: () => () => undefined,
   };
 }

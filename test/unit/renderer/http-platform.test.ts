@@ -61,7 +61,7 @@ describe('HTTP platform', () => {
   });
 
   it('streams server-sent events, split anywhere, until unsubscribed', async () => {
-    const events: HostEvent[] = [{ type: 'endpoint', info: { running: true, url: 'http://127.0.0.1:1', region: 'us-east-1', accessKeyId: 'AK', counts: { received: 1, accepted: 1, rejected: 0 }, faults: { throttleRate: 0, errorRate: 0, delayMs: 0 } } }];
+    const events: HostEvent[] = [{ type: 'endpoint-activity', activity: { id: 'e1', time: '2026-11-23T00:00:00.000Z', operation: 'SendHeartbeat', status: 200, requestId: 'r1', handlingMs: 0.4, deviceName: 'cam-1' } }];
     let auth: string | undefined;
     const base = await host((req, _body, res) => {
       auth = req.headers.authorization;
