@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   send: async () => import('./commands/send.ts'),
   replay: async () => import('./commands/replay.ts'),
   history: async () => import('./commands/history.ts'),
+  ui: async () => import('./commands/ui.ts'),
 };
 
 const VERSION = '0.1.0';

@@ -42,18 +42,22 @@ export interface SendRequest {
   options?: SendOptions;
 }
 
-/** What SigV4 signed, as botocore --debug shows it; the signature itself is never included. */
+/** What SigV4 signed, as botocore --debug shows it; neither the secret nor the signature is included. */
 export interface SignatureReport {
+  algorithm: 'AWS4-HMAC-SHA256';
   canonicalRequest: string;
   stringToSign: string;
   credentialScope: string;
   signedHeaders: string[];
-  accessKeyId: string;
+  accessKeyIdLast4: string;
   amzDate: string;
 }
 
 export interface SendResult {
+  /** The caller's id of the send. */
   id: string;
+  /** The id of its history entry. */
+  historyId: string;
   request: LoggedRequest;
   outcome: Outcome;
   attempts: AttemptRecord[];
@@ -61,39 +65,54 @@ export interface SendResult {
   signature?: SignatureReport;
 }
 
+/** error = a service error, a transport error or a cancelled send. */
 export type HistoryStatus = 'success' | 'error' | 'pending';
 
 export interface HistoryQuery {
-  /** Free text over device, fleet, body and error message. */
+  /** Case-insensitive text in the device, fleet or a model name. */
   text?: string;
+  /** Exact device name. */
   device?: string;
+  /** Exact fleet name. */
   fleet?: string;
-  status?: HistoryStatus[];
-  /** ISO 8601 bounds, inclusive. */
+  status?: HistoryStatus;
+  /** ISO 8601 bounds: from inclusive, to exclusive. */
   from?: string;
   to?: string;
+  /** Page size, default 50, at most 500. */
   limit?: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
 }
 
-export interface HistoryEntry {
+/** One line of the history list: what it shows without reading the entry from disk. */
+export interface HistorySummary {
   id: string;
   /** ISO 8601. */
   time: string;
-  operation: Operation;
-  target: TargetRecord;
-  request: LoggedRequest;
+  operation: string;
   deviceName?: string;
   fleetName?: string;
   status: HistoryStatus;
+  /** HTTP status of the answer, when one came. */
+  httpStatus?: number;
+  /** x-amzn-ErrorType, or the transport failure's code. */
+  errorType?: string;
+  durationMs?: number;
+}
+
+/** A whole history entry: the request as sent (signature redacted) and what came of it. */
+export interface HistoryEntry extends HistorySummary {
+  target: TargetRecord;
+  request: LoggedRequest;
   outcome?: Outcome;
   attempts?: AttemptRecord[];
   timings?: Timings;
 }
 
 export interface HistoryPage {
-  entries: HistoryEntry[];
+  /** Newest first. */
+  entries: HistorySummary[];
   total: number;
   nextCursor?: string;
 }
@@ -164,7 +183,7 @@ export type HostEvent =
   /** The embedded endpoint answered a request. */
   | { type: 'endpoint-activity'; activity: EndpointActivity }
   /** A history entry was written or completed (a send, a replay, from any window). */
-  | { type: 'history'; entry: HistoryEntry };
+  | { type: 'history'; entry: HistorySummary };
 
 export type Unsubscribe = () => void;
 
@@ -183,7 +202,7 @@ export interface HeartbeatApi {
   credentials: {
     /** Profile names from the shared config and credentials files. */
     profiles(): Promise<string[]>;
-    registerManualKeys(keys: ManualKeys): Promise<{ id: string; accessKeyId: string }>;
+    registerManualKeys(keys: ManualKeys): Promise<{ id: string; accessKeyIdLast4: string }>;
   };
   endpoint: {
     info(): Promise<EndpointInfo>;

@@ -42,8 +42,12 @@ interface Indexed {
 export interface HistoryQuery {
   /** Case-insensitive substring of the device, fleet or a model name. */
   text?: string;
-  /** ok | error | pending | cancelled | service-error | transport-error | 403 | 4xx | an error type or transport code. */
+  /** ok | error | not-ok (error or cancelled) | pending | cancelled | service-error | transport-error | 403 | 4xx | an error type or transport code. */
   status?: string;
+  /** Exact device name. */
+  deviceName?: string;
+  /** Exact fleet name. */
+  fleetName?: string;
   sinceMs?: number;
   untilMs?: number;
   offset?: number;
@@ -151,6 +155,7 @@ export class HistoryIndex {
       if (!status) return undefined;
       if (status === 'ok' || status === 'success') return (e) => e.state === 'success';
       if (status === 'error' || status === 'failed') return (e) => e.state === 'service-error' || e.state === 'transport-error';
+      if (status === 'not-ok') return (e) => e.state !== 'success' && e.state !== 'pending';
       if (['pending', 'cancelled', 'service-error', 'transport-error'].includes(status)) return (e) => e.state === status;
       if (/^\d{3}$/.test(status)) return (e) => e.status === Number(status);
       if (/^\dxx$/.test(status)) return (e) => e.status !== undefined && Math.floor(e.status / 100) === Number(status[0]);
@@ -158,6 +163,8 @@ export class HistoryIndex {
     })();
     return (e) =>
       (text === undefined || e.text.includes(text)) &&
+      (query.deviceName === undefined || e.deviceName === query.deviceName) &&
+      (query.fleetName === undefined || e.fleetName === query.fleetName) &&
       (query.sinceMs === undefined || e.timeMs >= query.sinceMs) &&
       (query.untilMs === undefined || e.timeMs < query.untilMs) &&
       (statusTest === undefined || statusTest(e));
@@ -194,6 +201,12 @@ export class HistoryIndex {
     } finally {
       for (const handle of handles.values()) await handle.close();
     }
+  }
+
+  /** The list view of one entry, as `query` gives it. */
+  summary(id: string): HistorySummary | undefined {
+    const entry = this.byId.get(id);
+    return entry && summarize(entry);
   }
 
   async get(id: string): Promise<HistoryEntry | undefined> {

@@ -1,0 +1,144 @@
+/**
+ * Argument checks for HeartbeatApi calls that cross a process boundary (the loopback HTTP host, Electron
+ * IPC): the shape of each argument, so a host never hands a service something it was not written for.
+ * Deeper checks (a valid region, readable files, the payload's own validity) stay with the services.
+ * Returns a sentence for the first problem, or undefined when the arguments are acceptable.
+ */
+import type { HeartbeatApi } from './api.ts';
+import { isOperation } from './model/index.ts';
+
+export type ApiMethod =
+  | 'send'
+  | 'cancel'
+  | 'history.query'
+  | 'history.get'
+  | 'history.export'
+  | 'history.clear'
+  | 'replay'
+  | 'credentials.profiles'
+  | 'credentials.registerManualKeys'
+  | 'endpoint.info'
+  | 'endpoint.setFaults'
+  | 'endpoint.reset'
+  | 'settings.get'
+  | 'settings.update';
+
+type Check = (value: unknown, name: string) => string | undefined;
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const str =
+  (max: number, optional = false): Check =>
+  (v, name) =>
+    v === undefined && optional ? undefined : typeof v === 'string' && v.length <= max ? undefined : `${name} must be text of at most ${max} characters.`;
+const num =
+  (optional = true): Check =>
+  (v, name) =>
+    v === undefined && optional ? undefined : typeof v === 'number' && Number.isFinite(v) ? undefined : `${name} must be a number.`;
+const obj =
+  (fields: Record<string, Check>, optional = false): Check =>
+  (v, name) => {
+    if (v === undefined && optional) return undefined;
+    if (!isObject(v)) return `${name} must be an object.`;
+    for (const key of Object.keys(v)) if (!(key in fields)) return `${name} has an unknown field "${key}".`;
+    for (const [key, check] of Object.entries(fields)) {
+      const problem = check(v[key], `${name}.${key}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+const oneOf =
+  (values: readonly string[], optional = false): Check =>
+  (v, name) =>
+    v === undefined && optional ? undefined : typeof v === 'string' && values.includes(v) ? undefined : `${name} must be one of ${values.join(', ')}.`;
+const bool: Check = (v, name) => (v === undefined || typeof v === 'boolean' ? undefined : `${name} must be true or false.`);
+const anyObject =
+  (optional = false): Check =>
+  (v, name) =>
+    (v === undefined && optional) || isObject(v) ? undefined : `${name} must be an object.`;
+
+const target: Check = (v, name) => {
+  if (!isObject(v)) return `${name} must be an object.`;
+  if (v.kind === 'local') return obj({ kind: str(10) })(v, name);
+  if (v.kind === 'region') return obj({ kind: str(10), region: str(64), fips: bool })(v, name);
+  if (v.kind === 'url') return obj({ kind: str(10), url: str(2048), region: str(64) })(v, name);
+  return `${name}.kind must be local, region or url.`;
+};
+const credentials: Check = (v, name) => {
+  if (!isObject(v)) return `${name} must be an object.`;
+  if (v.kind === 'demo' || v.kind === 'default-chain') return obj({ kind: str(20) })(v, name);
+  if (v.kind === 'profile') return obj({ kind: str(20), profile: str(256) })(v, name);
+  if (v.kind === 'manual') return obj({ kind: str(20), id: str(64) })(v, name);
+  return `${name}.kind must be demo, default-chain, profile or manual.`;
+};
+const sendOptions = obj({ timeoutMs: num(), maxAttempts: num(), skipValidation: bool }, true);
+const operation: Check = (v, name) => (typeof v === 'string' && isOperation(v) ? undefined : `${name} must be SendHeartbeat, GetDeviceRegistration or GetDeployments.`);
+const historyQuery = obj(
+  { text: str(500, true), device: str(200, true), fleet: str(200, true), status: oneOf(['success', 'error', 'pending'], true), from: str(64, true), to: str(64, true), limit: num(), cursor: str(32, true) },
+  true,
+);
+
+const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
+  send: { request: obj({ id: str(128), operation, body: str(64 * 1024 * 1024), target, credentials, options: sendOptions }) },
+  cancel: { id: str(128) },
+  'history.query': { query: historyQuery },
+  'history.get': { id: str(128) },
+  'history.export': { query: historyQuery, format: oneOf(['jsonl', 'har']) },
+  'history.clear': {},
+  replay: { id: str(128), overrides: obj({ target: (v, n) => (v === undefined ? undefined : target(v, n)), credentials: (v, n) => (v === undefined ? undefined : credentials(v, n)), options: sendOptions }, true) },
+  'credentials.profiles': {},
+  'credentials.registerManualKeys': { keys: obj({ accessKeyId: str(128), secretAccessKey: str(256), sessionToken: str(8192, true) }) },
+  'endpoint.info': {},
+  'endpoint.setFaults': { faults: anyObject() },
+  'endpoint.reset': {},
+  'settings.get': {},
+  'settings.update': { patch: anyObject() },
+};
+
+/** Checks the named arguments of one call; a sentence for the first problem. */
+export function checkApiArgs(method: ApiMethod, args: Record<string, unknown>): string | undefined {
+  const expected = ARGUMENTS[method];
+  for (const key of Object.keys(args)) if (!(key in expected)) return `"${key}" is not an argument of ${method}.`;
+  for (const [key, check] of Object.entries(expected)) {
+    const problem = check(args[key], key);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+export const API_METHODS = Object.keys(ARGUMENTS) as ApiMethod[];
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- each argument's shape was checked by checkApiArgs */
+/** Calls one method of `api` with named arguments that passed checkApiArgs (the hosts' one dispatcher). */
+export function callApi(api: HeartbeatApi, method: ApiMethod, a: Record<string, any>): Promise<unknown> {
+  switch (method) {
+    case 'send':
+      return api.send(a.request);
+    case 'cancel':
+      return api.cancel(a.id);
+    case 'history.query':
+      return api.history.query(a.query ?? {});
+    case 'history.get':
+      return api.history.get(a.id).then((entry) => entry ?? null);
+    case 'history.export':
+      return api.history.export(a.query ?? {}, a.format);
+    case 'history.clear':
+      return api.history.clear();
+    case 'replay':
+      return api.replay(a.id, a.overrides);
+    case 'credentials.profiles':
+      return api.credentials.profiles();
+    case 'credentials.registerManualKeys':
+      return api.credentials.registerManualKeys(a.keys);
+    case 'endpoint.info':
+      return api.endpoint.info();
+    case 'endpoint.setFaults':
+      return api.endpoint.setFaults(a.faults);
+    case 'endpoint.reset':
+      return api.endpoint.reset();
+    case 'settings.get':
+      return api.settings.get();
+    case 'settings.update':
+      return api.settings.update(a.patch);
+  }
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
