@@ -142,3 +142,36 @@ export function callApi(api: HeartbeatApi, method: ApiMethod, a: Record<string, 
   }
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** `api` with every call's arguments checked first, so each host refuses the same calls alike. */
+export function withArgumentChecks(api: HeartbeatApi, refuse: (sentence: string) => Error = (s) => new Error(s)): HeartbeatApi {
+  const call = <T>(method: ApiMethod, args: Record<string, unknown>): Promise<T> => {
+    const problem = checkApiArgs(method, args);
+    return problem ? Promise.reject(refuse(problem)) : (callApi(api, method, args) as Promise<T>);
+  };
+  return {
+    send: (request) => call('send', { request }),
+    cancel: (id) => call('cancel', { id }),
+    history: {
+      query: (query) => call('history.query', { query }),
+      get: (id) => call<Awaited<ReturnType<HeartbeatApi['history']['get']>> | null>('history.get', { id }).then((entry) => entry ?? undefined),
+      export: (query, format) => call('history.export', { query, format }),
+      clear: () => call('history.clear', {}),
+    },
+    replay: (id, overrides) => call('replay', overrides === undefined ? { id } : { id, overrides }),
+    credentials: {
+      profiles: () => call('credentials.profiles', {}),
+      registerManualKeys: (keys) => call('credentials.registerManualKeys', { keys }),
+    },
+    endpoint: {
+      info: () => call('endpoint.info', {}),
+      setFaults: (faults) => call('endpoint.setFaults', { faults }),
+      reset: () => call('endpoint.reset', {}),
+    },
+    settings: {
+      get: () => call('settings.get', {}),
+      update: (patch) => call('settings.update', { patch }),
+    },
+    subscribe: (listener) => api.subscribe(listener),
+  };
+}

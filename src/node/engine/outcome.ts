@@ -66,10 +66,11 @@ export function diagnose403(error: ServiceError, context: DiagnosisContext): str
     return `This computer's clock is ${skew} the server's (measured from its Date header); AWS refuses signatures more than 5 minutes off, so set the system clock right (enable NTP).`;
   }
   const hostRegion = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com/.exec(context.host)?.[1];
-  if (/scoped to a valid region|region/i.test(message) || (hostRegion && hostRegion !== context.region)) {
+  if (/scoped to a valid region/i.test(message) || (hostRegion && hostRegion !== context.region)) {
     return `The request was signed for region ${context.region}${hostRegion ? ` but sent to ${hostRegion}` : ', which the endpoint does not accept'}: sign for the endpoint's region (--region).`;
   }
-  if (/scoped to correct service|service/i.test(message) || context.service !== 'sagemaker') {
+  // AWS's mismatch message also says "Consult the service documentation": match the scope sentence only.
+  if (/scoped to correct service/i.test(message) || context.service !== 'sagemaker') {
     return `The request was signed for service "${context.service}"; Edge Manager expects the signing name "sagemaker".`;
   }
   if (errorType === 'AccessDeniedException') return undefined;

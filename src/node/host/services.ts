@@ -37,6 +37,7 @@ import { HistoryStore } from '../history/store.ts';
 import type { SignatureReport as FullReport } from '../signing/report.ts';
 import { resolveTarget, TargetError } from '../targets/target.ts';
 import { createTransport, TransportConfigError, type Transport } from '../transport/dispatcher.ts';
+import { withArgumentChecks } from '../../common/api-args.ts';
 import { HostError, sentenceOf } from './host-error.ts';
 import { entryOf, indexQuery, pageOf, requestForUi, summaryOf } from './history-view.ts';
 import { applySettings, defaultSettings, defaultSettingsFile, loadSettings, saveSettings } from './settings.ts';
@@ -318,7 +319,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
   };
 
   return {
-    api,
+    api: withArgumentChecks(api, (sentence) => new HostError(sentence)),
     endpoint,
     settings: () => settings,
     async close() {

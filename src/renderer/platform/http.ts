@@ -53,7 +53,7 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
     cancel: (id) => call(HTTP_ROUTES.cancel, { id }),
     history: {
       query: (query) => call(HTTP_ROUTES.historyQuery, { query }),
-      get: (id) => call(HTTP_ROUTES.historyGet, { id }),
+      get: (id) => call<Awaited<ReturnType<HeartbeatApi['history']['get']>> | null>(HTTP_ROUTES.historyGet, { id }).then((entry) => entry ?? undefined),
       export: (query, format) => call(HTTP_ROUTES.historyExport, { query, format }),
       clear: () => call(HTTP_ROUTES.historyClear, {}),
     },
