@@ -19,6 +19,7 @@ function recordingApi(sent: SendRequest[], profiles: string[] = []): HeartbeatAp
       sent.push(request);
       return {
         id: request.id,
+        historyId: 'h-1',
         request: { method: 'POST', url: 'http://127.0.0.1:1/SendHeartbeat', headers: {}, body: request.body },
         outcome: { kind: 'success', status: 200, requestId: 'req-123', headers: {}, body: '' },
         attempts: [],
