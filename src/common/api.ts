@@ -151,6 +151,7 @@ export interface EndpointActivity {
   message?: string;
   requestId: string;
   handlingMs: number;
+  /** True when a fault setting produced the answer. */
   injected?: boolean;
   deviceName?: string;
   deviceFleetName?: string;

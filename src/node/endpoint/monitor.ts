@@ -2,22 +2,12 @@
  * What the endpoint has seen: counters, handling-time percentiles, the recent heartbeats, and a
  * subscription to every exchange as it completes (the admin SSE stream and in-process listeners).
  */
+import type { EndpointActivity } from '../../common/api.ts';
 import type { Operation } from '../../common/model/index.ts';
 
-export interface EndpointEvent {
-  id: string;
-  /** ISO 8601. */
-  time: string;
+/** One answered request: what the UI lists (EndpointActivity), plus the parsed body for in-process listeners. */
+export interface EndpointEvent extends EndpointActivity {
   operation: Operation | 'unknown';
-  status: number;
-  errorType?: string;
-  message?: string;
-  requestId: string;
-  handlingMs: number;
-  /** True when a fault setting produced the answer. */
-  injected?: boolean;
-  deviceName?: string;
-  deviceFleetName?: string;
   /** The parsed request document, when the body was valid JSON. */
   body?: unknown;
 }
