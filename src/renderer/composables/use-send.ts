@@ -1,6 +1,7 @@
 /** Send the composed document through the platform: validate first, then call the host. */
 import { useDocumentStore } from '../stores/document.ts';
 import { useSessionStore } from '../stores/session.ts';
+import { exchangeOfResult, useInspectorStore } from '../stores/inspector.ts';
 import { usePlatform } from './platform.ts';
 import { errorSentence } from '../platform/errors.ts';
 
@@ -12,6 +13,7 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
   const platform = usePlatform();
   const documentStore = useDocumentStore();
   const session = useSessionStore();
+  const inspector = useInspectorStore();
 
   async function send(options: { anyway?: boolean } = {}): Promise<void> {
     if (session.send.status === 'sending') return;
@@ -36,6 +38,7 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
         credentials: session.credentials,
         options: { skipValidation: Boolean(options.anyway) },
       });
+      inspector.show(exchangeOfResult(result, 'send'));
       session.setSendState({ status: 'done', result });
     } catch (error) {
       session.setSendState({ status: 'failed', message: errorSentence(error) });

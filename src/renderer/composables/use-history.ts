@@ -1,0 +1,156 @@
+/**
+ * The history's I/O: query pages with the sidebar's filters, open an entry into the composer and the
+ * inspector, re-send one, export, clear. Live entries arrive from the host's event stream.
+ */
+import type { CredentialRef, HistoryQuery } from '../../common/api.ts';
+import { useDocumentStore } from '../stores/document.ts';
+import { useHistoryStore, type HistoryFilters } from '../stores/history.ts';
+import { exchangeOfEntry, exchangeOfResult, useInspectorStore } from '../stores/inspector.ts';
+import { useSessionStore } from '../stores/session.ts';
+import { errorSentence } from '../platform/errors.ts';
+import { usePlatform } from './platform.ts';
+import { useHostEvents } from './host-events.ts';
+
+const PAGE = 50;
+
+/** The API query for the sidebar's filters; local date-times become ISO 8601 instants. */
+export function queryOf(filters: HistoryFilters): HistoryQuery {
+  const iso = (local: string): string | undefined => {
+    if (!local) return undefined;
+    const ms = new Date(local).getTime();
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  };
+  const q: HistoryQuery = { limit: PAGE };
+  if (filters.text.trim()) q.text = filters.text.trim();
+  if (filters.device.trim()) q.device = filters.device.trim();
+  if (filters.fleet.trim()) q.fleet = filters.fleet.trim();
+  if (filters.status) q.status = filters.status;
+  const from = iso(filters.from);
+  const to = iso(filters.to);
+  if (from) q.from = from;
+  if (to) q.to = to;
+  return q;
+}
+
+/** Saves text as a file through the browser (Electron turns it into a save dialog). */
+export function download(fileName: string, mediaType: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mediaType }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function useHistory() {
+  const { api } = usePlatform();
+  const history = useHistoryStore();
+  const documentStore = useDocumentStore();
+  const inspector = useInspectorStore();
+  const session = useSessionStore();
+  let generation = 0;
+
+  async function refresh(): Promise<void> {
+    const mine = ++generation;
+    history.setLoading(true);
+    try {
+      const page = await api.history.query(queryOf(history.filters));
+      if (mine !== generation) return;
+      history.setPage(page, false);
+      history.setError(undefined);
+    } catch (error) {
+      if (mine === generation) history.setError(errorSentence(error));
+    } finally {
+      if (mine === generation) history.setLoading(false);
+    }
+  }
+
+  async function loadMore(): Promise<void> {
+    if (!history.nextCursor || history.loading) return;
+    history.setLoading(true);
+    try {
+      history.setPage(await api.history.query({ ...queryOf(history.filters), cursor: history.nextCursor }), true);
+    } catch (error) {
+      history.setError(errorSentence(error));
+    } finally {
+      history.setLoading(false);
+    }
+  }
+
+  /** Loads the entry's body into the composer (one undoable edit) and shows its exchange. */
+  async function open(id: string): Promise<void> {
+    try {
+      const entry = await api.history.get(id);
+      if (!entry) {
+        history.setError('That entry is no longer in the history; it was cleared or its file removed.');
+        return;
+      }
+      documentStore.setText(entry.request.body, 'history');
+      inspector.show(exchangeOfEntry(entry));
+      if (session.send.status !== 'sending') session.setSendState({ status: 'idle' });
+    } catch (error) {
+      history.setError(errorSentence(error));
+    }
+  }
+
+  /** Sends the entry's body again, newly signed, to its original target; with the picked keys unless they are the demo keys. */
+  async function resend(id: string): Promise<void> {
+    if (session.send.status === 'sending') return;
+    const credentials: CredentialRef | undefined = session.credentials.kind === 'demo' ? undefined : session.credentials;
+    session.setSendState({ status: 'sending', id: '', startedAt: Date.now() });
+    try {
+      const result = await api.replay(id, credentials ? { credentials } : {});
+      inspector.show(exchangeOfResult(result, 'replay'));
+      session.setSendState({ status: 'done', result });
+    } catch (error) {
+      session.setSendState({ status: 'failed', message: errorSentence(error) });
+    }
+  }
+
+  async function exportAs(format: 'jsonl' | 'har'): Promise<void> {
+    try {
+      const { limit: _limit, ...query } = queryOf(history.filters);
+      const file = await api.history.export(query, format);
+      download(file.fileName, file.mediaType, file.text);
+    } catch (error) {
+      history.setError(errorSentence(error));
+    }
+  }
+
+  async function clear(): Promise<number | undefined> {
+    try {
+      const { removed } = await api.history.clear();
+      history.setPage({ entries: [], total: 0 }, false);
+      history.clearPicks();
+      return removed;
+    } catch (error) {
+      history.setError(errorSentence(error));
+      return undefined;
+    }
+  }
+
+  /** Bodies of two entries, for the diff. */
+  async function bodies(ids: string[]): Promise<{ id: string; time: string; body: string }[]> {
+    const entries = await Promise.all(ids.map((id) => api.history.get(id)));
+    return entries.flatMap((e) => (e ? [{ id: e.id, time: e.time, body: e.request.body }] : []));
+  }
+
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  /** Refreshes once after a burst of filter changes or events. */
+  function refreshSoon(delayMs = 200): void {
+    clearTimeout(pending);
+    pending = setTimeout(() => void refresh(), delayMs);
+  }
+
+  useHostEvents((event) => {
+    if (event.type !== 'history') return;
+    // A filtered list cannot know whether the entry matches: ask again.
+    if (history.filtered) refreshSoon();
+    else history.upsert(event.entry);
+  });
+
+  return { refresh, refreshSoon, loadMore, open, resend, exportAs, clear, bodies };
+}

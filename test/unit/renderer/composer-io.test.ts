@@ -1,0 +1,95 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import ComposerPane from '../../../src/renderer/components/ComposerPane.vue';
+import { PLATFORM_KEY } from '../../../src/renderer/composables/platform.ts';
+import { createOfflineApi } from '../../../src/renderer/platform/offline.ts';
+import { useDocumentStore } from '../../../src/renderer/stores/document.ts';
+import { useSessionStore } from '../../../src/renderer/stores/session.ts';
+import type { EndpointInfo, HeartbeatApi } from '../../../src/common/api.ts';
+
+const api: HeartbeatApi = { ...createOfflineApi(), endpoint: { ...createOfflineApi().endpoint, info: async () => ({ url: 'http://127.0.0.1:4567' }) as EndpointInfo } };
+
+describe('composer file and clipboard actions', () => {
+  let pinia: Pinia;
+  let w: VueWrapper;
+  const button = (text: string) => w.findAll('button').find((b) => b.text() === text)!;
+
+  beforeEach(() => {
+    pinia = createPinia();
+    setActivePinia(pinia);
+    document.body.innerHTML = '';
+    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+      this.setAttribute('open', '');
+    };
+    w = mount(ComposerPane, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { JsonEditor: true } }, attachTo: document.body });
+  });
+  afterEach(() => {
+    w.unmount();
+    vi.restoreAllMocks();
+  });
+
+  it('pastes an aws command line: the composer and the target take it', async () => {
+    await button('Paste…').trigger('click');
+    await w.find('#paste-text').setValue('aws sagemaker-edge send-heartbeat --device-name pasted-1 --device-fleet-name f --agent-version 2.0 --endpoint-url http://127.0.0.1:9999');
+    await w.find('form').trigger('submit');
+    expect(JSON.parse(useDocumentStore().text)).toEqual({ DeviceName: 'pasted-1', DeviceFleetName: 'f', AgentVersion: '2.0' });
+    expect(useSessionStore().target).toEqual({ kind: 'url', url: 'http://127.0.0.1:9999', region: 'us-east-1' });
+    expect(w.find('#paste-text').exists()).toBe(false);
+    expect(w.find('[data-testid="io-notice"]').text()).toContain('Loaded the pasted shorthand');
+  });
+
+  it('keeps the dialog open with the problems, and the composer untouched, when the paste cannot be read', async () => {
+    const before = useDocumentStore().text;
+    await button('Paste…').trigger('click');
+    await w.find('#paste-text').setValue('DeviceName: a\nDeviceName: b\n');
+    await w.find('#paste-format').setValue('cli-input-yaml');
+    await w.find('form').trigger('submit');
+    expect(useDocumentStore().text).toBe(before);
+    expect(w.find('[aria-label="Import problems"]').text()).toMatch(/line 2.*Duplicate key/);
+  });
+
+  it('opens a dropped file', async () => {
+    const file = new File(['DeviceName: dropped\nDeviceFleetName: f\nAgentVersion: "1"\n'], 'beat.yaml');
+    await w.find('main').trigger('drop', { dataTransfer: { files: [file], types: ['Files'] } });
+    await flushPromises();
+    await vi.waitFor(() => expect(JSON.parse(useDocumentStore().text)).toMatchObject({ DeviceName: 'dropped' }));
+    expect(w.find('[data-testid="io-notice"]').text()).toContain('"beat.yaml" (cli-input-yaml)');
+  });
+
+  it('copies as curl with the embedded endpoint URL the host reports', async () => {
+    const writeText = vi.fn(async (_text: string) => undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await w.find('button[aria-haspopup="menu"]').trigger('click');
+    await w.findAll('[role="menuitem"]').find((b) => b.text() === 'curl command')!.trigger('click');
+    await flushPromises();
+    expect(writeText).toHaveBeenCalledOnce();
+    const copied = writeText.mock.calls[0][0];
+    expect(copied).toMatch(/^curl /);
+    expect(copied).toMatch(/\n {2}http:\/\/127\.0\.0\.1:4567\/SendHeartbeat\n$/);
+    expect(copied).toContain(JSON.stringify(JSON.parse(useDocumentStore().text)));
+    expect(w.find('[data-testid="io-notice"]').text()).toBe('Copied as curl command.');
+  });
+
+  it('shows the text to copy by hand when the clipboard refuses', async () => {
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: async () => Promise.reject(new Error('denied')) }, configurable: true });
+    await w.find('button[aria-haspopup="menu"]').trigger('click');
+    await w.findAll('[role="menuitem"]').find((b) => b.text() === 'AWS CLI command')!.trigger('click');
+    await flushPromises();
+    expect((w.find('#manual-copy').element as HTMLTextAreaElement).value).toMatch(/^aws sagemaker-edge send-heartbeat/);
+  });
+
+  it('loads an example as one undoable replacement, and the menu works from the keyboard', async () => {
+    const examples = w.findAll('button[aria-haspopup="menu"]').find((b) => b.text().startsWith('Examples'))!;
+    await examples.trigger('keydown', { key: 'ArrowDown' });
+    const items = w.findAll('[role="menuitem"]');
+    expect(document.activeElement).toBe(items[0].element);
+    await items[0].trigger('keydown', { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(items.at(-1)!.element);
+    await items.at(-1)!.trigger('click');
+    expect(useDocumentStore().text).toContain('camera_line 3!');
+    expect(useDocumentStore().editSource).toBe('load');
+    expect(w.find('[role="menu"]').exists()).toBe(false);
+  });
+});
