@@ -56,6 +56,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', layer('src/node', ['**/renderer/**', '**/cli/**', '**/electron/**', 'electron'])] },
   },
   {
+    // The desktop shell: Electron main (Node) and its preload.
+    files: ['electron/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { 'no-restricted-imports': ['error', layer('electron/', ['**/renderer/**', '**/cli/**'])] },
+  },
+  {
+    // What the sandboxed preload bundles: it can require nothing but electron, so no Node and no src/node.
+    files: ['electron/preload.ts', 'electron/bridge.ts', 'electron/channels.ts'],
+    rules: { 'no-restricted-imports': ['error', layer('The sandboxed preload', ['**/renderer/**', '**/cli/**', '**/node/**', './ipc.ts', './desktop.ts'], nodeBuiltins)] },
+  },
+  {
     files: ['src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', layer('The CLI', ['**/renderer/**', '**/electron/**', 'electron'])] },
   },

@@ -220,6 +220,20 @@ export interface HeartbeatApi {
   subscribe(listener: (event: HostEvent) => void): Unsubscribe;
 }
 
+/** Application-menu commands the desktop app's main process hands the page (Electron only). */
+export type MenuCommand =
+  /** A request document the user picked in the native open dialog. */
+  | { command: 'open'; fileName: string; text: string }
+  /** A file in any import format (an aws command, cli-input JSON/YAML); the renderer detects which. */
+  | { command: 'import'; fileName: string; text: string }
+  /** Save the current document the way the page's Save button does (Electron asks where, natively). */
+  | { command: 'save' };
+
+/** The desktop-only bridge (`window.heartbeatDesktop`): the application menu's commands, nothing more. */
+export interface DesktopBridge {
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+}
+
 /**
  * The HTTP binding of HeartbeatApi used by browser mode. Every call is `POST /api/<route>` with a JSON
  * body of the arguments and `Authorization: Bearer <token>`; the answer is `{ "result": ... }` or, with

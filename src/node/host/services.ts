@@ -18,6 +18,7 @@ import type {
   HeartbeatApi,
   HostEvent,
   HostSettings,
+  ManualKeys,
   SendOptions,
   SendResult,
   SignatureReport,
@@ -49,6 +50,16 @@ export interface HostOptions {
   settingsFile?: string;
   /** Options of the embedded endpoint started with the host (default: any free loopback port). */
   endpoint?: EndpointOptions;
+  /** Where manual keys outlive the process (the desktop app encrypts them); default: memory only. */
+  manualKeyStore?: ManualKeyStore;
+}
+
+/** Persistence of the manual keys the host holds, by id. The store is responsible for encrypting them. */
+export interface ManualKeyStore {
+  /** The keys saved before; none when there are none or they cannot be read. */
+  load(): Promise<Record<string, ManualKeys>>;
+  /** Replaces what was saved with these keys. */
+  save(keys: Record<string, ManualKeys>): Promise<void>;
 }
 
 export interface HostServices {
@@ -104,6 +115,8 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
   let engine = engineFor(transport);
   const inFlight = new Map<string, SendHandle>();
   const manualKeys = new Map<string, Credentials>();
+  const keyStore = options.manualKeyStore;
+  if (keyStore) for (const [id, keys] of Object.entries(await keyStore.load().catch(() => ({})))) manualKeys.set(id, keys);
 
   function targetOf(spec: TargetSpec): TargetRecord {
     try {
@@ -271,6 +284,13 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
         if (secretAccessKey.length < 16) throw new HostError('The secret access key looks too short; paste the whole key.');
         const id = randomBytes(12).toString('hex');
         manualKeys.set(id, { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
+        try {
+          await keyStore?.save(Object.fromEntries(manualKeys));
+        } catch (error) {
+          manualKeys.delete(id);
+          const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
+          throw new HostError(`The keys could not be stored (${reason}); they were not kept.`);
+        }
         return { id, accessKeyIdLast4: accessKeyId.slice(-4) };
       },
     },

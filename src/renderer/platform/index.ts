@@ -3,7 +3,7 @@
  * loopback HTTP host when the URL fragment carries its token, else offline (the composer works, sending
  * says it needs a host). Components and stores get it by injection, never by importing a host.
  */
-import type { HeartbeatApi } from '../../common/api.ts';
+import type { DesktopBridge, HeartbeatApi } from '../../common/api.ts';
 import { createHttpApi } from './http.ts';
 import { createOfflineApi } from './offline.ts';
 
@@ -12,11 +12,15 @@ export type PlatformKind = 'electron' | 'http' | 'offline';
 export interface Platform {
   kind: PlatformKind;
   api: HeartbeatApi;
+  /** The desktop app's menu commands (Electron only). */
+  desktop?: DesktopBridge;
 }
 
 export interface StartupEnvironment {
   /** The Electron preload's bridge, when present. */
   bridge?: HeartbeatApi;
+  /** The preload's desktop bridge (menu commands), when present. */
+  desktop?: DesktopBridge;
   /** location.origin and location.hash. */
   origin: string;
   hash: string;
@@ -30,7 +34,7 @@ export function tokenFromHash(hash: string): string | undefined {
 }
 
 export function createPlatform(env: StartupEnvironment): Platform {
-  if (env.bridge) return { kind: 'electron', api: env.bridge };
+  if (env.bridge) return { kind: 'electron', api: env.bridge, ...(env.desktop ? { desktop: env.desktop } : {}) };
   const token = tokenFromHash(env.hash);
   if (token) return { kind: 'http', api: createHttpApi({ baseUrl: env.origin, token }) };
   return { kind: 'offline', api: createOfflineApi() };
@@ -38,6 +42,6 @@ export function createPlatform(env: StartupEnvironment): Platform {
 
 /** The start-up environment of this window. */
 export function currentEnvironment(): StartupEnvironment {
-  const bridge = (window as Window & { heartbeat?: HeartbeatApi }).heartbeat;
-  return { bridge, origin: window.location.origin, hash: window.location.hash };
+  const { heartbeat: bridge, heartbeatDesktop: desktop } = window as Window & { heartbeat?: HeartbeatApi; heartbeatDesktop?: DesktopBridge };
+  return { bridge, desktop, origin: window.location.origin, hash: window.location.hash };
 }

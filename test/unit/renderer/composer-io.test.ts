@@ -7,7 +7,7 @@ import { PLATFORM_KEY } from '../../../src/renderer/composables/platform.ts';
 import { createOfflineApi } from '../../../src/renderer/platform/offline.ts';
 import { useDocumentStore } from '../../../src/renderer/stores/document.ts';
 import { useSessionStore } from '../../../src/renderer/stores/session.ts';
-import type { EndpointInfo, HeartbeatApi } from '../../../src/common/api.ts';
+import type { EndpointInfo, HeartbeatApi, MenuCommand } from '../../../src/common/api.ts';
 
 const api: HeartbeatApi = { ...createOfflineApi(), endpoint: { ...createOfflineApi().endpoint, info: async () => ({ url: 'http://127.0.0.1:4567' }) as EndpointInfo } };
 
@@ -91,5 +91,24 @@ describe('composer file and clipboard actions', () => {
     expect(useDocumentStore().text).toContain('camera_line 3!');
     expect(useDocumentStore().editSource).toBe('load');
     expect(w.find('[role="menu"]').exists()).toBe(false);
+  });
+
+  it('acts on the desktop menu: open loads the file main read, save downloads the document', async () => {
+    w.unmount();
+    let menu: ((m: MenuCommand) => void) | undefined;
+    const desktop = { onMenuCommand: (l: (m: MenuCommand) => void) => ((menu = l), () => (menu = undefined)) };
+    w = mount(ComposerPane, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'electron', api, desktop } }, stubs: { JsonEditor: true } }, attachTo: document.body });
+    menu!({ command: 'open', fileName: 'beat.json', text: '{"DeviceName":"from-menu"}' });
+    expect(useDocumentStore().text).toBe('{"DeviceName":"from-menu"}');
+    URL.createObjectURL = vi.fn(() => 'blob:x');
+    URL.revokeObjectURL = vi.fn();
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      expect(this.download).toBe('heartbeat-from-menu.json');
+    });
+    menu!({ command: 'save' });
+    expect(click).toHaveBeenCalledOnce();
+    w.unmount();
+    expect(menu).toBeUndefined();
+    w = mount(ComposerPane, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { JsonEditor: true } } });
   });
 });

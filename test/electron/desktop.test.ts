@@ -1,0 +1,183 @@
+/**
+ * The main process end to end with a stand-in `electron`: what it sets up before and after `ready`, the
+ * window it opens, the IPC it answers, the menu, and a clean quit — with the real host services.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
+import { MENU_CHANNEL } from '../../electron/channels.ts';
+import { startDesktop, type DesktopApp, type DesktopOptions } from '../../electron/desktop.ts';
+import { FOREIGN_SENDER } from '../../electron/ipc.ts';
+import { API_METHODS } from '../../src/common/api-args.ts';
+import { UI_CSP } from '../../src/node/host/static-files.ts';
+import { createFakeElectron, FakeFrame, FakeWebContents, type FakeElectron } from './fake-electron.ts';
+
+const started: DesktopApp[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((app) => app.services.close()));
+});
+
+function options(extra: Partial<DesktopOptions> = {}): DesktopOptions {
+  const dir = mkdtempSync(join(tmpdir(), 'hb-desktop-'));
+  const uiDir = join(dir, 'ui');
+  mkdirSync(uiDir);
+  writeFileSync(join(uiDir, 'index.html'), '<!doctype html><div id="app"></div>');
+  return { preloadPath: '/app/dist/electron/preload.cjs', uiDir, historyDir: join(dir, 'history'), endpointPort: 0, env: {}, platform: 'linux', ...extra };
+}
+
+async function launch(fake: FakeElectron, opts = options()): Promise<DesktopApp> {
+  const starting = startDesktop(fake.electron, opts);
+  fake.app.ready();
+  const app = await starting;
+  if (!app) throw new Error('the desktop app did not start');
+  started.push(app);
+  return app;
+}
+
+function menuItem(fake: FakeElectron, path: string[]): MenuItemConstructorOptions {
+  let items = (fake.calls.menu as { template: MenuItemConstructorOptions[] }).template;
+  let found: MenuItemConstructorOptions | undefined;
+  for (const label of path) {
+    found = items.find((item) => item.label === label);
+    if (!found) throw new Error(`no menu item "${label}" among ${items.map((i) => i.label ?? i.role).join(', ')}`);
+    items = (found.submenu ?? []) as MenuItemConstructorOptions[];
+  }
+  return found!;
+}
+const click = (item: MenuItemConstructorOptions) => (item.click as () => void)();
+
+describe('desktop main process', () => {
+  it('quits at once as a second instance, touching nothing', async () => {
+    const fake = createFakeElectron();
+    fake.app.gotLock = false;
+    expect(await startDesktop(fake.electron, options())).toBeUndefined();
+    expect(fake.app.quitCalls).toBe(1);
+    expect(fake.calls.privileged).toEqual([]);
+    expect(fake.windows).toEqual([]);
+  });
+
+  it('registers app:// as privileged and enables the sandbox before ready', async () => {
+    const fake = createFakeElectron();
+    const starting = startDesktop(fake.electron, options());
+    expect(fake.app.sandboxed).toBe(true);
+    expect(fake.calls.privileged).toEqual([{ schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }], beforeReady: true }]);
+    expect(fake.windows).toEqual([]);
+    fake.app.ready();
+    started.push((await starting)!);
+    expect(fake.windows).toHaveLength(1);
+  });
+
+  it('opens one sandboxed, isolated window on app://, with no dev tools outside development', async () => {
+    const fake = createFakeElectron();
+    await launch(fake);
+    expect(fake.windows).toHaveLength(1);
+    const [window] = fake.windows;
+    expect(window!.options.webPreferences).toEqual({
+      preload: '/app/dist/electron/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+      devTools: false,
+    });
+    expect(window!.loaded).toBe('app://heartbeat/index.html');
+    const view = menuItem(fake, ['&View']).submenu as MenuItemConstructorOptions[];
+    expect(view.map((i) => i.role)).not.toContain('toggleDevTools');
+  });
+
+  it('allows dev tools only in an unpackaged app with HEARTBEAT_DEV=1', async () => {
+    const dev = createFakeElectron();
+    await launch(dev, options({ env: { HEARTBEAT_DEV: '1' } }));
+    expect(dev.windows[0]!.options.webPreferences.devTools).toBe(true);
+    expect((menuItem(dev, ['&View']).submenu as MenuItemConstructorOptions[]).map((i) => i.role)).toContain('toggleDevTools');
+    const packaged = createFakeElectron();
+    packaged.app.isPackaged = true;
+    await launch(packaged, options({ env: { HEARTBEAT_DEV: '1' } }));
+    expect(packaged.windows[0]!.options.webPreferences.devTools).toBe(false);
+  });
+
+  it('hardens the window, the session and the protocol it serves', async () => {
+    const fake = createFakeElectron();
+    const opts = options();
+    await launch(fake, opts);
+    const contents = fake.windows[0]!.webContents;
+    expect(contents.emitPreventable('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(contents.windowOpenHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    let granted: boolean | undefined;
+    fake.calls.permissionRequest!(contents, 'media', (g) => (granted = g), { requestingUrl: 'app://heartbeat/index.html' });
+    expect(granted).toBe(false);
+    expect(fake.calls.permissionCheck!(contents, 'geolocation', 'app://heartbeat')).toBe(false);
+    expect(fake.calls.beforeRequest?.filter.urls).toContain('https://*/*');
+    const page = await fake.calls.protocolHandlers.get('app')!(new Request('app://heartbeat/index.html'));
+    expect(page.headers.get('content-security-policy')).toBe(UI_CSP);
+    expect(await page.text()).toContain('<div id="app">');
+  });
+
+  it('hosts the services with the embedded endpoint on loopback, answering only its window over IPC', async () => {
+    const fake = createFakeElectron();
+    const app = await launch(fake);
+    expect(app.services.endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect([...fake.ipcMain.handlers.keys()]).toHaveLength(API_METHODS.length);
+    const contents = fake.windows[0]!.webContents;
+    const info = (await fake.ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'heartbeat:endpoint.info', {})) as { ok: boolean; result: { url: string } };
+    expect(info).toMatchObject({ ok: true, result: { url: app.services.endpoint.url } });
+    const stranger = new FakeWebContents();
+    expect(await fake.ipcMain.invoke({ sender: stranger, senderFrame: stranger.mainFrame }, 'heartbeat:endpoint.info', {})).toEqual({ ok: false, error: { message: FOREIGN_SENDER } });
+    const frame = new FakeFrame('app://heartbeat/index.html', contents.mainFrame);
+    expect(await fake.ipcMain.invoke({ sender: contents, senderFrame: frame }, 'heartbeat:endpoint.info', {})).toMatchObject({ ok: false });
+  });
+
+  it('has a menu that opens and saves through the page, and exports the history natively', async () => {
+    const fake = createFakeElectron();
+    await launch(fake);
+    expect((fake.calls.menu as { template: MenuItemConstructorOptions[] }).template.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
+    const contents = fake.windows[0]!.webContents;
+
+    click(menuItem(fake, ['&File', 'Save Request…']));
+    expect(contents.sent.at(-1)).toEqual({ channel: MENU_CHANNEL, payload: { command: 'save' } });
+
+    const dir = mkdtempSync(join(tmpdir(), 'hb-menu-'));
+    writeFileSync(join(dir, 'cam.json'), '{"DeviceName":"cam-menu"}');
+    fake.dialogAnswers.open = { canceled: false, filePaths: [join(dir, 'cam.json')] };
+    click(menuItem(fake, ['&File', 'Open Request…']));
+    await expect.poll(() => contents.sent.at(-1)).toEqual({ channel: MENU_CHANNEL, payload: { command: 'open', fileName: 'cam.json', text: '{"DeviceName":"cam-menu"}' } });
+
+    fake.dialogAnswers.open = { canceled: false, filePaths: [join(dir, 'missing.json')] };
+    click(menuItem(fake, ['&File', 'Import…']));
+    await expect.poll(() => fake.calls.errorBoxes).toEqual(['The file could not be opened: "missing.json" could not be read.']);
+
+    fake.dialogAnswers.save = { canceled: false, filePath: join(dir, 'history.har') };
+    click(menuItem(fake, ['&File', 'Export History', 'As HAR…']));
+    await expect.poll(() => readFileSync(join(dir, 'history.har'), { encoding: 'utf8', flag: 'a+' })).toContain('"version":"1.2"');
+
+    click(menuItem(fake, ['&Help', 'About Heartbeat Composer']));
+    await expect.poll(() => fake.calls.messageBoxes).toHaveLength(1);
+  });
+
+  it('remembers the window bounds, and quits by stopping the services first', async () => {
+    const fake = createFakeElectron();
+    const app = await launch(fake);
+    const window = fake.windows[0]!;
+    window.close();
+    expect(JSON.parse(readFileSync(join(fake.electron.app.getPath('userData'), 'window-state.json'), 'utf8'))).toEqual({ x: 100, y: 80, width: 1400, height: 900, maximized: false });
+    expect(app.window()).toBeUndefined();
+    await expect.poll(() => fake.app.quitted).toBe(true);
+    await expect(fetch(app.services.endpoint.url)).rejects.toThrow();
+    started.splice(started.indexOf(app), 1);
+
+    const again = createFakeElectron(fake.electron.app.getPath('userData'));
+    await launch(again);
+    expect(again.windows[0]!.options).toMatchObject({ x: 100, y: 80, width: 1400, height: 900 });
+  });
+});
