@@ -7,13 +7,13 @@
  * not share its event loop; the endpoint is the built CLI (`heartbeat serve --quiet`, the product path,
  * bundled by `npm run build`). Every run is 5 s after a 1 s warm-up.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CREDENTIALS, DEMO_REGION } from '../src/common/demo.ts';
 import { signRequest } from '../src/node/signing/sign.ts';
+import { endpointServer, requireBuiltCli, serve, stop, trivialServer } from './servers.ts';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -25,8 +25,6 @@ interface AutocannonResult {
 type Autocannon = (options: { url: string; method: string; headers: Record<string, string>; body: string; connections: number; duration: number }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const root = new URL('..', import.meta.url);
-
 const HEARTBEAT = JSON.stringify({
   AgentVersion: '1.2.3',
   DeviceName: 'camera-017',
@@ -34,36 +32,6 @@ const HEARTBEAT = JSON.stringify({
   AgentMetrics: [{ Dimension: 'agent', MetricName: 'cpu-utilization', Value: 12.5, Timestamp: 1_763_797_703 }],
   Models: [{ ModelName: 'resnet-50', ModelVersion: '3', LatestSampleTime: 1_763_797_700, LatestInference: 1_763_797_701, ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: 8.1, Timestamp: 1_763_797_702 }] }],
 });
-
-const TRIVIAL = `import { createServer } from 'node:http';
-const server = createServer((req, res) => { req.on('data', () => {}); req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': 0 }).end()); });
-server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));`;
-
-const trivialServer = ['--input-type=module', '-e', TRIVIAL];
-const endpointServer = (capturePath?: string) => ['bin/heartbeat.js', 'serve', '--port', '0', '--quiet', ...(capturePath ? ['--capture', capturePath] : [])];
-
-/** Runs a child Node with `args` and waits for its "listening on URL" line. */
-async function serve(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (c) => reject(new Error(`The bench server exited with ${c}: ${err.trim()}`)));
-  });
-  return { url, child };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 async function load(url: string, seconds: number): Promise<AutocannonResult> {
   const signed = await signRequest({ method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body: HEARTBEAT }, DEMO_CREDENTIALS, { region: DEMO_REGION });
@@ -86,7 +54,7 @@ async function measure(name: string, args: string[]): Promise<AutocannonResult> 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export async function run(): Promise<void> {
-  if (!existsSync(new URL('dist/cli.js', root))) throw new Error('The CLI is not built; run `npm run build` before `npm run bench endpoint`.');
+  requireBuiltCli('endpoint');
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
   try {
     const trivial = await measure('trivial node:http', trivialServer);

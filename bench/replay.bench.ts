@@ -3,12 +3,12 @@
  * our engine (signing, retries, durable history) next to @aws-sdk/client-sagemaker-edge sending the
  * same payloads at the same concurrency, and autocannon's ceiling (one pre-signed request replayed) on
  * the same target. Then `heartbeat send` cold start next to `aws sagemaker-edge send-heartbeat`.
- * One run each; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling, cold start ≤ 0.2×).
+ * Both servers run in child processes (bench/servers.ts), so the load generators do not share their
+ * event loop. One run each; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling, cold
+ * start ≤ 0.2×).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,12 +17,12 @@ import autocannonUntyped from 'autocannon';
 import { SagemakerEdgeClient, SendHeartbeatCommand } from '@aws-sdk/client-sagemaker-edge';
 import { DEMO_CREDENTIALS, DEMO_REGION } from '../src/common/demo.ts';
 import type { TargetRecord } from '../src/common/log/entry.ts';
-import { startEndpoint } from '../src/node/endpoint/index.ts';
 import { replay } from '../src/node/engine/replay.ts';
 import { createEngine } from '../src/node/engine/send.ts';
 import { HistoryStore } from '../src/node/history/store.ts';
 import { signRequest } from '../src/node/signing/sign.ts';
 import { createTransport } from '../src/node/transport/dispatcher.ts';
+import { endpointServer, requireBuiltCli, serve, stop, trivialServer } from './servers.ts';
 
 const C = 32;
 const N = 4000;
@@ -104,17 +104,13 @@ async function coldStart(url: string): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const endpoint = await startEndpoint();
-  const trivial = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end());
-  });
-  await new Promise<void>((resolve) => trivial.listen(0, '127.0.0.1', resolve));
-  const trivialUrl = `http://127.0.0.1:${(trivial.address() as AddressInfo).port}`;
+  requireBuiltCli('replay');
+  const endpoint = await serve(endpointServer());
+  const trivial = await serve(trivialServer);
   try {
     for (const [name, url] of [
-      ['embedded endpoint', endpoint.url],
-      ['trivial server', trivialUrl],
+      ['embedded endpoint (child process)', endpoint.url],
+      ['trivial server (child process)', trivial.url],
     ] as const) {
       const target: TargetRecord = { kind: 'url', url, region: DEMO_REGION };
       const o = await ours(target);
@@ -122,9 +118,8 @@ export async function run(): Promise<void> {
       const c = await ceiling(url);
       console.log(`${name}, c=${C}, ${N} payloads: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling (goal ≥ 0.4)`);
     }
-    await coldStart(trivialUrl);
+    await coldStart(trivial.url);
   } finally {
-    await endpoint.close();
-    await new Promise<void>((resolve) => trivial.close(() => resolve()));
+    await Promise.all([stop(endpoint.child), stop(trivial.child)]);
   }
 }

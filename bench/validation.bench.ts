@@ -40,6 +40,10 @@ function timeOnce(fn: () => unknown): number {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** Goals from issue 2: ≥ 1M typical payloads/s; a 10 MB payload's text checked in well under a second. */
+const TYPICAL_GOAL = 1_000_000;
+const BIG_GOAL_MS = 1000;
+
 export async function run(): Promise<void> {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const peer = ajv.compile(requestSchema('SendHeartbeat'));
@@ -48,14 +52,19 @@ export async function run(): Promise<void> {
   for (const [name, doc, ms] of [['typical payload', typical, 1500], ['1,000-model payload', large, 1500]] as const) {
     const ours = rate(() => validate(doc), ms);
     const theirs = rate(() => peer(doc), ms);
-    console.log(`validate ${name}: ${fmt(ours)} payloads/s; Ajv compiled at run time: ${fmt(theirs)} payloads/s; ratio ${(ours / theirs).toFixed(2)}`);
+    const goal = doc === typical ? ` (goal ≥ ${fmt(TYPICAL_GOAL)} payloads/s: ${ours >= TYPICAL_GOAL ? 'met' : 'missed'})` : '';
+    console.log(`validate ${name}: ${fmt(ours)} payloads/s${goal}; Ajv compiled at run time: ${fmt(theirs)} payloads/s; ratio ${(ours / theirs).toFixed(2)}`);
   }
   const invalid = { ...typical, DeviceName: 'not valid!', Models: [{ ModelNmae: 'x' }] };
   console.log(`validate invalid typical payload (errors described): ${fmt(rate(() => validate(invalid)))} payloads/s`);
 
-  const big = JSON.stringify({ ...typical, Models: Array.from({ length: 60_000 }, (_, i) => ({ ...typical.Models[0], ModelName: `model-${i}` })) });
-  checkText(big);
-  const oursMs = Math.min(...[0, 1, 2].map(() => timeOnce(() => checkText(big))));
-  const nativeMs = Math.min(...[0, 1, 2].map(() => timeOnce(() => validate(JSON.parse(big)))));
-  console.log(`check ${(big.length / 1e6).toFixed(1)} MB payload text (parse with positions + validate): ${oursMs.toFixed(0)} ms; JSON.parse + validate: ${nativeMs.toFixed(0)} ms; ratio ${(oursMs / nativeMs).toFixed(2)}`);
+  // ~10 MB: the issue's "a 10 MB payload (validated in well under a second)".
+  const big = JSON.stringify({ ...typical, Models: Array.from({ length: 49_000 }, (_, i) => ({ ...typical.Models[0], ModelName: `model-${i}` })) });
+  if (!checkText(big).valid) throw new Error('The 10 MB bench payload must be valid.');
+  const best = (fn: () => unknown) => Math.min(...[0, 1, 2].map(() => timeOnce(fn)));
+  const oursMs = best(() => checkText(big));
+  const parseMs = best(() => JSON.parse(big));
+  const nativeMs = best(() => validate(JSON.parse(big)));
+  const mb = (big.length / 1e6).toFixed(1);
+  console.log(`check ${mb} MB payload text (parse with positions + validate): ${oursMs.toFixed(0)} ms (goal < ${BIG_GOAL_MS} ms: ${oursMs < BIG_GOAL_MS ? 'met' : 'missed'}); plain JSON.parse: ${parseMs.toFixed(0)} ms; JSON.parse + validate: ${nativeMs.toFixed(0)} ms; ratio to JSON.parse + validate ${(oursMs / nativeMs).toFixed(2)}`);
 }

@@ -9,3 +9,9 @@ export const DEMO_CREDENTIALS = Object.freeze({
 
 /** The region the embedded endpoint signs for unless told otherwise. */
 export const DEMO_REGION = 'us-east-1';
+
+/** Where `heartbeat serve` (and the endpoint `heartbeat ui` starts) listens by default. */
+export const DEFAULT_ENDPOINT_PORT = 8787;
+
+/** What `GET /__admin/health` of the embedded endpoint answers as `service`, so clients can tell it is ours. */
+export const ENDPOINT_SERVICE_ID = 'heartbeat-composer-endpoint';

@@ -19,7 +19,10 @@ export function heartbeat(args: string[], env: NodeJS.ProcessEnv, input?: string
   });
 }
 
-/** An environment with no real AWS configuration, and a private history folder. */
+/**
+ * An environment with no real AWS configuration, and a private history folder. `send --local` looks
+ * for a running endpoint on a closed port, so a developer's own `heartbeat serve` cannot change results.
+ */
 export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'hb-cli-'));
   return {
@@ -29,6 +32,7 @@ export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: join(home, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
+    HEARTBEAT_SERVE_URL: 'http://127.0.0.1:9',
     ...extra,
   };
 }

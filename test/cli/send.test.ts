@@ -3,30 +3,27 @@
  * endpoint started in this process: plain send, session token, every exit code, the JSON output.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { heartbeat, isolatedEnv } from './heartbeat-run.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/common/demo.ts';
-
-const endpointModule = new URL('../../src/node/endpoint/index.ts', import.meta.url);
-const hasEndpoint = existsSync(endpointModule);
-const suite = hasEndpoint ? describe : describe.skip;
-if (!hasEndpoint) describe('heartbeat send (embedded endpoint)', () => it.skip('skipped: src/node/endpoint/index.ts does not exist yet', () => {}));
+import { startEndpoint, type RunningEndpoint } from '../../src/node/endpoint/index.ts';
 
 const PAYLOAD = JSON.stringify({ AgentVersion: '1.0', DeviceName: 'cam-cli-1', DeviceFleetName: 'fleet-cli', Models: [{ ModelName: 'detector', ModelVersion: '1' }] });
 
-suite('heartbeat send against the embedded endpoint', () => {
-  let endpoint: { url: string; close(): Promise<void> };
+describe('heartbeat send against the embedded endpoint', () => {
+  let endpoint: RunningEndpoint;
   const dir = mkdtempSync(join(tmpdir(), 'hb-send-'));
   const file = join(dir, 'payload.json');
   writeFileSync(file, PAYLOAD);
 
   beforeAll(async () => {
-    const { startEndpoint } = (await import(endpointModule.href)) as typeof import('../../src/node/endpoint/index.ts');
     endpoint = await startEndpoint();
   });
-  afterAll(async () => endpoint?.close());
+  afterAll(() => endpoint.close());
 
   it('plain send: exit 0, prints the outcome, records request and outcome', async () => {
     const env = isolatedEnv({ HEARTBEAT_LOCAL_URL: endpoint.url });
@@ -39,10 +36,39 @@ suite('heartbeat send against the embedded endpoint', () => {
     expect(JSON.parse(history.stdout)).toMatchObject({ total: 1, entries: [{ deviceName: 'cam-cli-1', fleetName: 'fleet-cli', state: 'success', status: 200 }] });
   });
 
-  it('starts its own embedded endpoint for --local when HEARTBEAT_LOCAL_URL is not set', async () => {
-    const run = await heartbeat(['send', '-', '--output', 'json'], isolatedEnv(), PAYLOAD);
+  it('starts its own embedded endpoint for --local when HEARTBEAT_LOCAL_URL is not set and none is running', async () => {
+    const run = await heartbeat(['send', '-', '--output', 'json', '--debug'], isolatedEnv(), PAYLOAD);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ target: { kind: 'local', region: 'us-east-1' }, outcome: { kind: 'success', status: 200 } });
+    expect(run.stderr).toMatch(/^Target: a throwaway embedded endpoint at http:\/\/127\.0\.0\.1:\d+, started for this command .*no embedded endpoint answers at http:\/\/127\.0\.0\.1:9;/m);
+  });
+
+  it('--local sends to the running embedded endpoint when one answers where heartbeat serve listens', async () => {
+    const running = await startEndpoint({ region: 'eu-west-1' });
+    try {
+      const env = isolatedEnv({ HEARTBEAT_SERVE_URL: running.url });
+      const run = await heartbeat(['send', file, '--debug'], env);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(`Target: the running embedded endpoint at ${running.url} (heartbeat serve or heartbeat ui; region eu-west-1).`);
+      // Signed for the region it enforces, and recorded in its registry.
+      expect(run.stderr).toMatch(/Credential scope: \d{8}\/eu-west-1\/sagemaker\/aws4_request/);
+      expect(running.admin.devices().map((d) => d.deviceName)).toEqual(['cam-cli-1']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('--local does not mistake another server on that port for the endpoint', async () => {
+    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"service":"something-else","region":"us-east-1"}'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = isolatedEnv({ HEARTBEAT_SERVE_URL: `http://127.0.0.1:${(other.address() as AddressInfo).port}` });
+      const run = await heartbeat(['send', file, '--debug'], env);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/^Target: a throwaway embedded endpoint at /m);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it('session token: temporary keys from the environment are signed with X-Amz-Security-Token, which the log redacts', async () => {

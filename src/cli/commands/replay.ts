@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { PayloadSourceError, readPayloads } from '../../node/engine/payloads.ts';
+import { PayloadSourceError, readPayloads, totalBytes, type ReadPosition } from '../../node/engine/payloads.ts';
 import { replay, type ReplayProgress, type ReplaySummary } from '../../node/engine/replay.ts';
 import { createEngine } from '../../node/engine/send.ts';
 import { HistoryWriteError } from '../../node/history/log-file.ts';
 import { CliError, EXIT } from '../cli-error.ts';
+import { progressLine } from '../progress.ts';
 import { prepare, TARGET_HELP, TARGET_OPTIONS } from './send.ts';
 
 export const summary = 'Replay history exports, endpoint captures or NDJSON payloads against a target.';
@@ -13,7 +14,8 @@ export const help = `Usage: heartbeat replay FILE... [--local | --endpoint-url U
 ${summary}
 Each FILE is a history export (JSON lines; request lines are sent, outcome lines skipped), an
 embedded-endpoint capture (exchange lines), an NDJSON file of payloads, or one JSON payload.
-Every send is recorded in the history. Ctrl+C stops cleanly and prints the summary.
+Every send is recorded in the history. On a terminal, a progress bar shows how much of the files is
+through, with an ETA (a plain counter when reading a pipe). Ctrl+C stops cleanly and prints the summary.
 
 ${TARGET_HELP}
 Replay:
@@ -33,13 +35,16 @@ Examples:
   heartbeat replay captured.ndjson --local --concurrency 32
   heartbeat replay export.jsonl --endpoint-url http://127.0.0.1:8080 --rewrite-timestamps now --device-name 'sim-{n}'`;
 
-function progressBar(total: number | undefined): (p: ReplayProgress) => void {
+/** Redraws the progress line on stderr at most 10 times a second; `fraction` reads how much input is through. */
+function progressBar(fraction: () => number | undefined): (p: ReplayProgress) => void {
+  const started = Date.now();
   let last = 0;
   return (p) => {
     const now = Date.now();
     if (now - last < 100) return;
     last = now;
-    process.stderr.write(`\r\x1b[2K${p.done} sent · ${p.ok} ok · ${p.failed} failed${total ? ` of ${total}` : ''}`);
+    const f = fraction();
+    process.stderr.write(`\r\x1b[2K${progressLine({ ...p, ...(f !== undefined ? { fraction: f } : {}), elapsedMs: now - started })}`);
   };
 }
 
@@ -79,9 +84,12 @@ export async function run(argv: string[]): Promise<number> {
   const onInterrupt = (): void => stop.abort();
   process.once('SIGINT', onInterrupt);
   const tty = process.stderr.isTTY && values.output === 'text';
+  // Regular files have a size, so the bar can show how much is through; a pipe gets a plain counter.
+  const position: ReadPosition = { bytes: 0 };
+  const total = tty ? await totalBytes(positionals) : undefined;
   let summaryResult: ReplaySummary;
   try {
-    summaryResult = await replay(engine, readPayloads(positionals), {
+    summaryResult = await replay(engine, readPayloads(positionals, 'SendHeartbeat', position), {
       target: prepared.session.target,
       credentials: prepared.session.credentials,
       concurrency,
@@ -90,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values['dry-run'] ? { dryRun: true } : {}),
       signal: stop.signal,
       tags: ['replay'],
-      ...(tty ? { onProgress: progressBar(undefined) } : {}),
+      ...(tty ? { onProgress: progressBar(() => (total ? position.bytes / total : undefined)) } : {}),
     });
   } catch (error) {
     if (error instanceof PayloadSourceError || error instanceof HistoryWriteError) throw new CliError(error.message);

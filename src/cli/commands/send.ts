@@ -16,8 +16,10 @@ import { readInput } from '../io.ts';
 export const summary = 'Sign and send one request, record it in the history, print the outcome.';
 
 export const TARGET_HELP = `Target (default --local):
-  --local                 the embedded endpoint: $HEARTBEAT_LOCAL_URL if set, else one started
-                          for this command; signs with its demo keys
+  --local                 the embedded endpoint, signed with its demo keys: $HEARTBEAT_LOCAL_URL
+                          if set; else the running one (heartbeat serve or heartbeat ui) when it
+                          answers at http://127.0.0.1:8787 ($HEARTBEAT_SERVE_URL moves where to
+                          look); else a throwaway one started for this command (--debug says which)
   --endpoint-url URL      a custom endpoint (region from --region, the profile or AWS_REGION)
   --region R              the AWS region's Edge Manager endpoint (from the endpoint rule set)
   --fips, --dualstack     FIPS / dual-stack regional endpoint
@@ -201,6 +203,7 @@ export async function run(argv: string[]): Promise<number> {
     await prepared.close();
   }
   if (values.debug) {
+    if (prepared.session.localNote) process.stderr.write(`${prepared.session.localNote}\n`);
     if (result.report) process.stderr.write(`${formatSignatureReport(result.report)}\n\n`);
     for (const a of result.attempts)
       process.stderr.write(`Attempt ${a.attempt}: ${a.status ?? a.errorType ?? '-'}${a.status && a.errorType ? ` ${a.errorType}` : ''}, ${a.durationMs} ms${a.delayMs !== undefined ? ` after waiting ${a.delayMs} ms` : ''}\n`);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEMO_CREDENTIALS, DEMO_REGION } from '../../common/demo.ts';
+import { DEFAULT_ENDPOINT_PORT, DEMO_CREDENTIALS, DEMO_REGION } from '../../common/demo.ts';
 import {
   INJECTABLE_ERRORS,
   loadCredentialsFile,
@@ -26,8 +26,9 @@ request follows unless --quiet. SIGINT/SIGTERM stop it gracefully and flush the 
 
 Options:
   --host HOST                 address to bind (default 127.0.0.1; the admin API answers loopback only)
-  --port PORT                 port, 0 for any free one (default 8787)
-  --region REGION             region the credential scope must name, "*" for any (default ${DEMO_REGION})
+  --port PORT                 port, 0 for any free one (default ${DEFAULT_ENDPOINT_PORT}, where send --local looks)
+  --region REGION             refuse credential scopes naming another region (default: accept any
+                              region, so clients signing for eu-west-1 or ${DEMO_REGION} both get in)
   --access-key-id ID          accept this key pair instead of the demo keys
   --secret-access-key SECRET    (both or neither)
   --credentials FILE          accept the key pairs in FILE (AWS credentials INI, or JSON list)
@@ -57,8 +58,8 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '8787' },
-      region: { type: 'string', default: DEMO_REGION },
+      port: { type: 'string', default: String(DEFAULT_ENDPOINT_PORT) },
+      region: { type: 'string' },
       'access-key-id': { type: 'string' },
       'secret-access-key': { type: 'string' },
       credentials: { type: 'string' },
@@ -79,7 +80,11 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (positionals.length) throw new CliError(`serve takes no positional arguments, not "${positionals[0]}"; see heartbeat serve --help.`);
   const port = integer(v.port, '--port', 0, 65535);
-  const options: EndpointOptions = { host: v.host, port, region: v.region, autoRegister: !v['no-auto-register'] };
+  const options: EndpointOptions = { host: v.host, port, autoRegister: !v['no-auto-register'] };
+  if (v.region !== undefined) {
+    if (v.region !== '*' && !/^[a-z0-9-]{1,63}$/.test(v.region)) throw new CliError(`--region must be a region name like ${DEMO_REGION}, not "${v.region}".`);
+    options.region = v.region;
+  }
   options.credentials = await acceptedKeys(v['access-key-id'], v['secret-access-key'], v.credentials);
   if (v.config) options.config = await wrap(() => loadEndpointConfig(v.config!));
   if (v.state) options.statePath = v.state;
@@ -98,7 +103,8 @@ export async function run(argv: string[]): Promise<number> {
     out(`  AWS_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId}`);
     out(`  AWS_SECRET_ACCESS_KEY=${DEMO_CREDENTIALS.secretAccessKey}`);
   } else out(`accepted access key ids: ${endpoint.credentials.map((k) => k.accessKeyId).join(', ')}`);
-  out(`region: ${endpoint.region} (signing name sagemaker); session tokens are accepted unchecked`);
+  const region = endpoint.anyRegion ? `any (sign for any region, e.g. ${endpoint.region}; --region to enforce one)` : `${endpoint.region} only`;
+  out(`region: ${region}; signing name sagemaker; session tokens are accepted unchecked`);
   out(`admin API: ${endpoint.url}/__admin/ (token ${endpoint.adminToken})`);
   if (v.capture) out(`capturing to ${v.capture}`);
   if (!v.quiet) endpoint.admin.subscribe((event) => out(describe(event)));

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_ENDPOINT_PORT } from '../../common/demo.ts';
 import { startUiHost, type UiHost } from '../../node/host/http-host.ts';
 import { startHostServices, type HostServices } from '../../node/host/services.ts';
 import { CliError, EXIT } from '../cli-error.ts';
@@ -10,7 +11,6 @@ import { CliError, EXIT } from '../cli-error.ts';
 export const summary = 'Run the app in the browser: the composer UI and the embedded endpoint on 127.0.0.1.';
 
 const DEFAULT_PORT = 8788;
-const DEFAULT_ENDPOINT_PORT = 8787;
 
 export const help = `Usage: heartbeat ui [options]
 
@@ -103,7 +103,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`listening on ${host.origin.replace(/\/$/, '')}`);
   out(`open ${host.url}`);
-  out(`embedded endpoint ${services.endpoint.url} (region ${services.endpoint.region}, demo keys; see heartbeat serve --help)`);
+  out(`embedded endpoint ${services.endpoint.url} (${services.endpoint.anyRegion ? 'any region' : `region ${services.endpoint.region}`}, demo keys; see heartbeat serve --help)`);
   out(`history in ${services.settings().historyDir}`);
   if (!v['no-open']) openBrowser(host.url);
 

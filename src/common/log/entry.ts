@@ -109,7 +109,7 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     if (rawValue === undefined) continue;
     const name = rawName.toLowerCase();
     const value = Array.isArray(rawValue) ? rawValue.join(', ') : rawValue;
-    if (name === 'authorization') out[name] = value.replace(/Signature=[0-9a-fA-F]*/g, 'Signature=REDACTED');
+    if (name === 'authorization') out[name] = value.replace(/Signature=[^,\s]*/g, 'Signature=REDACTED');
     else if (name === 'x-amz-security-token') out[name] = 'REDACTED';
     else out[name] = value;
   }

@@ -125,11 +125,9 @@ function shapeSchema(model: ServiceModel, shapeName: string, description: string
       break;
     case 'double':
     case 'float':
-      node.type = 'number';
-      break;
     case 'integer':
     case 'long':
-      node.type = 'integer';
+      node.type = shape.type === 'double' || shape.type === 'float' ? 'number' : 'integer';
       if (shape.min !== undefined) node.minimum = shape.min;
       if (shape.max !== undefined) node.maximum = shape.max;
       break;

@@ -3,6 +3,7 @@
  * `Authorization: Bearer TOKEN` or `x-heartbeat-admin-token`. JSON in and out, plus a server-sent-event
  * stream of every exchange.
  *
+ *   GET  /__admin/health                  {"service": "heartbeat-composer-endpoint", "region", "anyRegion"} (no token)
  *   GET  /__admin/devices                 {"devices": [...]}
  *   GET  /__admin/devices/FLEET/NAME      one device (404 when unknown)
  *   GET  /__admin/heartbeats?limit=N      {"heartbeats": [...]} newest last
@@ -13,6 +14,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ENDPOINT_SERVICE_ID } from '../../common/demo.ts';
 import { parseJson } from '../../common/json/parse.ts';
 import { readBody } from './body.ts';
 import { ServiceError } from './errors.ts';
@@ -37,12 +39,20 @@ export interface EndpointAdmin {
 
 const SSE_PING_MS = 15_000;
 
+/** What the endpoint says about itself on GET /__admin/health: enough for a client to find and sign for it. */
+export interface EndpointIdentity {
+  service: typeof ENDPOINT_SERVICE_ID;
+  region: string;
+  anyRegion: boolean;
+}
+
 export class AdminApi {
   private readonly streams = new Set<ServerResponse>();
 
   constructor(
     private readonly admin: EndpointAdmin,
     private readonly token: string,
+    private readonly identity?: EndpointIdentity,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -53,6 +63,8 @@ export class AdminApi {
       res.writeHead(status, { 'x-amzn-RequestId': requestId, 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) }).end(text);
     };
     if (!isLoopback(req.socket.remoteAddress)) return send(403, { message: 'The admin API answers only on loopback; call it from the same machine.' });
+    // The one route without the token: it tells `heartbeat send --local` a running endpoint is ours.
+    if (route === '/health' && req.method === 'GET' && this.identity) return send(200, this.identity);
     if (!this.authorized(req)) return send(401, { message: 'The admin token is missing or wrong; send it as "Authorization: Bearer TOKEN" or "x-heartbeat-admin-token: TOKEN".' });
     const method = req.method ?? 'GET';
     const allow = (methods: string) => {

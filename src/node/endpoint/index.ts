@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { DEMO_CREDENTIALS, DEMO_REGION } from '../../common/demo.ts';
+import { DEMO_CREDENTIALS, DEMO_REGION, ENDPOINT_SERVICE_ID } from '../../common/demo.ts';
 import { ADMIN_PREFIX, AdminApi, type EndpointAdmin } from './admin-api.ts';
 import { CaptureWriter } from './capture.ts';
 import type { EndpointConfig } from './config.ts';
@@ -17,7 +17,7 @@ import { DeviceRegistry } from './registry.ts';
 import { DeviceStateWriter, loadDeviceState } from './state-file.ts';
 import { SignatureVerifier, type AcceptedKey } from './verify-signature.ts';
 
-export type { EndpointAdmin } from './admin-api.ts';
+export type { EndpointAdmin, EndpointIdentity } from './admin-api.ts';
 export type { EndpointConfig, DeviceConfig, FleetConfig } from './config.ts';
 export { loadEndpointConfig, parseEndpointConfig, EndpointConfigError } from './config.ts';
 export { loadCredentialsFile } from './credentials-file.ts';
@@ -34,7 +34,10 @@ export interface EndpointOptions {
   host?: string;
   /** Default 0 (any free port); the CLI defaults to 8787. */
   port?: number;
-  /** The region credential scopes must name; '*' accepts any. Default DEMO_REGION. */
+  /**
+   * The region credential scopes must name. Unset (or '*'): any region is accepted, so a client signing
+   * for whatever region it was configured with gets through; the endpoint stands in for every region.
+   */
   region?: string;
   /** Accepted key pairs; default the documented DEMO_CREDENTIALS. */
   credentials?: AcceptedKey[];
@@ -61,7 +64,10 @@ export interface EndpointOptions {
 export interface RunningEndpoint {
   /** http://HOST:PORT */
   url: string;
+  /** The region to sign for: the enforced one, else DEMO_REGION (which is accepted like any other). */
   region: string;
+  /** True when credential scopes may name any region (no region was configured). */
+  anyRegion: boolean;
   credentials: AcceptedKey[];
   adminToken: string;
   admin: EndpointAdmin;
@@ -72,7 +78,8 @@ const CLOSE_GRACE_MS = 2000;
 
 export async function startEndpoint(options: EndpointOptions = {}): Promise<RunningEndpoint> {
   const host = options.host ?? '127.0.0.1';
-  const region = options.region ?? DEMO_REGION;
+  const anyRegion = options.region === undefined || options.region === '*';
+  const region = anyRegion ? DEMO_REGION : options.region!;
   const credentials = (options.credentials ?? [DEMO_CREDENTIALS]).map((k) => ({ accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey }));
   if (credentials.length === 0 || credentials.some((k) => !k.accessKeyId || !k.secretAccessKey)) throw new Error('Every accepted key pair needs an access key id and a secret access key.');
   const startFaults = resolveFaults(options.faults ?? {}, NO_FAULTS);
@@ -94,7 +101,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
   const monitor = new Monitor();
   const faults = new FaultInjector(startFaults);
   const ctx: ExchangeContext = {
-    verifier: new SignatureVerifier({ credentials, region, service: SIGNING_NAME, clockSkewSeconds }),
+    verifier: new SignatureVerifier({ credentials, region: anyRegion ? '*' : region, service: SIGNING_NAME, clockSkewSeconds }),
     registry,
     monitor,
     faults,
@@ -119,7 +126,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
       faults.settings = startFaults;
     },
   };
-  const adminApi = new AdminApi(admin, adminToken);
+  const adminApi = new AdminApi(admin, adminToken, { service: ENDPOINT_SERVICE_ID, region, anyRegion });
 
   const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: headersTimeoutMs + bodyTimeoutMs, connectionsCheckingInterval: 500, keepAliveTimeout: 5000 }, (req, res) => {
     const url = req.url ?? '/';
@@ -148,7 +155,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
       await stateWriter?.close();
     })());
 
-  return { url, region, credentials, adminToken, admin, close };
+  return { url, region, anyRegion, credentials, adminToken, admin, close };
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

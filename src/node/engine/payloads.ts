@@ -38,15 +38,34 @@ async function singleDocument(file: string): Promise<string | undefined> {
   return undefined;
 }
 
-export async function* readPayloads(files: string[], operation: Operation = 'SendHeartbeat'): AsyncGenerator<ReplayItem | ReplayProblem> {
+/** How far a reader has got, in bytes of all its files together (for a progress bar). */
+export interface ReadPosition {
+  bytes: number;
+}
+
+/** The total size of the files when all are regular files (not a pipe or a device), else undefined. */
+export async function totalBytes(files: string[]): Promise<number | undefined> {
+  let total = 0;
   for (const file of files) {
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    total += info.size;
+  }
+  return total;
+}
+
+export async function* readPayloads(files: string[], operation: Operation = 'SendHeartbeat', position: ReadPosition = { bytes: 0 }): AsyncGenerator<ReplayItem | ReplayProblem> {
+  for (const file of files) {
+    let size: number;
     try {
-      await stat(file);
+      size = (await stat(file)).size;
     } catch {
       throw new PayloadSourceError(`Cannot read ${file}: it does not exist or is not readable.`);
     }
+    const fileStart = position.bytes;
     const whole = await singleDocument(file);
     if (whole !== undefined) {
+      position.bytes = fileStart + size;
       yield { operation, body: whole, source: file };
       continue;
     }
@@ -54,6 +73,7 @@ export async function* readPayloads(files: string[], operation: Operation = 'Sen
     let number = 0;
     for await (const line of lines) {
       number++;
+      position.bytes += Buffer.byteLength(line) + 1;
       if (!line.trim()) continue;
       const source = `${file}:${number}`;
       const logged = parseLogLine(line);
@@ -74,5 +94,6 @@ export async function* readPayloads(files: string[], operation: Operation = 'Sen
         yield { problem: 'the line is not JSON (a torn or foreign line)', source };
       }
     }
+    position.bytes = fileStart + size; // exact at the end of each file, whatever its line endings
   }
 }

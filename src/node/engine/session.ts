@@ -1,9 +1,10 @@
 /**
  * Target + credentials for a command or a UI send, from user choices: the embedded endpoint (`local`:
- * HEARTBEAT_LOCAL_URL when set, else one started in-process for the session), an AWS region, or a
- * custom endpoint URL; keys from the demo pair, a profile, manual keys or the default chain.
+ * HEARTBEAT_LOCAL_URL when set, else the one `heartbeat serve` or `heartbeat ui` runs on
+ * 127.0.0.1:8787 when it answers as ours, else one started in-process for the session), an AWS
+ * region, or a custom endpoint URL; keys from the demo pair, a profile, manual keys or the default chain.
  */
-import { DEMO_REGION } from '../../common/demo.ts';
+import { DEFAULT_ENDPOINT_PORT, DEMO_REGION, ENDPOINT_SERVICE_ID } from '../../common/demo.ts';
 import type { TargetRecord } from '../../common/log/entry.ts';
 import { resolveCredentials, type CredentialSource, type Credentials } from '../credentials/credentials.ts';
 import { resolveRegion } from '../credentials/profiles.ts';
@@ -25,8 +26,30 @@ export interface Session {
   target: TargetRecord;
   credentials: Credentials;
   source: CredentialSource;
+  /** For --local: which embedded endpoint the session uses, as a sentence (for --debug). */
+  localNote?: string;
   /** Stops an embedded endpoint this session started; a no-op otherwise. */
   close(): Promise<void>;
+}
+
+/** Where `heartbeat serve` listens by default; HEARTBEAT_SERVE_URL moves where `--local` looks. */
+export const DEFAULT_SERVE_URL = `http://127.0.0.1:${DEFAULT_ENDPOINT_PORT}`;
+const PROBE_TIMEOUT_MS = 500;
+
+/**
+ * The region of our embedded endpoint answering at `url` (its unauthenticated GET /__admin/health),
+ * or undefined when nothing answers there, or something that is not ours.
+ */
+export async function probeEmbeddedEndpoint(url: string): Promise<{ region: string; anyRegion: boolean } | undefined> {
+  try {
+    const res = await fetch(`${url}/__admin/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { service?: unknown; region?: unknown; anyRegion?: unknown };
+    if (body.service !== ENDPOINT_SERVICE_ID || typeof body.region !== 'string') return undefined;
+    return { region: body.region, anyRegion: body.anyRegion === true };
+  } catch {
+    return undefined;
+  }
 }
 
 export async function openSession(choice: SessionChoice): Promise<Session> {
@@ -36,15 +59,24 @@ export async function openSession(choice: SessionChoice): Promise<Session> {
     const given = env.HEARTBEAT_LOCAL_URL;
     if (given) {
       const target = resolveTarget({ kind: 'local', url: given, region: choice.region ?? DEMO_REGION });
-      return { target, credentials: await resolveCredentials(source), source, close: async () => {} };
+      return { target, credentials: await resolveCredentials(source), source, localNote: `Target: the embedded endpoint at ${target.url} (HEARTBEAT_LOCAL_URL).`, close: async () => {} };
     }
-    // Loaded only for --local: the endpoint is a whole server the other paths do not need.
+    // The default target is the running embedded endpoint, so what is sent shows up in its registry.
+    const serveUrl = (env.HEARTBEAT_SERVE_URL || DEFAULT_SERVE_URL).replace(/\/+$/, '');
+    const running = await probeEmbeddedEndpoint(serveUrl);
+    if (running) {
+      const target = resolveTarget({ kind: 'local', url: serveUrl, region: choice.region ?? running.region });
+      const note = `Target: the running embedded endpoint at ${target.url} (heartbeat serve or heartbeat ui; ${running.anyRegion ? 'any region' : `region ${running.region}`}).`;
+      return { target, credentials: await resolveCredentials(source), source, localNote: note, close: async () => {} };
+    }
+    // Loaded only when needed: the endpoint is a whole server the other paths do not need.
     const { startEndpoint } = await import('../endpoint/index.ts');
     const endpoint = await startEndpoint();
     const demo = endpoint.credentials[0]!;
-    const target = resolveTarget({ kind: 'local', url: endpoint.url, region: endpoint.region });
+    const target = resolveTarget({ kind: 'local', url: endpoint.url, region: choice.region ?? endpoint.region });
     const credentials = choice.credentials ? await resolveCredentials(choice.credentials) : { accessKeyId: demo.accessKeyId, secretAccessKey: demo.secretAccessKey };
-    return { target, credentials, source, close: () => endpoint.close() };
+    const note = `Target: a throwaway embedded endpoint at ${target.url}, started for this command and stopped after it (no embedded endpoint answers at ${serveUrl}; start one with heartbeat serve).`;
+    return { target, credentials, source, localNote: note, close: () => endpoint.close() };
   }
   const source: CredentialSource = choice.credentials ?? (choice.profile ? { kind: 'profile', profile: choice.profile } : { kind: 'default' });
   const region = await resolveRegion({ ...(choice.region ? { region: choice.region } : {}), ...(choice.profile ? { profile: choice.profile } : {}), env });

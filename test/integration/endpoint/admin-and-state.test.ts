@@ -1,11 +1,11 @@
 /** Admin API, SSE, faults, config, auto-registration, capture and registry persistence. */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { get } from 'node:http';
+import { get, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLine, type ExchangeLine } from '../../../src/common/log/entry.ts';
-import { isLoopback } from '../../../src/node/endpoint/admin-api.ts';
+import { AdminApi, isLoopback } from '../../../src/node/endpoint/admin-api.ts';
 import { loadCredentialsFile, parseEndpointConfig, parseLatency, startEndpoint, type RunningEndpoint } from '../../../src/node/endpoint/index.ts';
 import { HEARTBEAT, rawRequest, sendSigned } from './helpers.ts';
 
@@ -32,9 +32,39 @@ describe('admin API', () => {
     expect(denied.json().message).toMatch(/admin token is missing or wrong/);
   });
 
+  it('says what it is on GET /__admin/health, without the token', async () => {
+    const health = await adminGet(ep, '/__admin/health', {});
+    expect([health.status, health.json()]).toEqual([200, { service: 'heartbeat-composer-endpoint', region: 'us-east-1', anyRegion: true }]);
+    expect((await rawRequest(ep.url, { method: 'POST', path: '/__admin/health' })).status).toBe(401);
+  });
+
   it('answers only loopback callers', () => {
     expect(['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.8.0.1'].map(isLoopback)).toEqual([true, true, true, true]);
     expect(['10.0.0.1', '::ffff:192.168.1.2', 'fe80::1', undefined].map(isLoopback)).toEqual([false, false, false, false]);
+  });
+
+  it('refuses a caller that is not on loopback with 403, before looking at the token', async () => {
+    const api = new AdminApi(ep.admin, 'test-token-123');
+    /** The handler with a request as node:http hands it over, from `remoteAddress`. */
+    const call = async (remoteAddress: string, headers: Record<string, string>) => {
+      const req = { url: '/__admin/stats', method: 'GET', headers, socket: { remoteAddress } } as unknown as IncomingMessage;
+      const answer = { status: 0, body: '' };
+      const res = {
+        setHeader: () => res,
+        writeHead: (status: number) => ((answer.status = status), res),
+        end: (text: string) => ((answer.body = text), res),
+      };
+      await api.handle(req, res as unknown as ServerResponse, 'req-1');
+      return answer;
+    };
+    const token = { authorization: 'Bearer test-token-123' };
+    expect((await call('127.0.0.1', token)).status).toBe(200);
+    for (const remote of ['192.0.2.1', '::ffff:192.0.2.1', '2001:db8::1']) {
+      for (const headers of [token, {}]) {
+        const answer = await call(remote, headers);
+        expect([answer.status, JSON.parse(answer.body)]).toEqual([403, { message: 'The admin API answers only on loopback; call it from the same machine.' }]);
+      }
+    }
   });
 
   it('serves devices, one device, recent heartbeats and stats', async () => {

@@ -54,8 +54,19 @@ describe('the DESIGN §2 error table', () => {
 
   it('signature mismatch, wrong region, wrong service → 403 InvalidSignatureException', async () => {
     expectAws(await sendSigned(endpoint.url, { credentials: { accessKeyId: 'AKIAHBCOMPOSERDEMO01', secretAccessKey: 'wrong' } }), 403, 'InvalidSignatureException', /^The request signature we calculated does not match/);
-    expectAws(await sendSigned(endpoint.url, { region: 'eu-central-1' }), 403, 'InvalidSignatureException', /^Credential should be scoped to a valid region, not 'eu-central-1'/);
     expectAws(await sendSigned(endpoint.url, { service: 'sagemaker-edge' }), 403, 'InvalidSignatureException', "Credential should be scoped to correct service: 'sagemaker'.");
+    const pinned = await startEndpoint({ region: 'us-east-1' });
+    try {
+      expectAws(await sendSigned(pinned.url, { region: 'eu-central-1' }), 403, 'InvalidSignatureException', "Credential should be scoped to a valid region, not 'eu-central-1'; this endpoint expects 'us-east-1'.");
+      expect((await sendSigned(pinned.url, { region: 'us-east-1' })).status).toBe(200);
+    } finally {
+      await pinned.close();
+    }
+  });
+
+  it('a scope naming any region passes when no region is configured', async () => {
+    expect([endpoint.anyRegion, endpoint.region]).toEqual([true, 'us-east-1']);
+    for (const region of ['eu-west-1', 'ap-south-1', 'us-east-1']) expect((await sendSigned(endpoint.url, { region })).status).toBe(200);
   });
 
   it('clock skew over 5 minutes → 403 InvalidSignatureException (expired / not yet current)', async () => {

@@ -2,12 +2,10 @@
  * Loopback servers that misbehave on purpose, written on raw sockets so each fault is exact: they
  * parse just enough HTTP/1.1 to see each request, then answer (or not) as the test says.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
 
 export interface SeenRequest {
   method: string;
@@ -96,13 +94,8 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A self-signed certificate for 127.0.0.1 made with the openssl CLI; undefined when openssl is absent. */
-export function selfSignedCertificate(): { key: Buffer; cert: Buffer; certPath: string } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'hb-tls-'));
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), certPath: join(dir, 'cert.pem') };
+/** The committed test-only certificate for 127.0.0.1/localhost (test/fixtures/tls), so TLS tests always run. */
+export function selfSignedCertificate(): { key: Buffer; cert: Buffer; certPath: string } {
+  const certPath = fileURLToPath(new URL('../../fixtures/tls/cert.pem', import.meta.url));
+  return { key: readFileSync(fileURLToPath(new URL('../../fixtures/tls/key.pem', import.meta.url))), cert: readFileSync(certPath), certPath };
 }

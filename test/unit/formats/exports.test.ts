@@ -97,6 +97,10 @@ const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'igno
 const hasAws = has('aws', ['--version']);
 const hasCurl = has('curl', ['--version']);
 const hasBoto3 = has('python3', ['-c', 'import boto3']);
+// One sentence per skipped tool, so a quiet skip never hides a missing tool.
+if (!hasAws) console.warn('Skipping the aws-cli export tests: the "aws" command is not installed (apt-get install -y awscli).');
+if (!hasCurl) console.warn('Skipping the curl export tests: the "curl" command is not installed (apt-get install -y curl).');
+if (!hasBoto3) console.warn('Skipping the boto3 snippet test: python3 cannot import boto3 (apt-get install -y python3-boto3).');
 
 it('the test document is valid and awkward', () => {
   expect(validate(doc).valid).toBe(true);

@@ -90,6 +90,9 @@ describe('the history log', () => {
     const index = await HistoryIndex.open(d);
     expect(index.size).toBe(100_000);
     expect(index.query({ text: 'camera-spec' })).toMatchObject({ total: 1, entries: [{ id: 'id-4242', deviceName: 'Camera-Special' }] });
+    expect(index.query({ deviceName: 'Camera-Special' }).entries.map((e) => e.id)).toEqual(['id-4242']);
+    expect(index.query({ deviceName: 'camera-special' }).total).toBe(0); // exact, unlike text
+    expect(index.query({ fleetName: 'fleet-3' }).total).toBe(10_000);
     expect(index.query({ status: 'ThrottlingException' }).total).toBe(20_000);
     expect(index.query({ status: '429' }).total).toBe(20_000);
     expect(index.query({ status: 'refused' }).total).toBe(14_286 - 2_858); // multiples of 7 that are not multiples of 5
