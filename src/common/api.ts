@@ -160,7 +160,10 @@ export interface EndpointActivity {
 export interface EndpointInfo {
   running: boolean;
   url: string;
+  /** The region the app signs for when sending to it. */
   region: string;
+  /** True when it accepts a signature scoped to any region (no region pinned). */
+  anyRegion: boolean;
   /** The demo key id; its (public, demo-only) secret is DEMO_CREDENTIALS in src/common/demo.ts. */
   accessKeyId: string;
   counts: { received: number; accepted: number; rejected: number; devices: number };

@@ -138,6 +138,7 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       const info = await api.endpoint.info();
       expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(info.accessKeyId).toBe(DEMO_CREDENTIALS.accessKeyId);
+      expect(info).toMatchObject({ region: 'us-east-1', anyRegion: true });
       expect(info.counts.received).toBeGreaterThan(0);
       expect(info.recent.length).toBeGreaterThan(0);
       const faulty = await api.endpoint.setFaults({ errorRate: 1, errorType: 'ThrottlingException', retryAfterSeconds: 0 });

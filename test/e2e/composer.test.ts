@@ -214,7 +214,9 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
 
   it('follows the dark theme, and uses tabs on a narrow window', async () => {
     await replaceJson(VALID('theme-device').replace(',\n  "Unshown": 1', ''));
+    await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByLabel('Theme').selectOption('dark');
+    await page.keyboard.press('Escape');
     await eventually(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await eventually(() => page.locator('.monaco-editor').getAttribute('class')).toContain('vs-dark');
     await page.screenshot({ path: join(SHOTS, 'composer-dark.png') });
@@ -229,13 +231,15 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
     expect(await deviceName().inputValue()).toBe('theme-device');
     await page.screenshot({ path: join(SHOTS, 'composer-narrow-form.png') });
     await page.setViewportSize({ width: 1500, height: 950 });
+    await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByLabel('Theme').selectOption('light');
+    await page.keyboard.press('Escape');
   }, 60_000);
 
   it('reaches the controls with the keyboard, in reading order', async () => {
     await page.getByRole('heading', { name: 'Heartbeat Composer' }).click(); // start from the top
     const reached: string[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       await page.keyboard.press('Tab');
       reached.push(
         await page.evaluate(() => {
@@ -246,7 +250,7 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
         }),
       );
     }
-    const order = ['Target', 'Credentials', 'Send', 'Theme', 'Undo', 'Redo', 'Format JSON', 'AgentVersion', 'DeviceName', 'DeviceFleetName'];
+    const order = ['Target', 'Credentials', 'Send', 'Settings', 'Undo', 'Redo', 'Format JSON', 'Open…', 'Paste…', 'Save', 'AgentVersion', 'DeviceName', 'DeviceFleetName'];
     expect(reached.filter((name) => order.includes(name))).toEqual(order);
   }, 60_000);
 

@@ -3,11 +3,14 @@
  * UI; Send goes through the host to the embedded endpoint and lands in the history. The token is needed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_CREDENTIALS } from '../../src/common/demo.ts';
 import { isolatedEnv } from '../cli/heartbeat-run.ts';
+import { serveStatic } from './static-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -21,7 +24,10 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], { cwd: ROOT, env: isolatedEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = isolatedEnv();
+    // A profile with the demo key id and a wrong secret: the endpoint must refuse its signature.
+    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[wrong-secret]\naws_access_key_id = ${DEMO_CREDENTIALS.accessKeyId}\naws_secret_access_key = not-the-demo-secret-at-all-0000\n`);
+    child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       let out = '';
       child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -68,5 +74,149 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     const status = await page.evaluate(async () => (await fetch('/api/endpoint/info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
     expect(status).toBe(401);
     await page.close();
+  }, 60_000);
+
+  async function openComposer(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Connected to the local host');
+    return page;
+  }
+  const outcome = (page: Page) => page.getByTestId('outcome').innerText();
+
+  it('re-sends an entry from the history: a new 200, and a second entry arrives live', async () => {
+    const page = await openComposer();
+    await page.getByLabel('DeviceName', { exact: true }).fill('cam-e2e-resend');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(() => outcome(page), { timeout: 15_000 }).toMatch(/200/);
+    const entries = page.getByTestId('history-entry').filter({ hasText: 'cam-e2e-resend' });
+    await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(1);
+    await page.getByRole('button', { name: /^Re-send cam-e2e-resend/ }).click();
+    await expect.poll(() => page.getByTestId('inspector-origin').innerText(), { timeout: 15_000 }).toMatch(/^Re-send/);
+    expect(await outcome(page)).toMatch(/200/);
+    await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(2);
+    // Open the older one: its body comes back into the composer.
+    await page.getByLabel('DeviceName', { exact: true }).fill('something-else');
+    await entries.last().getByRole('button', { name: /^Open cam-e2e-resend/ }).click();
+    await expect.poll(() => page.getByLabel('DeviceName', { exact: true }).inputValue()).toBe('cam-e2e-resend');
+    await page.screenshot({ path: join(SHOTS, 'history-resend.png') });
+    await page.context().close();
+  }, 60_000);
+
+  it('imports a cli-input-json file with ISO timestamps into both views', async () => {
+    const page = await openComposer();
+    const file = { name: 'captured.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ AgentVersion: '2.0', DeviceName: 'cam-imported', DeviceFleetName: 'fleet-i', AgentMetrics: [{ Dimension: 'agent', MetricName: 'cpu-usage', Value: 1, Timestamp: '2026-11-23T10:00:00Z' }] })) };
+    await page.getByLabel('Open a request file').setInputFiles(file);
+    await expect.poll(() => page.getByLabel('DeviceName', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('cam-imported');
+    expect(await page.getByTestId('io-notice').innerText()).toContain('"captured.json"');
+    const jsonView = () => page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-line'), (l) => l.textContent).join('\n'));
+    await expect.poll(jsonView, { timeout: 10_000 }).toMatch(/"Timestamp":\s1795428000/);
+    expect(await page.getByTestId('document-status').innerText()).toBe('Valid SendHeartbeat request');
+    await page.context().close();
+  }, 60_000);
+
+  it('copies the request as a curl command that the embedded endpoint accepts', async () => {
+    const page = await openComposer();
+    await page.getByLabel('DeviceName', { exact: true }).fill('cam-by-curl');
+    await page.getByRole('button', { name: 'Copy as' }).click();
+    await page.getByRole('menuitem', { name: 'curl command' }).click();
+    await expect.poll(() => page.getByTestId('io-notice').innerText()).toBe('Copied as curl command.');
+    const command = await page.evaluate(() => navigator.clipboard.readText());
+    expect(command).toMatch(/^curl .*--aws-sigv4 aws:amz:us-east-1:sagemaker/s);
+    expect(command).toContain('cam-by-curl');
+    // Run it as a user would, with the demo keys in the environment.
+    const run = await new Promise<{ code: number; out: string }>((resolve) =>
+      execFile('bash', ['-c', command], { env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey }, timeout: 15_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      ),
+    );
+    expect(run, run.out).toMatchObject({ code: 0 });
+    await page.getByRole('tab', { name: 'Endpoint' }).click();
+    await expect.poll(() => page.locator('#side-endpoint').innerText(), { timeout: 10_000 }).toContain('cam-by-curl');
+    await page.context().close();
+  }, 60_000);
+
+  it('wrong keys: InvalidSignatureException, with the diagnosis in plain words and the signature report', async () => {
+    const page = await openComposer();
+    await page.getByLabel('Credentials').selectOption('profile:wrong-secret');
+    await page.getByLabel('DeviceName', { exact: true }).fill('cam-wrong-keys');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => outcome(page), { timeout: 15_000 }).toMatch(/403/);
+    expect(await outcome(page)).toContain('InvalidSignatureException');
+    expect(await page.getByTestId('diagnosis').innerText()).toMatch(/secret/i);
+    expect(await page.getByTestId('signature-report').innerText()).toContain('AWS4-HMAC-SHA256');
+    await page.screenshot({ path: join(SHOTS, 'wrong-keys-diagnosis.png'), fullPage: true });
+    await page.context().close();
+  }, 60_000);
+
+  it('endpoint panel faults reach the sends: every attempt throttled (3 attempts, 429), then "No faults" and a 200', async () => {
+    const page = await openComposer();
+    await page.getByRole('tab', { name: 'Endpoint' }).click();
+    await page.getByLabel('Fail every Nth (0 = off)').fill('1');
+    await page.getByLabel('Error type').selectOption({ label: 'ThrottlingException (429)' });
+    await page.getByLabel('Retry-After (s)').fill('0');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByLabel('DeviceName', { exact: true }).fill('cam-throttled');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.getByRole('tab', { name: 'Response' }).click();
+    await expect.poll(() => outcome(page), { timeout: 20_000 }).toMatch(/429/);
+    expect(await outcome(page)).toContain('ThrottlingException');
+    expect(await outcome(page)).toMatch(/3 attempts/);
+    await page.getByRole('tab', { name: 'Endpoint' }).click();
+    await expect.poll(() => page.locator('#side-endpoint').innerText()).toContain('injected');
+    await page.screenshot({ path: join(SHOTS, 'endpoint-faults.png') });
+    await page.getByRole('button', { name: 'No faults' }).click();
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.getByRole('tab', { name: 'Response' }).click();
+    await expect.poll(() => outcome(page), { timeout: 20_000 }).toMatch(/200/);
+    await page.context().close();
+  }, 60_000);
+
+  it('manual keys typed into the dialog sign the request; the secret field is emptied', async () => {
+    const page = await openComposer();
+    await page.getByLabel('Credentials').selectOption({ label: 'Enter keys…' });
+    const dialog = page.getByRole('dialog', { name: /keys/i });
+    await dialog.getByLabel('Access key id').fill(DEMO_CREDENTIALS.accessKeyId);
+    await dialog.getByLabel('Secret access key').fill(DEMO_CREDENTIALS.secretAccessKey);
+    await dialog.getByRole('button', { name: 'Use these keys' }).click();
+    await expect.poll(() => page.getByLabel('Credentials').locator('option:checked').innerText()).toBe(`Manual keys …${DEMO_CREDENTIALS.accessKeyId.slice(-4)}`);
+    await page.getByLabel('DeviceName', { exact: true }).fill('cam-manual-keys');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(() => outcome(page), { timeout: 15_000 }).toMatch(/200/);
+    expect(await page.locator('#manual-secret').inputValue()).toBe('');
+    await page.context().close();
+  }, 60_000);
+
+  it('a page of a foreign origin cannot use the host, even holding the token', async () => {
+    const token = new URL(url).hash.replace('#token=', '');
+    const count = async (page: Page) =>
+      page.evaluate(async ({ token }) => (await (await fetch('/api/history/query', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"query":{}}' })).json()).result.total as number, { token });
+    const page = await openComposer();
+    const before = await count(page);
+    expect(before).toBeGreaterThan(0);
+    const foreign = await serveStatic(join(ROOT, 'dist', 'ui'));
+    try {
+      const attacker = await browser.newPage();
+      await attacker.goto(foreign.url);
+      const outcome = await attacker.evaluate(
+        async ({ origin, token }) => {
+          const withToken = await fetch(`${origin}/api/history/clear`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).then(
+            (r) => `answered ${r.status}`,
+            () => 'blocked',
+          );
+          // A "simple" cross-site POST goes out without a preflight; the host must still refuse it.
+          await fetch(`${origin}/api/history/clear`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{}' }).catch(() => undefined);
+          return withToken;
+        },
+        { origin, token },
+      );
+      expect(outcome).toBe('blocked');
+      await attacker.close();
+    } finally {
+      await foreign.close();
+    }
+    expect(await count(page)).toBe(before);
+    await page.context().close();
   }, 60_000);
 });

@@ -193,6 +193,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
       running: true,
       url: endpoint.url,
       region: endpoint.region,
+      anyRegion: endpoint.anyRegion,
       accessKeyId: endpoint.credentials[0]?.accessKeyId ?? '',
       counts: { received: stats.received, accepted: stats.accepted, rejected: stats.rejected, devices: endpoint.admin.devices().length },
       faults: endpoint.admin.faults(),

@@ -17,6 +17,8 @@ export const useSessionStore = defineStore('session', () => {
   const credentials = shallowRef<CredentialRef>({ kind: 'demo' });
   const profiles = shallowRef<string[]>([]);
   const send = shallowRef<SendState>({ status: 'idle' });
+  /** Manual keys registered with the host: its id and the key id's last four characters, never the keys. */
+  const manualKeys = shallowRef<{ id: string; last4: string }[]>([]);
 
   return {
     platformKind,
@@ -24,10 +26,12 @@ export const useSessionStore = defineStore('session', () => {
     credentials,
     profiles,
     send,
+    manualKeys,
     setPlatformKind: (kind: PlatformKind) => (platformKind.value = kind),
     setTarget: (next: TargetSpec) => (target.value = next),
     setCredentials: (next: CredentialRef) => (credentials.value = next),
     setProfiles: (names: string[]) => (profiles.value = [...names]),
     setSendState: (state: SendState) => (send.value = state),
+    addManualKey: (key: { id: string; last4: string }) => (manualKeys.value = [...manualKeys.value.filter((k) => k.id !== key.id), { id: key.id, last4: key.last4 }]),
   };
 });
