@@ -357,3 +357,42 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
     locate,
   };
 }
+
+/**
+ * The fast path for servers: JSON.parse's value when the text is strict JSON with no duplicate key,
+ * else undefined (then parseJson gives the verdict with positions). Duplicates are ruled out by
+ * counting: every member name in the text is a `"` followed by `:`, so the text has at least as
+ * many `"…:` sequences as members; JSON.parse keeps one member per name; equal counts prove no name
+ * was dropped. A string that contains `\":` only makes the count larger, which falls back, never
+ * wrongly passes.
+ */
+export function parseJsonFast(text: string): { value: unknown } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  let colons = 0;
+  const nameEnd = /"[ \t\r\n]*:/g;
+  while (nameEnd.exec(text)) colons++;
+  return colons === countMembers(value) ? { value } : undefined;
+}
+
+function countMembers(root: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else {
+      for (const key in v) {
+        n++;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return n;
+}

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseJson } from '../../common/json/parse.ts';
+import { parseJson, parseJsonFast } from '../../common/json/parse.ts';
 import { LOG_VERSION, redactHeaders, type ExchangeLine } from '../../common/log/entry.ts';
 import type { Operation } from '../../common/model/index.ts';
 import { validate } from '../../common/validation/validate.ts';
@@ -68,7 +68,9 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
     } catch {
       return fail(serialization('The request body is not valid UTF-8; encode the JSON document as UTF-8.'));
     }
-    if (text.trim() === '') doc = {};
+    const fast = parseJsonFast(text);
+    if (fast) doc = fast.value;
+    else if (text.trim() === '') doc = {};
     else {
       const parsed = parseJson(text, { positions: false });
       if (parsed.errors.length) {
