@@ -3,7 +3,6 @@
  * Every command has --help; every failure is one sentence on stderr and an exit code, never a stack.
  */
 import * as validate from './commands/validate.ts';
-import * as serve from './commands/serve.ts';
 import { CliError, EXIT } from './cli-error.ts';
 
 interface Command {
@@ -14,7 +13,7 @@ interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => validate,
-  serve: async () => serve,
+  serve: async () => import('./commands/serve.ts'),
   convert: async () => import('./commands/convert.ts'),
   skeleton: async () => import('./commands/skeleton.ts'),
   send: async () => import('./commands/send.ts'),
