@@ -59,7 +59,7 @@ errors++;
 if(data.DeviceName !== undefined){
 let data0 = data.DeviceName;
 if(typeof data0 === "string"){
-if(func2(data0) > 63){
+if((data0.length > 63 && func2(data0) > 63)){
 const err3 = {instancePath:instancePath+"/DeviceName",schemaPath:"#/properties/DeviceName/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err3];
@@ -69,7 +69,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(func2(data0) < 1){
+if((data0.length < 1 || (data0.length < 2 && func2(data0) < 1))){
 const err4 = {instancePath:instancePath+"/DeviceName",schemaPath:"#/properties/DeviceName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err4];
@@ -104,7 +104,7 @@ errors++;
 if(data.DeviceFleetName !== undefined){
 let data1 = data.DeviceFleetName;
 if(typeof data1 === "string"){
-if(func2(data1) > 63){
+if((data1.length > 63 && func2(data1) > 63)){
 const err7 = {instancePath:instancePath+"/DeviceFleetName",schemaPath:"#/properties/DeviceFleetName/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err7];
@@ -114,7 +114,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(func2(data1) < 1){
+if((data1.length < 1 || (data1.length < 2 && func2(data1) < 1))){
 const err8 = {instancePath:instancePath+"/DeviceFleetName",schemaPath:"#/properties/DeviceFleetName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err8];
@@ -204,7 +204,7 @@ errors++;
 if(data.DeviceName !== undefined){
 let data0 = data.DeviceName;
 if(typeof data0 === "string"){
-if(func2(data0) > 63){
+if((data0.length > 63 && func2(data0) > 63)){
 const err3 = {instancePath:instancePath+"/DeviceName",schemaPath:"#/properties/DeviceName/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err3];
@@ -214,7 +214,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(func2(data0) < 1){
+if((data0.length < 1 || (data0.length < 2 && func2(data0) < 1))){
 const err4 = {instancePath:instancePath+"/DeviceName",schemaPath:"#/properties/DeviceName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err4];
@@ -249,7 +249,7 @@ errors++;
 if(data.DeviceFleetName !== undefined){
 let data1 = data.DeviceFleetName;
 if(typeof data1 === "string"){
-if(func2(data1) > 63){
+if((data1.length > 63 && func2(data1) > 63)){
 const err7 = {instancePath:instancePath+"/DeviceFleetName",schemaPath:"#/properties/DeviceFleetName/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err7];
@@ -259,7 +259,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(func2(data1) < 1){
+if((data1.length < 1 || (data1.length < 2 && func2(data1) < 1))){
 const err8 = {instancePath:instancePath+"/DeviceFleetName",schemaPath:"#/properties/DeviceFleetName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err8];
@@ -381,7 +381,7 @@ errors++;
 if(data1.Dimension !== undefined){
 let data2 = data1.Dimension;
 if(typeof data2 === "string"){
-if(func2(data2) > 1000){
+if((data2.length > 1000 && func2(data2) > 1000)){
 const err5 = {instancePath:instancePath+"/AgentMetrics/" + i0+"/Dimension",schemaPath:"#/properties/AgentMetrics/items/properties/Dimension/maxLength",keyword:"maxLength",params:{limit: 1000}};
 if(vErrors === null){
 vErrors = [err5];
@@ -391,7 +391,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func2(data2) < 1){
+if((data2.length < 1 || (data2.length < 2 && func2(data2) < 1))){
 const err6 = {instancePath:instancePath+"/AgentMetrics/" + i0+"/Dimension",schemaPath:"#/properties/AgentMetrics/items/properties/Dimension/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err6];
@@ -426,7 +426,7 @@ errors++;
 if(data1.MetricName !== undefined){
 let data3 = data1.MetricName;
 if(typeof data3 === "string"){
-if(func2(data3) > 100){
+if((data3.length > 100 && func2(data3) > 100)){
 const err9 = {instancePath:instancePath+"/AgentMetrics/" + i0+"/MetricName",schemaPath:"#/properties/AgentMetrics/items/properties/MetricName/maxLength",keyword:"maxLength",params:{limit: 100}};
 if(vErrors === null){
 vErrors = [err9];
@@ -436,7 +436,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(func2(data3) < 4){
+if((data3.length < 4 || (data3.length < 8 && func2(data3) < 4))){
 const err10 = {instancePath:instancePath+"/AgentMetrics/" + i0+"/MetricName",schemaPath:"#/properties/AgentMetrics/items/properties/MetricName/minLength",keyword:"minLength",params:{limit: 4}};
 if(vErrors === null){
 vErrors = [err10];
@@ -540,7 +540,7 @@ errors++;
 if(data7.ModelName !== undefined){
 let data8 = data7.ModelName;
 if(typeof data8 === "string"){
-if(func2(data8) > 255){
+if((data8.length > 255 && func2(data8) > 255)){
 const err18 = {instancePath:instancePath+"/Models/" + i1+"/ModelName",schemaPath:"#/properties/Models/items/properties/ModelName/maxLength",keyword:"maxLength",params:{limit: 255}};
 if(vErrors === null){
 vErrors = [err18];
@@ -550,7 +550,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(func2(data8) < 4){
+if((data8.length < 4 || (data8.length < 8 && func2(data8) < 4))){
 const err19 = {instancePath:instancePath+"/Models/" + i1+"/ModelName",schemaPath:"#/properties/Models/items/properties/ModelName/minLength",keyword:"minLength",params:{limit: 4}};
 if(vErrors === null){
 vErrors = [err19];
@@ -585,7 +585,7 @@ errors++;
 if(data7.ModelVersion !== undefined){
 let data9 = data7.ModelVersion;
 if(typeof data9 === "string"){
-if(func2(data9) > 64){
+if((data9.length > 64 && func2(data9) > 64)){
 const err22 = {instancePath:instancePath+"/Models/" + i1+"/ModelVersion",schemaPath:"#/properties/Models/items/properties/ModelVersion/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err22];
@@ -595,7 +595,7 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(func2(data9) < 1){
+if((data9.length < 1 || (data9.length < 2 && func2(data9) < 1))){
 const err23 = {instancePath:instancePath+"/Models/" + i1+"/ModelVersion",schemaPath:"#/properties/Models/items/properties/ModelVersion/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err23];
@@ -675,7 +675,7 @@ errors++;
 if(data13.Dimension !== undefined){
 let data14 = data13.Dimension;
 if(typeof data14 === "string"){
-if(func2(data14) > 1000){
+if((data14.length > 1000 && func2(data14) > 1000)){
 const err29 = {instancePath:instancePath+"/Models/" + i1+"/ModelMetrics/" + i2+"/Dimension",schemaPath:"#/properties/Models/items/properties/ModelMetrics/items/properties/Dimension/maxLength",keyword:"maxLength",params:{limit: 1000}};
 if(vErrors === null){
 vErrors = [err29];
@@ -685,7 +685,7 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(func2(data14) < 1){
+if((data14.length < 1 || (data14.length < 2 && func2(data14) < 1))){
 const err30 = {instancePath:instancePath+"/Models/" + i1+"/ModelMetrics/" + i2+"/Dimension",schemaPath:"#/properties/Models/items/properties/ModelMetrics/items/properties/Dimension/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err30];
@@ -720,7 +720,7 @@ errors++;
 if(data13.MetricName !== undefined){
 let data15 = data13.MetricName;
 if(typeof data15 === "string"){
-if(func2(data15) > 100){
+if((data15.length > 100 && func2(data15) > 100)){
 const err33 = {instancePath:instancePath+"/Models/" + i1+"/ModelMetrics/" + i2+"/MetricName",schemaPath:"#/properties/Models/items/properties/ModelMetrics/items/properties/MetricName/maxLength",keyword:"maxLength",params:{limit: 100}};
 if(vErrors === null){
 vErrors = [err33];
@@ -730,7 +730,7 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(func2(data15) < 4){
+if((data15.length < 4 || (data15.length < 8 && func2(data15) < 4))){
 const err34 = {instancePath:instancePath+"/Models/" + i1+"/ModelMetrics/" + i2+"/MetricName",schemaPath:"#/properties/Models/items/properties/ModelMetrics/items/properties/MetricName/minLength",keyword:"minLength",params:{limit: 4}};
 if(vErrors === null){
 vErrors = [err34];
@@ -839,7 +839,7 @@ errors++;
 if(data.AgentVersion !== undefined){
 let data18 = data.AgentVersion;
 if(typeof data18 === "string"){
-if(func2(data18) > 64){
+if((data18.length > 64 && func2(data18) > 64)){
 const err43 = {instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err43];
@@ -849,7 +849,7 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(func2(data18) < 1){
+if((data18.length < 1 || (data18.length < 2 && func2(data18) < 1))){
 const err44 = {instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err44];
@@ -884,7 +884,7 @@ errors++;
 if(data.DeviceName !== undefined){
 let data19 = data.DeviceName;
 if(typeof data19 === "string"){
-if(func2(data19) > 63){
+if((data19.length > 63 && func2(data19) > 63)){
 const err47 = {instancePath:instancePath+"/DeviceName",schemaPath:"#/properties/DeviceName/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err47];
@@ -894,7 +894,7 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(func2(data19) < 1){
+if((data19.length < 1 || (data19.length < 2 && func2(data19) < 1))){
 const err48 = {instancePath:instancePath+"/DeviceName",schemaPath:"#/properties/DeviceName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err48];
@@ -929,7 +929,7 @@ errors++;
 if(data.DeviceFleetName !== undefined){
 let data20 = data.DeviceFleetName;
 if(typeof data20 === "string"){
-if(func2(data20) > 63){
+if((data20.length > 63 && func2(data20) > 63)){
 const err51 = {instancePath:instancePath+"/DeviceFleetName",schemaPath:"#/properties/DeviceFleetName/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err51];
@@ -939,7 +939,7 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(func2(data20) < 1){
+if((data20.length < 1 || (data20.length < 2 && func2(data20) < 1))){
 const err52 = {instancePath:instancePath+"/DeviceFleetName",schemaPath:"#/properties/DeviceFleetName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err52];
@@ -989,7 +989,7 @@ errors++;
 if(data21.DeploymentName !== undefined){
 let data22 = data21.DeploymentName;
 if(typeof data22 === "string"){
-if(func2(data22) > 63){
+if((data22.length > 63 && func2(data22) > 63)){
 const err56 = {instancePath:instancePath+"/DeploymentResult/DeploymentName",schemaPath:"#/properties/DeploymentResult/properties/DeploymentName/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err56];
@@ -999,7 +999,7 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(func2(data22) < 1){
+if((data22.length < 1 || (data22.length < 2 && func2(data22) < 1))){
 const err57 = {instancePath:instancePath+"/DeploymentResult/DeploymentName",schemaPath:"#/properties/DeploymentResult/properties/DeploymentName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err57];
@@ -1034,7 +1034,7 @@ errors++;
 if(data21.DeploymentStatus !== undefined){
 let data23 = data21.DeploymentStatus;
 if(typeof data23 === "string"){
-if(func2(data23) > 63){
+if((data23.length > 63 && func2(data23) > 63)){
 const err60 = {instancePath:instancePath+"/DeploymentResult/DeploymentStatus",schemaPath:"#/properties/DeploymentResult/properties/DeploymentStatus/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err60];
@@ -1044,7 +1044,7 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(func2(data23) < 1){
+if((data23.length < 1 || (data23.length < 2 && func2(data23) < 1))){
 const err61 = {instancePath:instancePath+"/DeploymentResult/DeploymentStatus",schemaPath:"#/properties/DeploymentResult/properties/DeploymentStatus/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err61];
@@ -1136,7 +1136,7 @@ errors++;
 if(data28.ModelHandle !== undefined){
 let data29 = data28.ModelHandle;
 if(typeof data29 === "string"){
-if(func2(data29) > 63){
+if((data29.length > 63 && func2(data29) > 63)){
 const err68 = {instancePath:instancePath+"/DeploymentResult/DeploymentModels/" + i3+"/ModelHandle",schemaPath:"#/properties/DeploymentResult/properties/DeploymentModels/items/properties/ModelHandle/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err68];
@@ -1146,7 +1146,7 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(func2(data29) < 1){
+if((data29.length < 1 || (data29.length < 2 && func2(data29) < 1))){
 const err69 = {instancePath:instancePath+"/DeploymentResult/DeploymentModels/" + i3+"/ModelHandle",schemaPath:"#/properties/DeploymentResult/properties/DeploymentModels/items/properties/ModelHandle/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err69];
@@ -1181,7 +1181,7 @@ errors++;
 if(data28.ModelName !== undefined){
 let data30 = data28.ModelName;
 if(typeof data30 === "string"){
-if(func2(data30) > 255){
+if((data30.length > 255 && func2(data30) > 255)){
 const err72 = {instancePath:instancePath+"/DeploymentResult/DeploymentModels/" + i3+"/ModelName",schemaPath:"#/properties/DeploymentResult/properties/DeploymentModels/items/properties/ModelName/maxLength",keyword:"maxLength",params:{limit: 255}};
 if(vErrors === null){
 vErrors = [err72];
@@ -1191,7 +1191,7 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(func2(data30) < 4){
+if((data30.length < 4 || (data30.length < 8 && func2(data30) < 4))){
 const err73 = {instancePath:instancePath+"/DeploymentResult/DeploymentModels/" + i3+"/ModelName",schemaPath:"#/properties/DeploymentResult/properties/DeploymentModels/items/properties/ModelName/minLength",keyword:"minLength",params:{limit: 4}};
 if(vErrors === null){
 vErrors = [err73];
@@ -1226,7 +1226,7 @@ errors++;
 if(data28.ModelVersion !== undefined){
 let data31 = data28.ModelVersion;
 if(typeof data31 === "string"){
-if(func2(data31) > 64){
+if((data31.length > 64 && func2(data31) > 64)){
 const err76 = {instancePath:instancePath+"/DeploymentResult/DeploymentModels/" + i3+"/ModelVersion",schemaPath:"#/properties/DeploymentResult/properties/DeploymentModels/items/properties/ModelVersion/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err76];
@@ -1236,7 +1236,7 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(func2(data31) < 1){
+if((data31.length < 1 || (data31.length < 2 && func2(data31) < 1))){
 const err77 = {instancePath:instancePath+"/DeploymentResult/DeploymentModels/" + i3+"/ModelVersion",schemaPath:"#/properties/DeploymentResult/properties/DeploymentModels/items/properties/ModelVersion/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err77];
@@ -1456,7 +1456,7 @@ errors++;
 if(data1.DeploymentName !== undefined){
 let data2 = data1.DeploymentName;
 if(typeof data2 === "string"){
-if(func2(data2) > 63){
+if((data2.length > 63 && func2(data2) > 63)){
 const err2 = {instancePath:instancePath+"/Deployments/" + i0+"/DeploymentName",schemaPath:"#/properties/Deployments/items/properties/DeploymentName/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err2];
@@ -1466,7 +1466,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func2(data2) < 1){
+if((data2.length < 1 || (data2.length < 2 && func2(data2) < 1))){
 const err3 = {instancePath:instancePath+"/Deployments/" + i0+"/DeploymentName",schemaPath:"#/properties/Deployments/items/properties/DeploymentName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err3];
@@ -1566,7 +1566,7 @@ errors++;
 if(data6.ModelHandle !== undefined){
 let data7 = data6.ModelHandle;
 if(typeof data7 === "string"){
-if(func2(data7) > 63){
+if((data7.length > 63 && func2(data7) > 63)){
 const err11 = {instancePath:instancePath+"/Deployments/" + i0+"/Definitions/" + i1+"/ModelHandle",schemaPath:"#/properties/Deployments/items/properties/Definitions/items/properties/ModelHandle/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err11];
@@ -1576,7 +1576,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(func2(data7) < 1){
+if((data7.length < 1 || (data7.length < 2 && func2(data7) < 1))){
 const err12 = {instancePath:instancePath+"/Deployments/" + i0+"/Definitions/" + i1+"/ModelHandle",schemaPath:"#/properties/Deployments/items/properties/Definitions/items/properties/ModelHandle/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err12];
@@ -1611,7 +1611,7 @@ errors++;
 if(data6.S3Url !== undefined){
 let data8 = data6.S3Url;
 if(typeof data8 === "string"){
-if(func2(data8) > 1024){
+if((data8.length > 1024 && func2(data8) > 1024)){
 const err15 = {instancePath:instancePath+"/Deployments/" + i0+"/Definitions/" + i1+"/S3Url",schemaPath:"#/properties/Deployments/items/properties/Definitions/items/properties/S3Url/maxLength",keyword:"maxLength",params:{limit: 1024}};
 if(vErrors === null){
 vErrors = [err15];
@@ -1684,7 +1684,7 @@ errors++;
 if(data9.Sum !== undefined){
 let data11 = data9.Sum;
 if(typeof data11 === "string"){
-if(func2(data11) > 63){
+if((data11.length > 63 && func2(data11) > 63)){
 const err21 = {instancePath:instancePath+"/Deployments/" + i0+"/Definitions/" + i1+"/Checksum/Sum",schemaPath:"#/properties/Deployments/items/properties/Definitions/items/properties/Checksum/properties/Sum/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err21];
@@ -1694,7 +1694,7 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(func2(data11) < 1){
+if((data11.length < 1 || (data11.length < 2 && func2(data11) < 1))){
 const err22 = {instancePath:instancePath+"/Deployments/" + i0+"/Definitions/" + i1+"/Checksum/Sum",schemaPath:"#/properties/Deployments/items/properties/Definitions/items/properties/Checksum/properties/Sum/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err22];
@@ -1847,7 +1847,7 @@ errors++;
 if(data.DeviceRegistration !== undefined){
 let data0 = data.DeviceRegistration;
 if(typeof data0 === "string"){
-if(func2(data0) > 1000){
+if((data0.length > 1000 && func2(data0) > 1000)){
 const err1 = {instancePath:instancePath+"/DeviceRegistration",schemaPath:"#/properties/DeviceRegistration/maxLength",keyword:"maxLength",params:{limit: 1000}};
 if(vErrors === null){
 vErrors = [err1];
@@ -1857,7 +1857,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(func2(data0) < 1){
+if((data0.length < 1 || (data0.length < 2 && func2(data0) < 1))){
 const err2 = {instancePath:instancePath+"/DeviceRegistration",schemaPath:"#/properties/DeviceRegistration/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err2];
@@ -1882,7 +1882,7 @@ errors++;
 if(data.CacheTTL !== undefined){
 let data1 = data.CacheTTL;
 if(typeof data1 === "string"){
-if(func2(data1) > 1000){
+if((data1.length > 1000 && func2(data1) > 1000)){
 const err4 = {instancePath:instancePath+"/CacheTTL",schemaPath:"#/properties/CacheTTL/maxLength",keyword:"maxLength",params:{limit: 1000}};
 if(vErrors === null){
 vErrors = [err4];
@@ -1892,7 +1892,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(func2(data1) < 1){
+if((data1.length < 1 || (data1.length < 2 && func2(data1) < 1))){
 const err5 = {instancePath:instancePath+"/CacheTTL",schemaPath:"#/properties/CacheTTL/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err5];
