@@ -188,6 +188,41 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     await page.context().close();
   }, 60_000);
 
+  it('compares two history entries in a diff view, and names every control of the page', async () => {
+    const page = await openComposer();
+    await page.getByLabel('Search history').fill('cam-e2e-resend');
+    const boxes = page.getByTestId('history-entry').getByRole('checkbox');
+    await expect.poll(() => boxes.count(), { timeout: 10_000 }).toBe(2);
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: 'Compare' }).click();
+    const diff = page.getByRole('dialog', { name: 'Compare request bodies' });
+    await diff.locator('.monaco-diff-editor').waitFor({ timeout: 15_000 });
+    await expect.poll(() => diff.locator('.monaco-diff-editor .view-line').count()).toBeGreaterThan(3);
+    await page.screenshot({ path: join(SHOTS, 'history-compare.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => diff.count()).toBe(0);
+
+    const unnamed = await page.evaluate(() => {
+      const named = (el: Element): boolean => {
+        const id = el.getAttribute('id');
+        const labelledBy = el.getAttribute('aria-labelledby');
+        return Boolean(
+          el.getAttribute('aria-label')?.trim() ||
+            (labelledBy && document.getElementById(labelledBy)?.textContent?.trim()) ||
+            (id && document.querySelector(`label[for="${id}"]`)?.textContent?.trim()) ||
+            el.closest('label')?.textContent?.trim() ||
+            (el.tagName === 'BUTTON' && el.textContent?.trim()),
+        );
+      };
+      return Array.from(document.querySelectorAll('button, input, select, textarea'))
+        .filter((el) => !el.closest('.monaco-editor') && !named(el))
+        .map((el) => el.outerHTML.slice(0, 120));
+    });
+    expect(unnamed).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it('a page of a foreign origin cannot use the host, even holding the token', async () => {
     const token = new URL(url).hash.replace('#token=', '');
     const count = async (page: Page) =>
