@@ -5,7 +5,7 @@
  * would give the page `sender`, and with it a way back into IPC).
  */
 import type { HeartbeatApi, HostEvent } from '../src/common/api.ts';
-import type { ApiMethod } from '../src/common/api-args.ts';
+import { apiClient, type ApiMethod } from '../src/common/api-args.ts';
 import { channelOf, EVENT_CHANNEL, MENU_CHANNEL, type DesktopBridge, type IpcOutcome, type MenuCommand } from './channels.ts';
 
 type IpcListener = (event: unknown, ...args: unknown[]) => void;
@@ -50,32 +50,7 @@ function topic<T>(ipc: IpcRendererLike, channel: string): (listener: (payload: T
 
 export function createApiBridge(ipc: IpcRendererLike): HeartbeatApi {
   const call = <T>(method: ApiMethod, args: Record<string, unknown>): Promise<T> => ipc.invoke(channelOf(method), args).then((outcome) => unwrap<T>(outcome));
-  return {
-    send: (request) => call('send', { request }),
-    cancel: (id) => call('cancel', { id }),
-    history: {
-      query: (query) => call('history.query', { query }),
-      // IPC carries null where the API says undefined (see callApi).
-      get: (id) => call<Awaited<ReturnType<HeartbeatApi['history']['get']>> | null>('history.get', { id }).then((entry) => entry ?? undefined),
-      export: (query, format) => call('history.export', { query, format }),
-      clear: () => call('history.clear', {}),
-    },
-    replay: (id, overrides) => call('replay', overrides === undefined ? { id } : { id, overrides }),
-    credentials: {
-      profiles: () => call('credentials.profiles', {}),
-      registerManualKeys: (keys) => call('credentials.registerManualKeys', { keys }),
-    },
-    endpoint: {
-      info: () => call('endpoint.info', {}),
-      setFaults: (faults) => call('endpoint.setFaults', { faults }),
-      reset: () => call('endpoint.reset', {}),
-    },
-    settings: {
-      get: () => call('settings.get', {}),
-      update: (patch) => call('settings.update', { patch }),
-    },
-    subscribe: topic<HostEvent>(ipc, EVENT_CHANNEL),
-  };
+  return apiClient(call, topic<HostEvent>(ipc, EVENT_CHANNEL));
 }
 
 export function createDesktopBridge(ipc: IpcRendererLike): DesktopBridge {

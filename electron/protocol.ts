@@ -5,32 +5,14 @@
  * is not found.
  */
 import { readFile, realpath } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
-import { UI_CSP } from '../src/node/host/static-files.ts';
+import { resolve, sep } from 'node:path';
+import { contentTypeOf, UI_SECURITY_HEADERS } from '../src/node/host/static-files.ts';
 import { APP_HOST, APP_SCHEME } from './origin.ts';
 
 /** Registered before `ready`: a standard, secure origin, so 'self', workers and fetch behave as on https. */
 export const APP_SCHEME_PRIVILEGES = { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } };
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.ttf': 'font/ttf',
-  '.woff2': 'font/woff2',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-const SECURITY_HEADERS = {
-  'content-security-policy': UI_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-};
+const SECURITY_HEADERS = UI_SECURITY_HEADERS;
 
 const notFound = (): Response => new Response('Not found.', { status: 404, headers: { 'content-type': 'text/plain', ...SECURITY_HEADERS } });
 
@@ -68,7 +50,7 @@ export function createAppProtocolHandler(uiDir: string): (request: Request) => P
     } catch {
       return notFound();
     }
-    const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...SECURITY_HEADERS };
+    const headers = { 'content-type': contentTypeOf(file), 'cache-control': 'no-store', ...SECURITY_HEADERS };
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
   };
 }

@@ -4,7 +4,7 @@
  * Deeper checks (a valid region, readable files, the payload's own validity) stay with the services.
  * Returns a sentence for the first problem, or undefined when the arguments are acceptable.
  */
-import type { HeartbeatApi } from './api.ts';
+import { HTTP_ROUTES, type HeartbeatApi } from './api.ts';
 import { isOperation } from './model/index.ts';
 
 export type ApiMethod =
@@ -107,6 +107,24 @@ export function checkApiArgs(method: ApiMethod, args: Record<string, unknown>): 
 
 export const API_METHODS = Object.keys(ARGUMENTS) as ApiMethod[];
 
+/** The HTTP binding's route of each method (see HTTP_ROUTES). */
+export const HTTP_ROUTE_OF: Readonly<Record<ApiMethod, string>> = {
+  send: HTTP_ROUTES.send,
+  cancel: HTTP_ROUTES.cancel,
+  'history.query': HTTP_ROUTES.historyQuery,
+  'history.get': HTTP_ROUTES.historyGet,
+  'history.export': HTTP_ROUTES.historyExport,
+  'history.clear': HTTP_ROUTES.historyClear,
+  replay: HTTP_ROUTES.replay,
+  'credentials.profiles': HTTP_ROUTES.credentialProfiles,
+  'credentials.registerManualKeys': HTTP_ROUTES.credentialManual,
+  'endpoint.info': HTTP_ROUTES.endpointInfo,
+  'endpoint.setFaults': HTTP_ROUTES.endpointFaults,
+  'endpoint.reset': HTTP_ROUTES.endpointReset,
+  'settings.get': HTTP_ROUTES.settingsGet,
+  'settings.update': HTTP_ROUTES.settingsUpdate,
+};
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- each argument's shape was checked by checkApiArgs */
 /** Calls one method of `api` with named arguments that passed checkApiArgs (the hosts' one dispatcher). */
 export function callApi(api: HeartbeatApi, method: ApiMethod, a: Record<string, any>): Promise<unknown> {
@@ -143,12 +161,13 @@ export function callApi(api: HeartbeatApi, method: ApiMethod, a: Record<string, 
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** `api` with every call's arguments checked first, so each host refuses the same calls alike. */
-export function withArgumentChecks(api: HeartbeatApi, refuse: (sentence: string) => Error = (s) => new Error(s)): HeartbeatApi {
-  const call = <T>(method: ApiMethod, args: Record<string, unknown>): Promise<T> => {
-    const problem = checkApiArgs(method, args);
-    return problem ? Promise.reject(refuse(problem)) : (callApi(api, method, args) as Promise<T>);
-  };
+/**
+ * A HeartbeatApi whose every method is `call(method, namedArguments)`: the one shape every client of
+ * a host has (the HTTP client, the Electron preload's bridge, the argument-checking wrapper), so the
+ * named arguments of each method are written down once, beside their checks. Hosts answer `null`
+ * where the API says undefined (JSON and structured clone), which `history.get` turns back.
+ */
+export function apiClient(call: <T>(method: ApiMethod, args: Record<string, unknown>) => Promise<T>, subscribe: HeartbeatApi['subscribe']): HeartbeatApi {
   return {
     send: (request) => call('send', { request }),
     cancel: (id) => call('cancel', { id }),
@@ -172,6 +191,15 @@ export function withArgumentChecks(api: HeartbeatApi, refuse: (sentence: string)
       get: () => call('settings.get', {}),
       update: (patch) => call('settings.update', { patch }),
     },
-    subscribe: (listener) => api.subscribe(listener),
+    subscribe,
   };
+}
+
+/** `api` with every call's arguments checked first, so each host refuses the same calls alike. */
+export function withArgumentChecks(api: HeartbeatApi, refuse: (sentence: string) => Error = (s) => new Error(s)): HeartbeatApi {
+  const call = <T>(method: ApiMethod, args: Record<string, unknown>): Promise<T> => {
+    const problem = checkApiArgs(method, args);
+    return problem ? Promise.reject(refuse(problem)) : (callApi(api, method, args) as Promise<T>);
+  };
+  return apiClient(call, (listener) => api.subscribe(listener));
 }

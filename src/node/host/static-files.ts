@@ -22,6 +22,20 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/** The media type a UI file is served with. */
+export function contentTypeOf(file: string): string {
+  return TYPES[extname(file)] ?? 'application/octet-stream';
+}
+
+/** The headers every answer of the UI carries, in browser mode and from Electron's app:// alike. */
+export const UI_SECURITY_HEADERS = Object.freeze({
+  'content-security-policy': UI_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+});
+
 export async function serveStaticFile(root: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('Method not allowed.');
@@ -41,13 +55,9 @@ export async function serveStaticFile(root: string, path: string, req: IncomingM
     return;
   }
   res.writeHead(200, {
-    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(file),
     'content-length': body.length,
-    'content-security-policy': UI_CSP,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
+    ...UI_SECURITY_HEADERS,
     // Hashed assets never change; the page itself is always fetched fresh.
     'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-store',
   });

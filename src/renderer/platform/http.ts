@@ -4,6 +4,7 @@
  * goes out as a bearer token on every call. See HTTP_ROUTES in src/common/api.ts for the binding.
  */
 import { HTTP_ROUTES, type HeartbeatApi, type HostEvent, type HttpErrorBody } from '../../common/api.ts';
+import { apiClient, HTTP_ROUTE_OF } from '../../common/api-args.ts';
 import { PlatformError } from './errors.ts';
 import { readSseData } from './sse.ts';
 
@@ -48,30 +49,9 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
     return (body as { result: T }).result;
   }
 
-  return {
-    send: (request) => call(HTTP_ROUTES.send, { request }),
-    cancel: (id) => call(HTTP_ROUTES.cancel, { id }),
-    history: {
-      query: (query) => call(HTTP_ROUTES.historyQuery, { query }),
-      get: (id) => call<Awaited<ReturnType<HeartbeatApi['history']['get']>> | null>(HTTP_ROUTES.historyGet, { id }).then((entry) => entry ?? undefined),
-      export: (query, format) => call(HTTP_ROUTES.historyExport, { query, format }),
-      clear: () => call(HTTP_ROUTES.historyClear, {}),
-    },
-    replay: (id, overrides) => call(HTTP_ROUTES.replay, { id, overrides }),
-    credentials: {
-      profiles: () => call(HTTP_ROUTES.credentialProfiles, {}),
-      registerManualKeys: (keys) => call(HTTP_ROUTES.credentialManual, { keys }),
-    },
-    endpoint: {
-      info: () => call(HTTP_ROUTES.endpointInfo, {}),
-      setFaults: (faults) => call(HTTP_ROUTES.endpointFaults, { faults }),
-      reset: () => call(HTTP_ROUTES.endpointReset, {}),
-    },
-    settings: {
-      get: () => call(HTTP_ROUTES.settingsGet, {}),
-      update: (patch) => call(HTTP_ROUTES.settingsUpdate, { patch }),
-    },
-    subscribe(listener) {
+  return apiClient(
+    (method, args) => call(HTTP_ROUTE_OF[method], args),
+    (listener) => {
       const controller = new AbortController();
       const reconnectMs = options.reconnectMs ?? 2000;
       const run = async (): Promise<void> => {
@@ -99,5 +79,5 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
       void run();
       return () => controller.abort();
     },
-  };
+  );
 }
