@@ -373,10 +373,19 @@ export function parseJsonFast(text: string): { value: unknown } | undefined {
   } catch {
     return undefined;
   }
-  let colons = 0;
-  const nameEnd = /"[ \t\r\n]*:/g;
-  while (nameEnd.exec(text)) colons++;
-  return colons === countMembers(value) ? { value } : undefined;
+  return countNameEnds(text) === countMembers(value) ? { value } : undefined;
+}
+
+/** How many times `"` followed by JSON white space and `:` occurs: at least once per member, more only inside strings. */
+function countNameEnds(text: string): number {
+  let n = 0;
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    let i = colon - 1;
+    let c = text.charCodeAt(i);
+    while (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) c = text.charCodeAt(--i);
+    if (c === 0x22) n++;
+  }
+  return n;
 }
 
 function countMembers(root: unknown): number {

@@ -19,8 +19,13 @@ export interface ParsedAuthorization {
 
 const REQUIRED = ['Credential', 'SignedHeaders', 'Signature'] as const;
 
+/** The header exactly as SigV4 clients write it; anything else goes through the field-by-field parser below. */
+const WELL_FORMED = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/([^/\s,]+)\/([^/\s,]+)\/([^/\s,]+)\/([^/\s,]+), ?SignedHeaders=([^\s,=]+), ?Signature=([^\s,=]+)$/;
+
 /** Parses the header; `hasDate` says whether the request carries X-Amz-Date (AWS reports both together). */
 export function parseAuthorization(header: string, hasDate: boolean): ParsedAuthorization | ServiceError {
+  const m = hasDate ? WELL_FORMED.exec(header) : null;
+  if (m) return { accessKeyId: m[1], scopeDate: m[2], scopeRegion: m[3], scopeService: m[4], scopeTerminator: m[5], signedHeaders: m[6].split(';'), signature: m[7] };
   const space = header.indexOf(' ');
   const algorithm = space < 0 ? header : header.slice(0, space);
   if (algorithm !== ALGORITHM) return incompleteSignature(`Unsupported Authorization algorithm '${algorithm}'; sign the request with ${ALGORITHM} (Signature Version 4).`);

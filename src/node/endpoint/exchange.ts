@@ -43,76 +43,87 @@ interface Answer {
 export async function handleExchange(req: IncomingMessage, res: ServerResponse, ctx: ExchangeContext): Promise<void> {
   const started = performance.now();
   const at = new Date();
-  const requestId = randomUUID();
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const operation: Operation | undefined = Object.prototype.hasOwnProperty.call(OPERATION_PATHS, path) ? OPERATION_PATHS[path] : undefined;
+  let answer: Answer;
   let raw: Buffer | undefined;
   let doc: unknown;
 
-  const answer = await (async (): Promise<Answer | 'gone'> => {
-    if (!operation) return fail(unknownOperation(req.method ?? 'GET', path));
-    if (req.method !== 'POST') return fail(methodNotAllowed(req.method ?? '', path));
+  if (!operation) answer = fail(unknownOperation(req.method ?? 'GET', path));
+  else if (req.method !== 'POST') answer = fail(methodNotAllowed(req.method ?? '', path));
+  else {
     const body = await readBody(req, ctx.limits);
-    if (body === 'gone') return 'gone';
-    if (body instanceof ServiceError) return fail(body);
-    raw = body;
-    const type = req.headers['content-type'];
-    if (type !== undefined && !isJsonType(type)) return fail(unsupportedMediaType(type));
-    const verified = await ctx.verifier.verify({ method: 'POST', path, query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body });
-    if (verified instanceof ServiceError) return fail(verified);
-    let text: string;
-    try {
-      text = utf8.decode(body);
-    } catch {
-      return fail(serialization('The request body is not valid UTF-8; encode the JSON document as UTF-8.'));
-    }
-    const fast = parseJsonFast(text);
-    if (fast) doc = fast.value;
-    else if (text.trim() === '') doc = {};
+    if (body === 'gone') return;
+    if (body instanceof ServiceError) answer = fail(body);
     else {
-      const parsed = parseJson(text, { positions: false });
-      if (parsed.errors.length) {
-        const e = parsed.errors[0];
-        return fail(serialization(`The request body is not valid JSON: ${e.message.replace(/\.$/, '')} (line ${e.line}, column ${e.column}).`));
-      }
-      doc = parsed.value;
+      raw = body;
+      const checked = check(req, operation, path, q < 0 ? '' : url.slice(q + 1), body, ctx);
+      doc = checked.doc;
+      answer = checked.answer ?? (await afterChecks(operation, doc, ctx, at));
     }
-    const checked = validate(doc, operation);
-    if (!checked.valid) return fail(rejectInvalid(doc, checked.errors));
-    const delay = ctx.faults.latency();
-    if (delay > 0) await sleep(delay);
-    const injected = ctx.faults.nextError();
-    if (injected) return { ...fail(injected), injected: true };
-    return { status: 200, body: runOperation(operation, doc, ctx.registry, at) };
-  })();
+  }
 
-  if (answer === 'gone') return;
-  const headers: Record<string, string | number> = { 'x-amzn-RequestId': requestId, 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer.body) };
-  if (answer.error) {
-    headers['x-amzn-ErrorType'] = answer.error.errorType;
-    Object.assign(headers, answer.error.headers);
+  const requestId = randomUUID();
+  const headers: string[] = ['x-amzn-RequestId', requestId, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(answer.body))];
+  const error = answer.error;
+  if (error) {
+    headers.push('x-amzn-ErrorType', error.errorType);
+    for (const name in error.headers) headers.push(name, error.headers[name]);
   }
   if (!res.destroyed) res.writeHead(answer.status, headers).end(answer.body);
 
-  const handlingMs = performance.now() - started;
-  const record = isRecord(doc) ? doc : undefined;
-  const event: EndpointEvent = {
-    id: requestId,
-    time: at.toISOString(),
-    operation: operation ?? 'unknown',
-    status: answer.status,
-    requestId,
-    handlingMs,
-    ...(answer.error ? { errorType: answer.error.errorType, message: answer.error.message } : {}),
-    ...(answer.injected ? { injected: true } : {}),
-    ...(typeof record?.DeviceName === 'string' ? { deviceName: record.DeviceName } : {}),
-    ...(typeof record?.DeviceFleetName === 'string' ? { deviceFleetName: record.DeviceFleetName } : {}),
-    ...(doc !== undefined ? { body: doc } : {}),
-  };
+  const event: EndpointEvent = { id: requestId, time: at.toISOString(), operation: operation ?? 'unknown', status: answer.status, requestId, handlingMs: performance.now() - started };
+  if (error) {
+    event.errorType = error.errorType;
+    event.message = error.message;
+  }
+  if (answer.injected) event.injected = true;
+  if (isRecord(doc)) {
+    if (typeof doc.DeviceName === 'string') event.deviceName = doc.DeviceName;
+    if (typeof doc.DeviceFleetName === 'string') event.deviceFleetName = doc.DeviceFleetName;
+  }
+  if (doc !== undefined) event.body = doc;
   ctx.monitor.record(event);
   if (ctx.capture) ctx.capture.write(captureLine(req, url, raw, event));
+}
+
+/** Content type → SigV4 → UTF-8 → JSON → model validation; an answer when one of them fails. */
+function check(req: IncomingMessage, operation: Operation, path: string, query: string, body: Buffer, ctx: ExchangeContext): { doc?: unknown; answer?: Answer } {
+  const type = req.headers['content-type'];
+  if (type !== undefined && !isJsonType(type)) return { answer: fail(unsupportedMediaType(type)) };
+  const verified = ctx.verifier.verify({ method: 'POST', path, query, headers: req.headers, body });
+  if (verified instanceof ServiceError) return { answer: fail(verified) };
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return { answer: fail(serialization('The request body is not valid UTF-8; encode the JSON document as UTF-8.')) };
+  }
+  let doc: unknown;
+  const fast = parseJsonFast(text);
+  if (fast) doc = fast.value;
+  else if (text.trim() === '') doc = {};
+  else {
+    const parsed = parseJson(text, { positions: false });
+    if (parsed.errors.length) {
+      const e = parsed.errors[0];
+      return { answer: fail(serialization(`The request body is not valid JSON: ${e.message.replace(/\.$/, '')} (line ${e.line}, column ${e.column}).`)) };
+    }
+    doc = parsed.value;
+  }
+  const checked = validate(doc, operation);
+  return checked.valid ? { doc } : { doc, answer: fail(rejectInvalid(doc, checked.errors)) };
+}
+
+/** Injected latency and errors, then the operation itself. */
+async function afterChecks(operation: Operation, doc: unknown, ctx: ExchangeContext, at: Date): Promise<Answer> {
+  const delay = ctx.faults.latency();
+  if (delay > 0) await sleep(delay);
+  const injected = ctx.faults.nextError();
+  if (injected) return { ...fail(injected), injected: true };
+  return { status: 200, body: runOperation(operation, doc, ctx.registry, at) };
 }
 
 function fail(error: ServiceError): Answer {

@@ -6,7 +6,7 @@
  * the day's signing key cached, because re-signing through the async signer cost more than all other
  * request handling together (bench endpoint). Real clients (SDK, AWS CLI, curl) are the tests.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpRequest } from '@smithy/protocol-http';
 import { getCanonicalQuery } from '@smithy/signature-v4';
@@ -50,13 +50,13 @@ const MAX_SIGNING_KEYS = 256;
 
 export class SignatureVerifier {
   private readonly secrets = new Map<string, string>();
-  private readonly signingKeys = new Map<string, Buffer>();
+  private readonly signingKeys = new Map<string, KeyObject>();
 
   constructor(private readonly options: VerifierOptions) {
     for (const key of options.credentials) this.secrets.set(key.accessKeyId, key.secretAccessKey);
   }
 
-  async verify(input: VerifyInput, now: Date = new Date()): Promise<Verified | ServiceError> {
+  verify(input: VerifyInput, now: Date = new Date()): Verified | ServiceError {
     const header = single(input.headers.authorization);
     if (header === undefined || header === '') return missingAuthentication();
     const amzDate = single(input.headers['x-amz-date']);
@@ -82,43 +82,55 @@ export class SignatureVerifier {
     if (delta > skewMs) return invalidSignature(`Signature not yet current: ${amzDate} is still later than ${basic(new Date(now.getTime() + skewMs))} (${basic(now)} + ${minutes})`);
 
     if (!SIGNATURE.test(auth.signature)) return invalidSignature(SIGNATURE_MISMATCH);
-    const names = [...auth.signedHeaders].sort();
+    const names = isSorted(auth.signedHeaders) ? auth.signedHeaders : [...auth.signedHeaders].sort();
     let canonicalHeaders = '';
     for (const name of names) {
       const value = input.headers[name];
       if (value === undefined) return invalidSignature(SIGNATURE_MISMATCH);
-      canonicalHeaders += `${name}:${(Array.isArray(value) ? value.join(',') : value).trim().replace(/\s+/g, ' ')}\n`;
+      canonicalHeaders += `${name}:${canonicalValue(Array.isArray(value) ? value.join(',') : value)}\n`;
     }
-    const bodyHash = sha256Hex(input.body);
+    const bodyHash = hash('sha256', input.body, 'hex');
     // A client may sign x-amz-content-sha256 instead of the body: it must be the body's hash.
-    const claimed = single(input.headers['x-amz-content-sha256']);
-    if (names.includes('x-amz-content-sha256') && claimed !== bodyHash) return invalidSignature(SIGNATURE_MISMATCH);
+    if (names.includes('x-amz-content-sha256') && single(input.headers['x-amz-content-sha256']) !== bodyHash) return invalidSignature(SIGNATURE_MISMATCH);
 
-    const canonicalRequest = [input.method, canonicalPath(input.path), getCanonicalQuery({ query: parseQuery(input.query) } as HttpRequest), canonicalHeaders, names.join(';'), bodyHash].join('\n');
-    const scope = `${auth.scopeDate}/${auth.scopeRegion}/${auth.scopeService}/aws4_request`;
-    const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+    const query = input.query === '' ? '' : getCanonicalQuery({ query: parseQuery(input.query) } as HttpRequest);
+    const canonicalRequest = `${input.method}\n${canonicalPath(input.path)}\n${query}\n${canonicalHeaders}\n${names.join(';')}\n${bodyHash}`;
+    const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${auth.scopeDate}/${auth.scopeRegion}/${auth.scopeService}/aws4_request\n${hash('sha256', canonicalRequest, 'hex')}`;
     const expected = createHmac('sha256', this.signingKey(auth.accessKeyId, secret, auth.scopeDate, auth.scopeRegion)).update(stringToSign).digest();
     if (!timingSafeEqual(expected, Buffer.from(auth.signature, 'hex'))) return invalidSignature(SIGNATURE_MISMATCH);
     return { accessKeyId: auth.accessKeyId, sessionToken: input.headers['x-amz-security-token'] !== undefined };
   }
 
   /** kSigning of SigV4 (HMAC chain over date, region, service), cached: it changes once a day per key and region. */
-  private signingKey(accessKeyId: string, secret: string, date: string, region: string): Buffer {
+  private signingKey(accessKeyId: string, secret: string, date: string, region: string): KeyObject {
     const id = `${accessKeyId}/${date}/${region}`;
     let key = this.signingKeys.get(id);
     if (!key) {
       if (this.signingKeys.size >= MAX_SIGNING_KEYS) this.signingKeys.clear();
-      key = [date, region, this.options.service, 'aws4_request'].reduce<Buffer>((k, part) => createHmac('sha256', k).update(part).digest(), Buffer.from(`AWS4${secret}`));
+      key = createSecretKey([date, region, this.options.service, 'aws4_request'].reduce<Buffer>((k, part) => createHmac('sha256', k).update(part).digest(), Buffer.from(`AWS4${secret}`)));
       this.signingKeys.set(id, key);
     }
     return key;
   }
 }
 
-const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+const UNRESERVED_PATH = /^[A-Za-z0-9\-._~/]*$/;
+const SPACES_TO_SQUEEZE = /\s{2,}|[\t\n\r\v\f]/;
+
+function isSorted(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (names[i - 1] > names[i]) return false;
+  return true;
+}
+
+/** A header value as SigV4 canonicalises it: trimmed, runs of white space squeezed to one space. */
+function canonicalValue(value: string): string {
+  const trimmed = value.trim();
+  return SPACES_TO_SQUEEZE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
+}
 
 /** The canonical URI of SigV4 for services other than S3: each segment URI-escaped (RFC 3986 unreserved kept). */
 function canonicalPath(path: string): string {
+  if (UNRESERVED_PATH.test(path)) return path;
   return path
     .split('/')
     .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
