@@ -7,7 +7,7 @@
  * not share its event loop; the endpoint is the built CLI (`heartbeat serve --quiet`, the product path,
  * bundled by `npm run build`). Every run is 5 s after a 1 s warm-up.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,13 +39,25 @@ async function load(url: string, seconds: number): Promise<AutocannonResult> {
   return autocannon({ url: `${url}/SendHeartbeat`, method: 'POST', headers: { ...headers, host: new URL(url).host }, body: HEARTBEAT, connections: 10, duration: seconds });
 }
 
-async function measure(name: string, args: string[]): Promise<AutocannonResult> {
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function measure(name: string, args: string[]): Promise<AutocannonResult & { cpuMicrosPerRequest?: number }> {
   const { url, child } = await serve(args);
   try {
     await load(url, 1);
+    const before = cpuSeconds(child.pid);
     const result = await load(url, 5);
+    const after = cpuSeconds(child.pid);
     if (result.non2xx || result.errors || result.timeouts) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts; the pre-signed request must be accepted.`);
-    return result;
+    return before === undefined || after === undefined ? result : { ...result, cpuMicrosPerRequest: ((after - before) * 1e6) / result.requests.total };
   } finally {
     await stop(child);
   }
@@ -60,7 +72,8 @@ export async function run(): Promise<void> {
     const trivial = await measure('trivial node:http', trivialServer);
     const endpoint = await measure('endpoint', endpointServer());
     const captured = await measure('endpoint + capture', endpointServer(join(dir, 'capture.jsonl')));
-    const line = (name: string, r: AutocannonResult) => `${name}: ${fmt(r.requests.average)} requests/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`;
+    const line = (name: string, r: AutocannonResult & { cpuMicrosPerRequest?: number }) =>
+      `${name}: ${fmt(r.requests.average)} requests/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${r.cpuMicrosPerRequest ? `, server CPU ${fmt(r.cpuMicrosPerRequest)} µs/request` : ''}`;
     console.log(line('trivial node:http server', trivial));
     console.log(line('endpoint (verify + validate + record, no capture)', endpoint));
     console.log(line('endpoint with --capture to a file', captured));
