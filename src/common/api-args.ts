@@ -84,7 +84,7 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   'history.get': { id: str(128) },
   'history.export': { query: historyQuery, format: oneOf(['jsonl', 'har']) },
   'history.clear': {},
-  replay: { id: str(128), overrides: obj({ target: (v, n) => (v === undefined ? undefined : target(v, n)), credentials: (v, n) => (v === undefined ? undefined : credentials(v, n)), options: sendOptions }, true) },
+  replay: { id: str(128), overrides: obj({ sendId: str(128, true), target: (v, n) => (v === undefined ? undefined : target(v, n)), credentials: (v, n) => (v === undefined ? undefined : credentials(v, n)), options: sendOptions }, true) },
   'credentials.profiles': {},
   'credentials.registerManualKeys': { keys: obj({ accessKeyId: str(128), secretAccessKey: str(256), sessionToken: str(8192, true) }) },
   'endpoint.info': {},

@@ -31,6 +31,14 @@ export interface SendOptions {
   skipValidation?: boolean;
 }
 
+/** How a history entry is sent again; `sendId` (chosen by the caller, like SendRequest.id) lets it cancel the new send. */
+export interface ReplayOverrides {
+  sendId?: string;
+  target?: TargetSpec;
+  credentials?: CredentialRef;
+  options?: SendOptions;
+}
+
 export interface SendRequest {
   /** Chosen by the caller so it can cancel before the send settles. */
   id: string;
@@ -202,7 +210,7 @@ export interface HeartbeatApi {
     clear(): Promise<{ removed: number }>;
   };
   /** Sends a history entry's request again (newly signed), optionally to another target. */
-  replay(id: string, overrides?: { target?: TargetSpec; credentials?: CredentialRef; options?: SendOptions }): Promise<SendResult>;
+  replay(id: string, overrides?: ReplayOverrides): Promise<SendResult>;
   credentials: {
     /** Profile names from the shared config and credentials files. */
     profiles(): Promise<string[]>;

@@ -166,6 +166,19 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       await api.endpoint.setFaults({});
     });
 
+    it('cancels a replay in flight by the send id its caller chose', async () => {
+      const original = await api.send(request('cam-replay-cancel', { id: 'contract-replay-source' }));
+      await api.endpoint.setFaults({ latencyMs: 5000 });
+      const started = Date.now();
+      const pending = api.replay(original.historyId, { sendId: 'contract-replay-cancel-me' });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await api.cancel('contract-replay-cancel-me')).toBe(true);
+      const result = await pending;
+      expect(result.outcome.kind).toBe('cancelled');
+      expect(Date.now() - started).toBeLessThan(4000);
+      await api.endpoint.setFaults({});
+    });
+
     it('keeps host settings, checking each field', async () => {
       const before = await api.settings.get();
       expect(before.maxAttempts).toBe(3);

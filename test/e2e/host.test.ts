@@ -173,6 +173,26 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     await page.context().close();
   }, 60_000);
 
+  it('a slow re-send shows progress and can be cancelled from the top bar', async () => {
+    const page = await openComposer();
+    await page.getByLabel('DeviceName', { exact: true }).fill('cam-e2e-cancel');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(() => outcome(page), { timeout: 15_000 }).toMatch(/200/);
+    await page.getByRole('tab', { name: 'Endpoint' }).click();
+    await page.getByLabel('Latency (ms)').fill('8000');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const started = Date.now();
+    await page.getByRole('button', { name: /^Re-send cam-e2e-cancel/ }).first().click();
+    await page.getByRole('tab', { name: 'Response' }).click();
+    await page.getByRole('progressbar', { name: 'Sending the request' }).waitFor({ state: 'visible', timeout: 5_000 });
+    await page.getByRole('banner').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => outcome(page), { timeout: 5_000 }).toMatch(/ancel/);
+    expect(Date.now() - started).toBeLessThan(7_000);
+    await page.getByRole('tab', { name: 'Endpoint' }).click();
+    await page.getByRole('button', { name: 'No faults' }).click();
+    await page.context().close();
+  }, 60_000);
+
   it('manual keys typed into the dialog sign the request; the secret field is emptied', async () => {
     const page = await openComposer();
     await page.getByLabel('Credentials').selectOption({ label: 'Enter keys…' });

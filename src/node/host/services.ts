@@ -260,7 +260,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
             : { kind: 'url', url: request.target.url, region: request.target.region };
       const target = overrides.target ?? original;
       return dispatch({
-        id: `replay-${randomBytes(8).toString('hex')}`,
+        id: overrides.sendId ?? `replay-${randomBytes(8).toString('hex')}`,
         operation: request.operation,
         body: request.request.body,
         target,

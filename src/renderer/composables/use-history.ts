@@ -10,6 +10,7 @@ import { useSessionStore } from '../stores/session.ts';
 import { errorSentence } from '../platform/errors.ts';
 import { usePlatform } from './platform.ts';
 import { useHostEvents } from './host-events.ts';
+import { newSendId } from './use-send.ts';
 
 const PAGE = 50;
 
@@ -100,9 +101,10 @@ export function useHistory() {
   async function resend(id: string): Promise<void> {
     if (session.send.status === 'sending') return;
     const credentials: CredentialRef | undefined = session.credentials.kind === 'demo' ? undefined : session.credentials;
-    session.setSendState({ status: 'sending', id: '', startedAt: Date.now() });
+    const sendId = newSendId();
+    session.setSendState({ status: 'sending', id: sendId, startedAt: Date.now() });
     try {
-      const result = await api.replay(id, credentials ? { credentials } : {});
+      const result = await api.replay(id, credentials ? { sendId, credentials } : { sendId });
       inspector.show(exchangeOfResult(result, 'replay'));
       session.setSendState({ status: 'done', result });
     } catch (error) {

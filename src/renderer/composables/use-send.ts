@@ -5,7 +5,8 @@ import { exchangeOfResult, useInspectorStore } from '../stores/inspector.ts';
 import { usePlatform } from './platform.ts';
 import { errorSentence } from '../platform/errors.ts';
 
-function newId(): string {
+/** An id for a send, chosen here so the renderer can cancel it before it settles. */
+export function newSendId(): string {
   return globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
@@ -27,7 +28,7 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
       session.setSendState({ status: 'invalid', message: `The request has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'}, or choose "Send anyway" to see how the server rejects it.` });
       return;
     }
-    const id = newId();
+    const id = newSendId();
     session.setSendState({ status: 'sending', id, startedAt: Date.now() });
     try {
       const result = await platform.api.send({

@@ -122,7 +122,7 @@ describe('HistorySidebar', () => {
     useSessionStore().setCredentials({ kind: 'profile', profile: 'dev' });
     await w.find('button[aria-label^="Re-send cam-1"]').trigger('click');
     await flushPromises();
-    expect(host.calls.replay).toEqual([['a', { credentials: { kind: 'profile', profile: 'dev' } }]]);
+    expect(host.calls.replay).toEqual([['a', { sendId: expect.any(String), credentials: { kind: 'profile', profile: 'dev' } }]]);
     expect(w.find('[data-testid="inspector-origin"]').text()).toMatch(/^Re-send/);
     expect(w.find('[data-testid="outcome"]').text()).toContain('replayed-1');
   });
