@@ -17,6 +17,8 @@ export type ApiMethod =
   | 'replay'
   | 'credentials.profiles'
   | 'credentials.registerManualKeys'
+  | 'credentials.manualKeys'
+  | 'credentials.forgetManualKeys'
   | 'endpoint.info'
   | 'endpoint.setFaults'
   | 'endpoint.reset'
@@ -87,6 +89,8 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   replay: { id: str(128), overrides: obj({ sendId: str(128, true), target: (v, n) => (v === undefined ? undefined : target(v, n)), credentials: (v, n) => (v === undefined ? undefined : credentials(v, n)), options: sendOptions }, true) },
   'credentials.profiles': {},
   'credentials.registerManualKeys': { keys: obj({ accessKeyId: str(128), secretAccessKey: str(256), sessionToken: str(8192, true) }) },
+  'credentials.manualKeys': {},
+  'credentials.forgetManualKeys': { id: str(64) },
   'endpoint.info': {},
   'endpoint.setFaults': { faults: anyObject() },
   'endpoint.reset': {},
@@ -118,6 +122,8 @@ export const HTTP_ROUTE_OF: Readonly<Record<ApiMethod, string>> = {
   replay: HTTP_ROUTES.replay,
   'credentials.profiles': HTTP_ROUTES.credentialProfiles,
   'credentials.registerManualKeys': HTTP_ROUTES.credentialManual,
+  'credentials.manualKeys': HTTP_ROUTES.credentialManualList,
+  'credentials.forgetManualKeys': HTTP_ROUTES.credentialManualForget,
   'endpoint.info': HTTP_ROUTES.endpointInfo,
   'endpoint.setFaults': HTTP_ROUTES.endpointFaults,
   'endpoint.reset': HTTP_ROUTES.endpointReset,
@@ -147,6 +153,10 @@ export function callApi(api: HeartbeatApi, method: ApiMethod, a: Record<string, 
       return api.credentials.profiles();
     case 'credentials.registerManualKeys':
       return api.credentials.registerManualKeys(a.keys);
+    case 'credentials.manualKeys':
+      return api.credentials.manualKeys();
+    case 'credentials.forgetManualKeys':
+      return api.credentials.forgetManualKeys(a.id);
     case 'endpoint.info':
       return api.endpoint.info();
     case 'endpoint.setFaults':
@@ -181,6 +191,8 @@ export function apiClient(call: <T>(method: ApiMethod, args: Record<string, unkn
     credentials: {
       profiles: () => call('credentials.profiles', {}),
       registerManualKeys: (keys) => call('credentials.registerManualKeys', { keys }),
+      manualKeys: () => call('credentials.manualKeys', {}),
+      forgetManualKeys: (id) => call('credentials.forgetManualKeys', { id }),
     },
     endpoint: {
       info: () => call('endpoint.info', {}),

@@ -24,6 +24,12 @@ export interface ManualKeys {
   sessionToken?: string;
 }
 
+/** Manual keys as the renderer knows them: never the keys themselves. */
+export interface ManualKeyRef {
+  id: string;
+  accessKeyIdLast4: string;
+}
+
 export interface SendOptions {
   timeoutMs?: number;
   maxAttempts?: number;
@@ -214,7 +220,12 @@ export interface HeartbeatApi {
   credentials: {
     /** Profile names from the shared config and credentials files. */
     profiles(): Promise<string[]>;
-    registerManualKeys(keys: ManualKeys): Promise<{ id: string; accessKeyIdLast4: string }>;
+    /** Keeps keys in the host (encrypted between launches in the desktop app); the same access key id again replaces its secret and keeps its id. */
+    registerManualKeys(keys: ManualKeys): Promise<ManualKeyRef>;
+    /** The manual keys the host holds (kept from earlier launches too), by id and last 4 characters of the access key id. */
+    manualKeys(): Promise<ManualKeyRef[]>;
+    /** Drops held keys (and their stored copy); false when there were none by that id. */
+    forgetManualKeys(id: string): Promise<boolean>;
   };
   endpoint: {
     info(): Promise<EndpointInfo>;
@@ -261,6 +272,8 @@ export const HTTP_ROUTES = {
   replay: '/api/replay',
   credentialProfiles: '/api/credentials/profiles',
   credentialManual: '/api/credentials/manual',
+  credentialManualList: '/api/credentials/manual/list',
+  credentialManualForget: '/api/credentials/manual/forget',
   endpointInfo: '/api/endpoint/info',
   endpointFaults: '/api/endpoint/faults',
   endpointReset: '/api/endpoint/reset',

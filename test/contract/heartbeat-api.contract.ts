@@ -90,6 +90,16 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       expect(result.outcome.kind === 'service-error' && result.outcome.diagnosis).toMatch(/secret/i);
       await expect(api.send(request('cam-x', { credentials: { kind: 'manual', id: 'no-such-keys' } }))).rejects.toThrow(/enter them again/);
       await expect(api.credentials.registerManualKeys({ accessKeyId: 'short', secretAccessKey: 'x' })).rejects.toThrow(/access key id/);
+
+      // The same key id again replaces the secret under the same id: the right secret now signs.
+      const fixed = await api.credentials.registerManualKeys({ ...DEMO_CREDENTIALS });
+      expect(fixed.id).toBe(held.id);
+      expect(await api.credentials.manualKeys()).toEqual([{ id: held.id, accessKeyIdLast4: DEMO_CREDENTIALS.accessKeyId.slice(-4) }]);
+      expect((await api.send(request('cam-contract-2b', { credentials: { kind: 'manual', id: held.id } }))).outcome).toMatchObject({ kind: 'success', status: 200 });
+      expect(await api.credentials.forgetManualKeys(held.id)).toBe(true);
+      expect(await api.credentials.forgetManualKeys(held.id)).toBe(false);
+      expect(await api.credentials.manualKeys()).toEqual([]);
+      await expect(api.send(request('cam-x', { credentials: { kind: 'manual', id: held.id } }))).rejects.toThrow(/enter them again/);
     });
 
     it('searches, filters and pages the history; replays and exports an entry', async () => {

@@ -19,7 +19,7 @@ function recordingApi() {
     cancel: record('cancel', true),
     history: { query: record('history.query'), get: record('history.get', undefined), export: record('history.export'), clear: record('history.clear') },
     replay: record('replay'),
-    credentials: { profiles: record('credentials.profiles', []), registerManualKeys: record('credentials.registerManualKeys') },
+    credentials: { profiles: record('credentials.profiles', []), registerManualKeys: record('credentials.registerManualKeys'), manualKeys: record('credentials.manualKeys', []), forgetManualKeys: record('credentials.forgetManualKeys', false) },
     endpoint: { info: record('endpoint.info'), setFaults: record('endpoint.setFaults'), reset: record('endpoint.reset') },
     settings: { get: record('settings.get'), update: record('settings.update') },
     subscribe: (l: (event: HostEvent) => void) => ((listener = l), () => (listener = undefined)),

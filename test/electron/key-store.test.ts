@@ -78,12 +78,13 @@ describe('manual keys in the desktop host', () => {
     await first.services.close();
 
     const second = await desktopHost(dir, createSafeKeyStore(new FakeSafeStorage(), file));
+    expect(await second.api.credentials.manualKeys()).toEqual([held]);
     const again = await second.api.send({ ...request, id: 'keys-2' });
     expect(again.outcome).toMatchObject({ kind: 'success', status: 200 });
     await second.api.history.get(again.historyId);
     await second.api.settings.get();
     const answers = JSON.stringify([...first.ipcMain.answers, ...second.ipcMain.answers]);
-    expect(first.ipcMain.answers.length + second.ipcMain.answers.length).toBe(5);
+    expect(first.ipcMain.answers.length + second.ipcMain.answers.length).toBe(6);
     expect(answers).not.toContain(DEMO_CREDENTIALS.secretAccessKey);
     expect(answers).not.toContain(DEMO_CREDENTIALS.accessKeyId);
 
@@ -91,6 +92,12 @@ describe('manual keys in the desktop host', () => {
     await second.api.history.export({}, 'jsonl');
     await second.api.history.export({}, 'har');
     expect(JSON.stringify(second.ipcMain.answers.slice(-2))).not.toContain(DEMO_CREDENTIALS.secretAccessKey);
+
+    // Forgotten keys are gone from the file too: the next launch does not offer them.
+    expect(await second.api.credentials.forgetManualKeys(held.id)).toBe(true);
+    await second.services.close();
+    const third = await desktopHost(dir, createSafeKeyStore(new FakeSafeStorage(), file));
+    expect(await third.api.credentials.manualKeys()).toEqual([]);
   });
 
   it('are not kept when the store cannot save them, with a sentence saying so', async () => {

@@ -29,7 +29,7 @@ const HEARTBEAT_API_METHODS: Record<keyof HeartbeatApi, true | Record<string, tr
   cancel: true,
   history: { query: true, get: true, export: true, clear: true } satisfies Record<keyof HeartbeatApi['history'], true>,
   replay: true,
-  credentials: { profiles: true, registerManualKeys: true } satisfies Record<keyof HeartbeatApi['credentials'], true>,
+  credentials: { profiles: true, registerManualKeys: true, manualKeys: true, forgetManualKeys: true } satisfies Record<keyof HeartbeatApi['credentials'], true>,
   endpoint: { info: true, setFaults: true, reset: true } satisfies Record<keyof HeartbeatApi['endpoint'], true>,
   settings: { get: true, update: true } satisfies Record<keyof HeartbeatApi['settings'], true>,
   subscribe: true,

@@ -283,16 +283,36 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
         const sessionToken = typeof keys?.sessionToken === 'string' ? keys.sessionToken.trim() : '';
         if (!/^[A-Z0-9]{16,128}$/.test(accessKeyId)) throw new HostError('The access key id should be 16 to 128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE.');
         if (secretAccessKey.length < 16) throw new HostError('The secret access key looks too short; paste the whole key.');
-        const id = randomBytes(12).toString('hex');
+        // The same access key id again replaces its secret (a rotated key) and keeps its id, so keys do not pile up.
+        const known = [...manualKeys].find(([, held]) => held.accessKeyId === accessKeyId);
+        const id = known?.[0] ?? randomBytes(12).toString('hex');
+        const before = known?.[1];
         manualKeys.set(id, { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
         try {
           await keyStore?.save(Object.fromEntries(manualKeys));
         } catch (error) {
-          manualKeys.delete(id);
+          if (before) manualKeys.set(id, before);
+          else manualKeys.delete(id);
           const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
           throw new HostError(`The keys could not be stored (${reason}); they were not kept.`);
         }
         return { id, accessKeyIdLast4: accessKeyId.slice(-4) };
+      },
+      async manualKeys() {
+        return [...manualKeys].map(([id, held]) => ({ id, accessKeyIdLast4: held.accessKeyId.slice(-4) }));
+      },
+      async forgetManualKeys(id) {
+        const held = manualKeys.get(id);
+        if (!held) return false;
+        manualKeys.delete(id);
+        try {
+          await keyStore?.save(Object.fromEntries(manualKeys));
+        } catch (error) {
+          manualKeys.set(id, held);
+          const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
+          throw new HostError(`The stored keys could not be updated (${reason}); the keys are still held.`);
+        }
+        return true;
       },
     },
     endpoint: {

@@ -14,7 +14,7 @@ export function createOfflineApi(): HeartbeatApi {
     cancel: () => Promise.resolve(false),
     history: { query: refuse, get: refuse, export: refuse, clear: refuse },
     replay: refuse,
-    credentials: { profiles: () => Promise.resolve([]), registerManualKeys: refuse },
+    credentials: { profiles: () => Promise.resolve([]), registerManualKeys: refuse, manualKeys: () => Promise.resolve([]), forgetManualKeys: refuse },
     endpoint: { info: refuse, setFaults: refuse, reset: refuse },
     settings: { get: refuse, update: refuse },
     subscribe: () => () => undefined,

@@ -18,6 +18,7 @@ const TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLETOKENvalue==';
 function keysHost(reject?: string) {
   const offline = createOfflineApi();
   const received: ManualKeys[] = [];
+  const forgotten: string[] = [];
   const api: HeartbeatApi = {
     ...offline,
     credentials: {
@@ -27,9 +28,13 @@ function keysHost(reject?: string) {
         if (reject) throw new PlatformError(reject, 'host');
         return { id: `key-${received.length}`, accessKeyIdLast4: keys.accessKeyId.slice(-4) };
       },
+      async forgetManualKeys(id) {
+        forgotten.push(id);
+        return true;
+      },
     },
   };
-  return { api, received };
+  return { api, received, forgotten };
 }
 
 function mountBar(pinia: Pinia, platform: Platform): VueWrapper {
@@ -103,6 +108,23 @@ describe('Manual keys', () => {
     expect(useSessionStore().credentials).toEqual({ kind: 'demo' });
     await credentials(w).setValue('manual:key-1');
     expect(useSessionStore().credentials).toEqual({ kind: 'manual', id: 'key-1' });
+    w.unmount();
+  });
+
+  it('lists the keys the host holds, and "Forget" drops them, falling back to the demo keys', async () => {
+    const host = keysHost();
+    const w = mountBar(pinia, { kind: 'http', api: host.api });
+    useSessionStore().setManualKeys([{ id: 'kept-1', last4: 'AAAA' }, { id: 'kept-2', last4: 'BBBB' }]);
+    useSessionStore().setCredentials({ kind: 'manual', id: 'kept-2' });
+    await openKeys(w);
+    const forget = dialog(w).findAll('button').filter((b) => b.text() === 'Forget');
+    expect(forget.map((b) => b.attributes('aria-label'))).toEqual(['Forget the keys ending in AAAA', 'Forget the keys ending in BBBB']);
+    await forget[1].trigger('click');
+    await flushPromises();
+    expect(host.forgotten).toEqual(['kept-2']);
+    expect(useSessionStore().manualKeys).toEqual([{ id: 'kept-1', last4: 'AAAA' }]);
+    expect(useSessionStore().credentials).toEqual({ kind: 'demo' });
+    expect(credentials(w).find('option[value="manual:kept-2"]').exists()).toBe(false);
     w.unmount();
   });
 
