@@ -1,11 +1,39 @@
 /**
- * The renderer build: index.html + src/renderer → dist/ui. Relative asset URLs (base './') so the same
- * build is served by the loopback host, loaded from Electron's app:// protocol, or opened from disk.
- * Monaco's workers are separate files (`?worker` imports, ES module workers) so the CSP stays
- * `script-src 'self'; worker-src 'self' blob:` with no unsafe-eval.
+ * One build for the app's three parts (`vite build` builds every environment below):
+ * - client: the renderer, index.html + src/renderer → dist/ui. Relative asset URLs (base './') so the
+ *   same build is served by the loopback host, loaded from Electron's app:// protocol, or opened from
+ *   disk. Monaco's workers are separate files (`?worker` imports, ES module workers) so the CSP stays
+ *   `script-src 'self'; worker-src 'self' blob:` with no unsafe-eval.
+ * - electronMain: electron/main.ts → dist/electron/main.cjs, a Node bundle that loads the npm
+ *   dependencies at run time (electron-builder packs them), like the CLI bundle.
+ * - electronPreload: electron/preload.ts → dist/electron/preload.cjs, one CommonJS file with everything
+ *   but `electron` inlined, because a sandboxed preload cannot require files or packages.
  */
-import { defineConfig } from 'vite';
+import { defineConfig, type EnvironmentOptions } from 'vite';
 import vue from '@vitejs/plugin-vue';
+
+const BANNER = '// Built from electron/ by vite (vite.config.ts). Do not edit.';
+
+/** A CommonJS Node bundle of one entry into dist/electron. */
+function electronBundle(entry: string, file: string, inlineAll: boolean): EnvironmentOptions {
+  return {
+    consumer: 'server',
+    resolve: inlineAll ? { noExternal: true, external: ['electron'] } : { external: true },
+    build: {
+      outDir: 'dist/electron',
+      emptyOutDir: false,
+      target: 'node22',
+      sourcemap: true,
+      minify: false,
+      copyPublicDir: false,
+      ssr: entry,
+      rolldownOptions: {
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: file, banner: BANNER, codeSplitting: false },
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root: '.',
@@ -20,6 +48,17 @@ export default defineConfig({
     sourcemap: true,
     // Monaco is one big lazy chunk by nature; the page itself stays small.
     chunkSizeWarningLimit: 4000,
+  },
+  environments: {
+    client: {},
+    electronMain: electronBundle('electron/main.ts', 'main.cjs', false),
+    electronPreload: electronBundle('electron/preload.ts', 'preload.cjs', true),
+  },
+  builder: {
+    // Only these three: Vite's implicit `ssr` environment has no entry in this app.
+    async buildApp(builder) {
+      for (const name of ['client', 'electronMain', 'electronPreload']) await builder.build(builder.environments[name]);
+    },
   },
   server: { host: '127.0.0.1', strictPort: false },
 });

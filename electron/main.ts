@@ -1,6 +1,6 @@
 /**
- * Entry of the desktop app's main process (bundled to dist/electron/main.cjs by
- * scripts/build-electron.mjs): the preload beside it, the renderer in dist/ui. All logic is in
+ * Entry of the desktop app's main process (bundled to dist/electron/main.cjs by `vite build`, the
+ * electronMain environment of vite.config.ts): the preload beside it, the renderer in dist/ui. All logic is in
  * desktop.ts, which takes Electron's modules as a parameter so it can be tested without the binary.
  */
 import * as electron from 'electron';
