@@ -36,7 +36,9 @@ export class Monitor {
   private operations: Record<string, { received: number; accepted: number }> = {};
   private durations = new Float64Array(SAMPLES);
   private durationCount = 0;
+  /** A ring of the latest RECENT heartbeats; `heartbeatCount` of them were ever recorded. */
   private heartbeats: EndpointEvent[] = [];
+  private heartbeatCount = 0;
   private readonly listeners = new Set<EventListener>();
 
   record(event: EndpointEvent): void {
@@ -54,8 +56,7 @@ export class Monitor {
     if (ok) op.accepted++;
     this.durations[this.durationCount++ % SAMPLES] = event.handlingMs;
     if (event.operation === 'SendHeartbeat') {
-      this.heartbeats.push(event);
-      if (this.heartbeats.length > RECENT) this.heartbeats.splice(0, this.heartbeats.length - RECENT);
+      this.heartbeats[this.heartbeatCount++ % RECENT] = event;
     }
     for (const listener of this.listeners) {
       try {
@@ -81,7 +82,10 @@ export class Monitor {
 
   /** The latest SendHeartbeat exchanges, newest last. */
   recentHeartbeats(limit = RECENT): EndpointEvent[] {
-    return this.heartbeats.slice(-Math.max(0, limit));
+    const n = Math.min(Math.max(0, limit), this.heartbeats.length);
+    const out: EndpointEvent[] = [];
+    for (let i = this.heartbeatCount - n; i < this.heartbeatCount; i++) out.push(this.heartbeats[i % RECENT]);
+    return out;
   }
 
   subscribe(listener: EventListener): () => void {
@@ -96,6 +100,7 @@ export class Monitor {
     this.operations = {};
     this.durationCount = 0;
     this.heartbeats = [];
+    this.heartbeatCount = 0;
   }
 }
 
