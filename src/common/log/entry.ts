@@ -45,7 +45,7 @@ export type TransportErrorCode = 'refused' | 'reset' | 'timeout' | 'tls' | 'dns'
 
 export type Outcome =
   | { kind: 'success'; status: number; requestId?: string; headers: Record<string, string>; body: string }
-  | { kind: 'service-error'; status: number; errorType: string; message: string; requestId?: string; retried: boolean; diagnosis?: string }
+  | { kind: 'service-error'; status: number; errorType: string; message: string; requestId?: string; retried: boolean; diagnosis?: string; headers?: Record<string, string>; body?: string }
   | { kind: 'transport-error'; code: TransportErrorCode; message: string; retried: boolean }
   | { kind: 'cancelled'; message: string };
 

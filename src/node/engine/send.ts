@@ -162,7 +162,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: AbortSi
         raw.status === 403
           ? diagnose403(error, { ...(skewMs !== undefined ? { skewMs } : {}), region: input.target.region, service, host, accessKeyIdLast4: input.credentials.accessKeyId.slice(-4) })
           : undefined;
-      candidate = { kind: 'service-error', status: raw.status, errorType: error.errorType, message: error.message, ...(requestId ? { requestId } : {}), retried: attempt > 1, ...(diagnosis ? { diagnosis } : {}) };
+      candidate = { kind: 'service-error', status: raw.status, errorType: error.errorType, message: error.message, ...(requestId ? { requestId } : {}), retried: attempt > 1, ...(diagnosis ? { diagnosis } : {}), headers: raw.headers, body: raw.body };
       failure = { kind: 'service', status: raw.status, errorType: error.errorType, clockSkewCorrected: corrected };
       retryAfter = retryAfterMs(raw.headers['retry-after'], Date.now());
     } catch (error) {

@@ -39,8 +39,9 @@ export function harEntry(entry: HistoryEntry): Record<string, unknown> {
       body = outcome.body;
     } else if (outcome.kind === 'service-error') {
       status = outcome.status;
-      body = JSON.stringify({ message: outcome.message });
-      responseHeaders = { 'x-amzn-errortype': outcome.errorType, ...(outcome.requestId ? { 'x-amzn-requestid': outcome.requestId } : {}) };
+      // Entries written before service errors kept the response rebuild it from the error.
+      body = outcome.body ?? JSON.stringify({ message: outcome.message });
+      responseHeaders = outcome.headers ?? { 'x-amzn-errortype': outcome.errorType, ...(outcome.requestId ? { 'x-amzn-requestid': outcome.requestId } : {}) };
     } else error = outcome.message;
   } else error = 'No outcome was recorded (the send was interrupted).';
   const total = timings?.totalMs ?? 0;

@@ -134,6 +134,9 @@ describe('service error storms', () => {
     const { engine, sleeps } = await engineFor();
     const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response;
     expect(result.outcome).toMatchObject({ kind: 'service-error', status: 400, retried: false });
+    // The answer as it came, for the inspector and the HAR export: headers and body.
+    expect(result.outcome.kind === 'service-error' && result.outcome.headers?.['x-amzn-errortype']).toBe('ValidationException');
+    expect(result.outcome.kind === 'service-error' && JSON.parse(result.outcome.body ?? '{}')).toEqual({ message: '1 validation error detected' });
     expect(s.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });

@@ -22,7 +22,7 @@ function entry(id: string, time: string, device: string, status: 'success' | 'er
     ...(status === 'error' ? { errorType: 'InvalidSignatureException' } : {}),
     target: { kind: 'local', url: 'http://127.0.0.1:1', region: 'us-east-1' },
     request: { method: 'POST', url: 'http://127.0.0.1:1/SendHeartbeat', headers: { 'content-type': 'application/json' }, body: `{"DeviceName":"${device}","DeviceFleetName":"fleet","AgentVersion":"1.0"}` },
-    outcome: status === 'success' ? { kind: 'success', status: 200, requestId: `r-${id}`, headers: {}, body: '{}' } : { kind: 'service-error', status: 403, errorType: 'InvalidSignatureException', message: 'no', retried: false, diagnosis: 'The secret key is wrong.' },
+    outcome: status === 'success' ? { kind: 'success', status: 200, requestId: `r-${id}`, headers: {}, body: '{}' } : { kind: 'service-error', status: 403, errorType: 'InvalidSignatureException', message: 'no', retried: false, diagnosis: 'The secret key is wrong.', headers: { 'x-amzn-errortype': 'InvalidSignatureException' }, body: '{"message":"no"}' },
     attempts: [{ attempt: 1, startedAt: time, status: 200, durationMs: 3 }],
   };
 }
@@ -113,6 +113,9 @@ describe('HistorySidebar', () => {
     expect(useDocumentStore().text).toBe('{"DeviceName":"cam-2","DeviceFleetName":"fleet","AgentVersion":"1.0"}');
     expect(w.find('[data-testid="inspector-origin"]').text()).toMatch(/^From history/);
     expect(w.find('[data-testid="diagnosis"]').text()).toContain('The secret key is wrong.');
+    // The error answer's own headers and body, as the server sent them.
+    expect(w.text()).toContain('x-amzn-errortype');
+    expect(w.find('pre[aria-label="Response body"]').text()).toContain('"message": "no"');
   });
 
   it('re-sends an entry with the picked credentials and shows the new answer', async () => {
