@@ -4,7 +4,7 @@
  * same payloads at the same concurrency, and autocannon's ceiling (one pre-signed request replayed) on
  * the same target. Then `heartbeat send` cold start next to `aws sagemaker-edge send-heartbeat`.
  * Both servers run in child processes (bench/servers.ts), so the load generators do not share their
- * event loop. One run each; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling, cold
+ * event loop. Each runs warm (an untimed first round of WARM_UP sends), then once timed; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling, cold
  * start ≤ 0.2×).
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -22,36 +22,40 @@ import { createEngine } from '../src/node/engine/send.ts';
 import { HistoryStore } from '../src/node/history/store.ts';
 import { signRequest } from '../src/node/signing/sign.ts';
 import { createTransport } from '../src/node/transport/dispatcher.ts';
+import { createSigner } from '../src/node/signing/sign.ts';
+import { Agent, request } from 'undici';
 import { endpointServer, requireBuiltCli, serve, stop, trivialServer } from './servers.ts';
 
 const C = 32;
 const N = 4000;
+/** Each contestant first runs this many sends untimed, so all are measured warm (JIT, pools, caches). */
+const WARM_UP = 1000;
 const run$ = promisify(execFile);
 const autocannon = autocannonUntyped as (options: Record<string, unknown>) => Promise<{ non2xx: number; requests: { average: number } }>;
 const payload = (i: number) => ({ AgentVersion: '1.0', DeviceName: `bench-${i % 500}`, DeviceFleetName: 'bench-fleet', AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i % 100, Timestamp: Math.floor(Date.now() / 1000) }] });
 
-async function ours(target: TargetRecord): Promise<number> {
+async function ours(target: TargetRecord, n = N): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
   const history = await HistoryStore.open(dir);
   const transport = await createTransport({ env: {} });
   const engine = createEngine({ transport, history });
   async function* items() {
-    for (let i = 0; i < N; i++) yield { operation: 'SendHeartbeat' as const, body: JSON.stringify(payload(i)), source: 'bench' };
+    for (let i = 0; i < n; i++) yield { operation: 'SendHeartbeat' as const, body: JSON.stringify(payload(i)), source: 'bench' };
   }
   const summary = await replay(engine, items(), { target, credentials: DEMO_CREDENTIALS, concurrency: C });
   await Promise.all([transport.close(), history.close()]);
   rmSync(dir, { recursive: true, force: true });
-  if (summary.ok !== N) throw new Error(`our replay: ${summary.ok}/${N} ok (${JSON.stringify(summary.failedByType)})`);
+  if (summary.ok !== n) throw new Error(`our replay: ${summary.ok}/${n} ok (${JSON.stringify(summary.failedByType)})`);
   return summary.ratePerSecond;
 }
 
-async function sdk(url: string): Promise<number> {
+async function sdk(url: string, n = N): Promise<number> {
   const client = new SagemakerEdgeClient({ endpoint: url, region: DEMO_REGION, credentials: DEMO_CREDENTIALS });
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: C }, async () => {
-      while (next < N) {
+      while (next < n) {
         // The SDK takes Date objects for timestamps; it serializes them to the same epoch seconds.
         const p = payload(next++);
         await client.send(new SendHeartbeatCommand({ ...p, AgentMetrics: p.AgentMetrics.map((m) => ({ ...m, Timestamp: new Date(m.Timestamp * 1000) })) }));
@@ -59,7 +63,33 @@ async function sdk(url: string): Promise<number> {
     }),
   );
   client.destroy();
-  return (N / (performance.now() - started)) * 1000;
+  return (n / (performance.now() - started)) * 1000;
+}
+
+/**
+ * The floor under any engine built on our libraries: undici requests signed by @smithy/signature-v4,
+ * at the same concurrency, with nothing else (no retries, history, timings or outcomes). What our
+ * replay cannot beat without replacing them.
+ */
+async function bare(url: string, n = N): Promise<number> {
+  const agent = new Agent({ connections: C });
+  const signer = createSigner(DEMO_CREDENTIALS, { region: DEMO_REGION });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (next < n) {
+        const body = JSON.stringify(payload(next++));
+        const signed = await signer.sign({ method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body }, { report: false });
+        const { host: _host, ...headers } = signed.headers;
+        const answer = await request(signed.url, { method: 'POST', headers, body, dispatcher: agent });
+        await answer.body.dump();
+        if (answer.statusCode !== 200) throw new Error(`bare undici + signer: HTTP ${answer.statusCode}`);
+      }
+    }),
+  );
+  await agent.close();
+  return (n / (performance.now() - started)) * 1000;
 }
 
 async function ceiling(url: string): Promise<number> {
@@ -113,10 +143,15 @@ export async function run(): Promise<void> {
       ['trivial server (child process)', trivial.url],
     ] as const) {
       const target: TargetRecord = { kind: 'url', url, region: DEMO_REGION };
+      await ours(target, WARM_UP);
       const o = await ours(target);
+      await sdk(url, WARM_UP);
       const s = await sdk(url);
+      await bare(url, WARM_UP);
+      const b = await bare(url);
       const c = await ceiling(url);
       console.log(`${name}, c=${C}, ${N} payloads: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling (goal ≥ 0.4)`);
+      console.log(`  floor: bare undici + @smithy/signature-v4 ${b.toFixed(0)}/s = ${(b / s).toFixed(2)}× the SDK, ${(b / c).toFixed(2)} of the ceiling; our replay reaches ${(o / b).toFixed(2)} of it`);
     }
     await coldStart(trivial.url);
   } finally {
