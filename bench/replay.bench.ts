@@ -19,7 +19,7 @@ import { DEMO_CREDENTIALS, DEMO_REGION } from '../src/common/demo.ts';
 import type { TargetRecord } from '../src/common/log/entry.ts';
 import { replay } from '../src/node/engine/replay.ts';
 import { createEngine } from '../src/node/engine/send.ts';
-import { HistoryStore } from '../src/node/history/store.ts';
+import { openHistoryLog } from '../src/node/history/store.ts';
 import { signRequest } from '../src/node/signing/sign.ts';
 import { createTransport } from '../src/node/transport/dispatcher.ts';
 import { createSigner } from '../src/node/signing/sign.ts';
@@ -36,7 +36,8 @@ const payload = (i: number) => ({ AgentVersion: '1.0', DeviceName: `bench-${i % 
 
 async function ours(target: TargetRecord, n = N): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
-  const history = await HistoryStore.open(dir);
+  // The history as `heartbeat replay` keeps it: appended (requests fsynced before they are sent), not indexed.
+  const history = await openHistoryLog(dir);
   const transport = await createTransport({ env: {} });
   const engine = createEngine({ transport, history });
   async function* items() {

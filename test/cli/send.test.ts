@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { heartbeat, isolatedEnv } from './heartbeat-run.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,61 @@ describe('heartbeat send against the embedded endpoint', () => {
     } finally {
       await new Promise<void>((resolve) => other.close(() => resolve()));
     }
+  });
+
+  it('--local with something on the serve port that never answers: the probe gives up in time, a throwaway endpoint is used', async () => {
+    // Reads what it is sent (so it sees the probe hang up) but never answers.
+    const silent = createTcpServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = isolatedEnv({ HEARTBEAT_SERVE_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+      const started = Date.now();
+      const run = await heartbeat(['send', file, '--debug'], env);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/^Target: a throwaway embedded endpoint at /m);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('goes through HTTP_PROXY (the proxy agent bundled into the CLI)', async () => {
+    const seen: string[] = [];
+    const proxy = createTcpServer((client) => {
+      client.once('data', (chunk) => {
+        const line = chunk.toString('latin1').split('\r\n')[0]!;
+        seen.push(line);
+        const [host, port] = line.split(' ')[1]!.split(':');
+        const upstream = connect(Number(port), host!, () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.pipe(client).pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+      });
+      client.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const env = isolatedEnv({ AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1', HTTP_PROXY: proxyUrl });
+      const run = await heartbeat(['send', file, '--endpoint-url', endpoint.url], env);
+      expect(run.code).toBe(0);
+      expect(seen).toEqual([`CONNECT ${new URL(endpoint.url).host} HTTP/1.1`]);
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  });
+
+  it('--profile: keys from the shared credentials file, through the SDK provider chain loaded for it', async () => {
+    const env = isolatedEnv();
+    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[edge]\naws_access_key_id = ${DEMO_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DEMO_CREDENTIALS.secretAccessKey}\n`);
+    writeFileSync(env.AWS_CONFIG_FILE!, '[profile edge]\nregion = us-east-1\n');
+    const run = await heartbeat(['send', file, '--endpoint-url', endpoint.url, '--profile', 'edge', '--output', 'json'], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: { kind: 'success', status: 200 } });
+    const missing = await heartbeat(['send', file, '--endpoint-url', endpoint.url, '--profile', 'nobody'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Could not load credentials for profile "nobody"/);
   });
 
   it('session token: temporary keys from the environment are signed with X-Amz-Security-Token, which the log redacts', async () => {

@@ -6,6 +6,9 @@ export const SKEW_LIMIT_MS = 5 * 60_000;
 
 export class SkewClock {
   offsetMs = 0;
+  /** The last Date header parsed: a server's Date changes once a second, a replay reads it thousands of times. */
+  private lastHeader: string | undefined;
+  private lastMs = NaN;
 
   constructor(private readonly localNow: () => number = Date.now) {}
 
@@ -16,7 +19,7 @@ export class SkewClock {
   /** Updates the offset from a Date header; true when it changed (the request should be re-signed). */
   observe(dateHeader: string | undefined): boolean {
     if (!dateHeader) return false;
-    const server = Date.parse(dateHeader);
+    const server = this.parse(dateHeader);
     if (Number.isNaN(server)) return false;
     if (Math.abs(this.now() - server) < SKEW_LIMIT_MS) return false;
     this.offsetMs = server - this.localNow();
@@ -25,7 +28,15 @@ export class SkewClock {
 
   /** Local clock minus server clock, from a Date header (positive: we are ahead). */
   skewFrom(dateHeader: string | undefined): number | undefined {
-    const server = dateHeader ? Date.parse(dateHeader) : NaN;
+    const server = dateHeader ? this.parse(dateHeader) : NaN;
     return Number.isNaN(server) ? undefined : this.localNow() - server;
+  }
+
+  private parse(dateHeader: string): number {
+    if (dateHeader !== this.lastHeader) {
+      this.lastHeader = dateHeader;
+      this.lastMs = Date.parse(dateHeader);
+    }
+    return this.lastMs;
   }
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { LOG_VERSION, redactHeaders, type AttemptRecord, type LoggedRequest, type LogLine, type Outcome, type TargetRecord, type Timings } from '../../common/log/entry.ts';
 import type { Operation } from '../../common/model/index.ts';
 import type { Credentials } from '../credentials/credentials.ts';
-import { createSigner, SIGNING_NAME, type SignedRequest } from '../signing/sign.ts';
+import { createSigner, SIGNING_NAME, type SignedRequest, type Signer } from '../signing/sign.ts';
 import type { SignatureReport } from '../signing/report.ts';
 import { TransportFailure } from '../transport/errors.ts';
 import { sendOnce } from '../transport/send-once.ts';
@@ -32,6 +32,8 @@ export interface Engine {
   random: () => number;
   sleep: Sleep;
   history?: HistorySink;
+  /** Signers by credentials (the same object each send, for a replay) and scope, reused across sends. */
+  signers: WeakMap<Credentials, Map<string, Signer>>;
 }
 
 export interface EngineOptions {
@@ -64,8 +66,25 @@ export function createEngine(options: EngineOptions): Engine {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? realSleep,
+    signers: new WeakMap(),
     ...(options.history ? { history: options.history } : {}),
   };
+}
+
+/** The engine's signer for these credentials and scope: one smithy SignatureV4 and its key cache per replay, not per send. */
+function signerFor(engine: Engine, credentials: Credentials, region: string, service: string): Signer {
+  let byScope = engine.signers.get(credentials);
+  if (!byScope) {
+    byScope = new Map();
+    engine.signers.set(credentials, byScope);
+  }
+  const scope = `${region}\n${service}`;
+  let signer = byScope.get(scope);
+  if (!signer) {
+    signer = createSigner(credentials, { region, service });
+    byScope.set(scope, signer);
+  }
+  return signer;
 }
 
 export interface SendInput {
@@ -98,18 +117,71 @@ export interface SendHandle {
   response: Promise<SendResult>;
 }
 
-export function send(engine: Engine, input: SendInput): SendHandle {
-  const id = randomUUID();
-  const controller = new AbortController();
-  return { id, cancel: () => controller.abort(), response: run(engine, input, id, controller.signal) };
+/**
+ * The cancellation of one send. An AbortController per send costs several microseconds (and its
+ * listeners more), a large share of a replay's per-request work; this one is plain fields, and makes
+ * a real AbortSignal only when a retry's sleep asks for one.
+ */
+class SendCancel {
+  aborted = false;
+  reason: Error | undefined;
+  private listeners: Array<() => void> = [];
+  private controller: AbortController | undefined;
+
+  cancel(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) listener();
+    this.controller?.abort(this.reason);
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.aborted) this.listeners.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const at = this.listeners.indexOf(listener);
+    if (at >= 0) this.listeners.splice(at, 1);
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
 }
 
-async function run(engine: Engine, input: SendInput, id: string, signal: AbortSignal): Promise<SendResult> {
+/** `new Date().toISOString()`, with the part up to the seconds made once a second (a replay logs thousands a second). */
+let isoSecond = NaN;
+let isoPrefix = '';
+function isoNow(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+  }
+  const ms = now - second * 1000;
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+}
+
+export function send(engine: Engine, input: SendInput): SendHandle {
+  const id = randomUUID();
+  const cancel = new SendCancel();
+  return { id, cancel: () => cancel.cancel(), response: run(engine, input, id, cancel) };
+}
+
+async function run(engine: Engine, input: SendInput, id: string, signal: SendCancel): Promise<SendResult> {
   const maxAttempts = Math.max(1, input.maxAttempts ?? engine.maxAttempts);
   const service = input.service ?? SIGNING_NAME;
   const url = `${input.target.url}/${input.operation}`;
   const invocationId = randomUUID();
-  const signer = createSigner(input.credentials, { region: input.target.region, service });
+  const signer = signerFor(engine, input.credentials, input.target.region, service);
   const signAttempt = (attempt: number): Promise<SignedRequest> =>
     signer.sign(
       {
@@ -123,7 +195,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: AbortSi
 
   let signed = await signAttempt(1);
   const logged: LoggedRequest = { method: 'POST', url, headers: redactHeaders(signed.headers), body: input.body };
-  const time = new Date().toISOString();
+  const time = isoNow();
   await engine.history?.record({ v: LOG_VERSION, type: 'request', id, time, operation: input.operation, target: input.target, request: logged, ...(input.tags?.length ? { tags: input.tags } : {}) }, true);
 
   const attempts: AttemptRecord[] = [];
@@ -131,10 +203,9 @@ async function run(engine: Engine, input: SendInput, id: string, signal: AbortSi
   let timings: Timings | undefined;
   let retryCost = 0;
   let delayMs = 0;
-  const host = new URL(url).host;
   for (let attempt = 1; attempt <= maxAttempts && !outcome; attempt++) {
     if (attempt > 1) signed = await signAttempt(attempt);
-    const startedAt = new Date().toISOString();
+    const startedAt = isoNow();
     const started = performance.now();
     const record: AttemptRecord = { attempt, startedAt, durationMs: 0, ...(attempt > 1 ? { delayMs } : {}) };
     attempts.push(record);
@@ -160,7 +231,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: AbortSi
       const requestId = requestIdOf(raw.headers);
       const diagnosis =
         raw.status === 403
-          ? diagnose403(error, { ...(skewMs !== undefined ? { skewMs } : {}), region: input.target.region, service, host, accessKeyIdLast4: input.credentials.accessKeyId.slice(-4) })
+          ? diagnose403(error, { ...(skewMs !== undefined ? { skewMs } : {}), region: input.target.region, service, host: new URL(url).host, accessKeyIdLast4: input.credentials.accessKeyId.slice(-4) })
           : undefined;
       candidate = { kind: 'service-error', status: raw.status, errorType: error.errorType, message: error.message, ...(requestId ? { requestId } : {}), retried: attempt > 1, ...(diagnosis ? { diagnosis } : {}), headers: raw.headers, body: raw.body };
       failure = { kind: 'service', status: raw.status, errorType: error.errorType, clockSkewCorrected: corrected };
@@ -185,10 +256,10 @@ async function run(engine: Engine, input: SendInput, id: string, signal: AbortSi
     }
     retryCost += cost;
     delayMs = Math.max(backoffMs(attempt, retryClass, engine.random), retryAfter ?? 0);
-    await engine.sleep(delayMs, signal);
+    await engine.sleep(delayMs, signal.signal);
     if (signal.aborted) outcome = { kind: 'cancelled', message: 'The send was cancelled.' };
   }
   const final = outcome ?? { kind: 'cancelled', message: 'The send was cancelled.' };
-  await engine.history?.record({ v: LOG_VERSION, type: 'outcome', id, time: new Date().toISOString(), outcome: final, attempts, ...(timings ? { timings } : {}) }, false);
+  await engine.history?.record({ v: LOG_VERSION, type: 'outcome', id, time: isoNow(), outcome: final, attempts, ...(timings ? { timings } : {}) }, false);
   return { id, outcome: final, attempts, ...(timings ? { timings } : {}), ...(signed.report ? { report: signed.report } : {}), request: logged };
 }

@@ -35,21 +35,58 @@ export interface Session {
 /** Where `heartbeat serve` listens by default; HEARTBEAT_SERVE_URL moves where `--local` looks. */
 export const DEFAULT_SERVE_URL = `http://127.0.0.1:${DEFAULT_ENDPOINT_PORT}`;
 const PROBE_TIMEOUT_MS = 500;
+/** The health answer is a small JSON object; anything much larger is not our endpoint. */
+const PROBE_BODY_LIMIT = 64 * 1024;
 
 /**
  * The region of our embedded endpoint answering at `url` (its unauthenticated GET /__admin/health),
- * or undefined when nothing answers there, or something that is not ours.
+ * or undefined when nothing answers there, or something that is not ours. Asked with node:http, which
+ * the transport has loaded anyway: the global fetch would load and compile a second HTTP client
+ * (Node's own undici), a large share of a `heartbeat send --local`'s start-up.
  */
 export async function probeEmbeddedEndpoint(url: string): Promise<{ region: string; anyRegion: boolean } | undefined> {
+  let address: URL;
   try {
-    const res = await fetch(`${url}/__admin/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { service?: unknown; region?: unknown; anyRegion?: unknown };
-    if (body.service !== ENDPOINT_SERVICE_ID || typeof body.region !== 'string') return undefined;
-    return { region: body.region, anyRegion: body.anyRegion === true };
+    address = new URL(`${url}/__admin/health`);
   } catch {
     return undefined;
   }
+  if (address.protocol !== 'http:' && address.protocol !== 'https:') return undefined;
+  const { get } = address.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (value: { region: string; anyRegion: boolean } | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(undefined), PROBE_TIMEOUT_MS);
+    // agent: false: one connection, closed after the answer, so nothing is left to keep the process up.
+    const request = get(address, { agent: false }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status >= 300) return done(undefined);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > PROBE_BODY_LIMIT) done(undefined);
+        else chunks.push(chunk);
+      });
+      response.on('end', () => {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { service?: unknown; region?: unknown; anyRegion?: unknown } | null;
+          if (!body || body.service !== ENDPOINT_SERVICE_ID || typeof body.region !== 'string') return done(undefined);
+          done({ region: body.region, anyRegion: body.anyRegion === true });
+        } catch {
+          done(undefined);
+        }
+      });
+      response.on('error', () => done(undefined));
+    });
+    request.on('error', () => done(undefined));
+  });
 }
 
 export async function openSession(choice: SessionChoice): Promise<Session> {

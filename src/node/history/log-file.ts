@@ -2,9 +2,13 @@
  * The append-only history files: history-000001.jsonl, history-000002.jsonl, ... (rotated by size).
  *
  * Appends are group-committed: lines that arrive while a write is in flight go out together in one
- * write and one fsync, so a 32-wide replay does not pay 32 fsyncs per round. On open, a torn last line
- * (a crash mid-write) is moved to torn-lines.txt and cut off, so the next entry starts on its own line.
+ * write, and durable lines written while an fsync is in flight share the next one, so a 32-wide replay
+ * does not pay 32 fsyncs per round. Writes do not wait for fsyncs: a line that need not be durable is
+ * done once written, and a durable one once an fsync that started after its write has finished.
+ * On open, a torn last line (a crash mid-write) is moved to torn-lines.txt and cut off, so the next
+ * entry starts on its own line.
  */
+import { writeSync } from 'node:fs';
 import { mkdir, open, readdir, appendFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogLine } from '../../common/log/entry.ts';
@@ -36,8 +40,10 @@ export interface LineLocation {
 }
 
 interface Pending {
-  line: LogLine;
-  text: Buffer;
+  /** The line as written: its JSON and a newline. */
+  text: string;
+  /** Its length in UTF-8 bytes. */
+  bytes: number;
   durable: boolean;
   resolve: (location: LineLocation) => void;
   reject: (error: Error) => void;
@@ -48,6 +54,9 @@ export class HistoryWriteError extends Error {}
 export class HistoryWriter {
   private queue: Pending[] = [];
   private flushing = false;
+  /** Durable lines written, waiting for an fsync that starts after their write. */
+  private unsynced: Array<{ pending: Pending; at: LineLocation }> = [];
+  private syncing: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
@@ -77,47 +86,86 @@ export class HistoryWriter {
   append(line: LogLine, durable: boolean): Promise<LineLocation> {
     if (this.closed) return Promise.reject(new HistoryWriteError('The history log is closed.'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ line, text: Buffer.from(JSON.stringify(line) + '\n', 'utf8'), durable, resolve, reject });
-      if (!this.flushing) void this.flush();
+      const text = JSON.stringify(line) + '\n';
+      this.queue.push({ text, bytes: Buffer.byteLength(text, 'utf8'), durable, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Lines appended in this turn of the event loop go out in one write.
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
+  private failure(error: unknown): HistoryWriteError {
+    return new HistoryWriteError(`Cannot write the history log in ${this.dir} (${(error as Error).message}); free disk space or set HEARTBEAT_HISTORY_DIR.`);
+  }
+
+  /**
+   * Writes what is queued. The write itself is synchronous: appending a few kilobytes to the page
+   * cache takes microseconds, while a write through the thread pool costs several times that in
+   * hand-offs between threads, once or twice per send in a replay. Only fsyncs (which wait for the
+   * disk) and rotation go through the thread pool.
+   */
   private async flush(): Promise<void> {
-    this.flushing = true;
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
+      let from = 0;
       try {
         // Cut the batch where the current file would pass its size limit, rotating between the pieces.
-        let from = 0;
         while (from < batch.length) {
           if (this.size >= this.maxFileBytes) await this.rotate();
           let to = from;
           let bytes = 0;
-          while (to < batch.length && (to === from || this.size + bytes + batch[to]!.text.length <= this.maxFileBytes)) bytes += batch[to++]!.text.length;
-          const piece = batch.slice(from, to);
-          const buffer = Buffer.concat(piece.map((p) => p.text));
+          while (to < batch.length && (to === from || this.size + bytes + batch[to]!.bytes <= this.maxFileBytes)) bytes += batch[to++]!.bytes;
+          let text = '';
+          for (let i = from; i < to; i++) text += batch[i]!.text;
+          const buffer = Buffer.from(text, 'utf8');
           const start = this.size;
           // One write per piece: an O_APPEND write of whole lines, so lines never interleave.
-          await this.handle.write(buffer, 0, buffer.length);
+          for (let written = 0; written < buffer.length; ) written += writeSync(this.handle.fd, buffer, written, buffer.length - written);
           this.size += buffer.length;
-          if (piece.some((p) => p.durable)) await this.handle.datasync();
           let offset = start;
-          for (const pending of piece) {
-            pending.resolve({ file: this.file, offset, length: pending.text.length - 1 });
-            offset += pending.text.length;
+          let durable = false;
+          for (let i = from; i < to; i++) {
+            const pending = batch[i]!;
+            const at = { file: this.file, offset, length: pending.bytes - 1 };
+            if (pending.durable) {
+              this.unsynced.push({ pending, at });
+              durable = true;
+            } else pending.resolve(at);
+            offset += pending.bytes;
           }
+          if (durable) this.syncing ??= this.sync();
           from = to;
         }
       } catch (error) {
-        const failure = new HistoryWriteError(`Cannot write the history log in ${this.dir} (${(error as Error).message}); free disk space or set HEARTBEAT_HISTORY_DIR.`);
-        for (const pending of batch) pending.reject(failure);
+        const failure = this.failure(error);
+        for (let i = from; i < batch.length; i++) batch[i]!.reject(failure);
       }
     }
     this.flushing = false;
   }
 
+  /** fsyncs until no durable line waits: each fsync covers every line written before it started. */
+  private async sync(): Promise<void> {
+    while (this.unsynced.length > 0) {
+      const covered = this.unsynced;
+      this.unsynced = [];
+      try {
+        await this.handle.datasync();
+        for (const { pending, at } of covered) pending.resolve(at);
+      } catch (error) {
+        const failure = this.failure(error);
+        for (const { pending } of covered) pending.reject(failure);
+      }
+    }
+    this.syncing = undefined;
+  }
+
   private async rotate(): Promise<void> {
+    // The lines written to this file are made durable through its handle before it closes.
+    while (this.syncing) await this.syncing;
     await this.handle.close();
     this.sequence += 1;
     this.file = historyFileName(this.sequence);
@@ -125,10 +173,13 @@ export class HistoryWriter {
     this.size = 0;
   }
 
-  /** Waits for queued lines, then closes the file. */
+  /** Waits for queued lines (written, and fsynced where asked), then closes the file. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 1));
+    while (this.flushing || this.queue.length > 0 || this.syncing) {
+      if (this.syncing) await this.syncing;
+      else await new Promise((r) => setTimeout(r, 1));
+    }
     await this.handle.close();
   }
 }

@@ -26,3 +26,24 @@ export class HistoryStore {
     return this.writer.close();
   }
 }
+
+/** Appends to the history without an index: for commands that only write it (send, replay). */
+export interface HistoryLog {
+  record(line: LogLine, durable: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (and repairs) the log in `dir` for appending only. Unlike `HistoryStore.open` it does not read
+ * the whole history to index it, which a command that never queries it would pay for at every start
+ * (and in memory) as the history grows.
+ */
+export async function openHistoryLog(dir: string = historyDir(), options: { maxFileBytes?: number } = {}): Promise<HistoryLog> {
+  const writer = await HistoryWriter.open(dir, options);
+  return {
+    record: async (line, durable) => {
+      await writer.append(line, durable);
+    },
+    close: () => writer.close(),
+  };
+}

@@ -2,6 +2,7 @@
  * SigV4 signing of one HTTP request with @smithy/signature-v4 (signing name `sagemaker` for Edge
  * Manager, DESIGN §2), returning the headers to send and the signature report of exactly that signing.
  */
+import { createHash } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -41,7 +42,60 @@ export interface Signer {
   sign(request: UnsignedRequest, options?: { signingDate?: Date; report?: boolean }): Promise<SignedRequest>;
 }
 
-/** One signer per credentials and scope, so the derived signing key is cached across a replay's requests. */
+/** What signing needs of a URL, parsed once per URL and signer (a replay signs one URL many times). */
+interface ParsedUrl {
+  protocol: string;
+  hostname: string;
+  host: string;
+  port?: number;
+  pathname: string;
+  /** Decoded query parameters, in order. */
+  pairs: Array<[string, string]>;
+  /** The same, as smithy's HttpRequest takes them (repeated keys as arrays). */
+  query: Record<string, string | string[]>;
+}
+
+function parseUrl(text: string): ParsedUrl {
+  const url = new URL(text);
+  const pairs: Array<[string, string]> = [...url.searchParams.entries()];
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of pairs) {
+    const prior = query[key];
+    query[key] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
+  }
+  return { protocol: url.protocol, hostname: url.hostname, host: url.host, ...(url.port ? { port: Number(url.port) } : {}), pathname: url.pathname, pairs, query };
+}
+
+type SigningKeyOf = (credentials: unknown, region: string, shortDate: string, service?: string) => Promise<Uint8Array>;
+
+/**
+ * smithy derives the signing key through a module-wide cache whose lookup costs an HMAC of the
+ * credentials on every signing. This signer's credentials never change, so its keys are kept per
+ * date, region and service (smithy still derives each one). `getSigningKey` is smithy's own (not
+ * typed as public) hook: if a later version renamed it, this assignment would simply not be called.
+ */
+function cacheSigningKeys(signer: SignatureV4): void {
+  const hooked = signer as unknown as { getSigningKey?: SigningKeyOf };
+  const derive = hooked.getSigningKey;
+  if (typeof derive !== 'function') return;
+  const keys = new Map<string, Promise<Uint8Array>>();
+  hooked.getSigningKey = (credentials, region, shortDate, service) => {
+    const id = `${shortDate}/${region}/${service ?? ''}`;
+    let key = keys.get(id);
+    if (!key) {
+      if (keys.size >= 8) keys.clear();
+      key = derive.call(signer, credentials, region, shortDate, service);
+      keys.set(id, key);
+      key.catch(() => keys.delete(id));
+    }
+    return key;
+  };
+}
+
+/**
+ * One signer per credentials and scope: one smithy SignatureV4, its signing keys kept per day, and
+ * each URL parsed once, so a replay's thousands of requests re-derive nothing but the signature.
+ */
 export function createSigner(credentials: Credentials, options: SignOptions): Signer {
   const signer = new SignatureV4({
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) },
@@ -52,8 +106,21 @@ export function createSigner(credentials: Credentials, options: SignOptions): Si
     uriEscapePath: true,
     applyChecksum: options.applyChecksum ?? true,
   });
+  cacheSigningKeys(signer);
+  const urls = new Map<string, ParsedUrl>();
+  const urlOf = (text: string): ParsedUrl => {
+    let parsed = urls.get(text);
+    if (!parsed) {
+      parsed = parseUrl(text);
+      if (urls.size >= 16) urls.clear();
+      urls.set(text, parsed);
+    }
+    return parsed;
+  };
+  const applyChecksum = options.applyChecksum ?? true;
   return {
-    sign: (request, perRequest = {}) => signWith(signer, credentials.secretAccessKey, request, perRequest.signingDate ?? options.signingDate, perRequest.report ?? true),
+    sign: (request, perRequest = {}) =>
+      signWith(signer, credentials.secretAccessKey, urlOf(request.url), request, perRequest.signingDate ?? options.signingDate, perRequest.report ?? true, applyChecksum),
   };
 }
 
@@ -61,31 +128,29 @@ export async function signRequest(request: UnsignedRequest, credentials: Credent
   return createSigner(credentials, options).sign(request);
 }
 
-async function signWith(signer: SignatureV4, secret: string, request: UnsignedRequest, signingDate: Date | undefined, withReport: boolean): Promise<SignedRequest> {
-  const url = new URL(request.url);
+async function signWith(signer: SignatureV4, secret: string, url: ParsedUrl, request: UnsignedRequest, signingDate: Date | undefined, withReport: boolean, applyChecksum: boolean): Promise<SignedRequest> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+  for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name]!;
   headers.host = url.host;
-  const query: Record<string, string | string[]> = {};
-  const pairs: Array<[string, string]> = [...url.searchParams.entries()];
-  for (const [key, value] of pairs) {
-    const prior = query[key];
-    query[key] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
-  }
+  // The payload hash smithy would add (SHA-256 of the UTF-8 body, hex), made by node:crypto in one
+  // native call instead of smithy's generic hash wrapper; smithy signs a given x-amz-content-sha256 as is.
+  if (applyChecksum && headers['x-amz-content-sha256'] === undefined) headers['x-amz-content-sha256'] = createHash('sha256').update(request.body, 'utf8').digest('hex');
   const unsigned = new HttpRequest({
     method: request.method,
     protocol: url.protocol,
     hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
+    ...(url.port !== undefined ? { port: url.port } : {}),
     path: url.pathname,
-    query,
+    // smithy clones the request before it signs, so the cached query object is never changed.
+    query: url.query,
     headers,
     body: request.body,
   });
   const signed = await signer.sign(unsigned, signingDate ? { signingDate } : {});
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(signed.headers)) out[name.toLowerCase()] = value;
+  // Names we passed are lower-case, and so are those smithy adds (x-amz-date, x-amz-content-sha256,
+  // x-amz-security-token, authorization); its result is a copy of ours, ours to hand on.
+  const out = signed.headers;
   const signedRequest: SignedRequest = { method: request.method, url: request.url, headers: out, body: request.body };
-  if (withReport) signedRequest.report = buildSignatureReport({ method: request.method, path: url.pathname, query: pairs, headers: out, body: request.body }, secret);
+  if (withReport) signedRequest.report = buildSignatureReport({ method: request.method, path: url.pathname, query: url.pairs, headers: out, body: request.body }, secret);
   return signedRequest;
 }

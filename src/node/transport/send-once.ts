@@ -1,10 +1,14 @@
 /**
  * One HTTP exchange: send the signed request, read at most `bodyLimit` bytes of the answer, time the
  * phases. Failures come back as TransportFailure (typed code + sentence); retries are the engine's job.
+ *
+ * It goes through undici's dispatch API with a handler that collects the (small) answer itself: the
+ * `request()` API wraps every answer in a Readable stream and an async resource, which cost more CPU
+ * than the rest of the exchange for Edge Manager's empty or tiny bodies.
  */
 import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import { request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Timings } from '../../common/log/entry.ts';
 import { socketTimes } from './connector.ts';
 import { classifyTransportError } from './errors.ts';
@@ -15,6 +19,14 @@ export interface OutgoingRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+}
+
+/** What sendOnce needs of a cancellation: an AbortSignal, or anything with these members. */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 export interface RawResponse {
@@ -28,7 +40,8 @@ export interface RawResponse {
 
 /**
  * undici reports which socket carried a request on a diagnostics channel; requests are matched to
- * attempts by their (unique per attempt) amz-sdk-invocation-id and amz-sdk-request headers.
+ * attempts by their (unique per attempt) amz-sdk-invocation-id and amz-sdk-request headers. Only a
+ * socket whose phases nobody has reported yet is worth matching (the first request on each connection).
  */
 const pendingPhases = new Map<string, (socket: Socket) => void>();
 let subscribed = false;
@@ -37,6 +50,8 @@ const ATTEMPT_KEY = /\r\namz-sdk-invocation-id: ([^\r]+)\r\n[\s\S]*?amz-sdk-requ
 function onSendHeaders(message: unknown): void {
   const { headers, socket } = message as { headers?: unknown; socket?: Socket };
   if (typeof headers !== 'string' || !socket || pendingPhases.size === 0) return;
+  const times = socketTimes.get(socket);
+  if (!times || times.claimed) return;
   const match = ATTEMPT_KEY.exec(headers);
   if (!match) return;
   const key = match[1] !== undefined ? `${match[1]}|${match[2]}` : `${match[4]}|${match[3]}`;
@@ -50,7 +65,27 @@ function attemptKey(headers: Record<string, string>): string | undefined {
   return id && attempt ? `${id}|${attempt}` : undefined;
 }
 
-export async function sendOnce(transport: Transport, outgoing: OutgoingRequest, signal?: AbortSignal): Promise<RawResponse> {
+interface Destination {
+  origin: string;
+  path: string;
+}
+
+/** URL → origin and path for undici, parsed once per URL (a replay sends to one URL many times). */
+const destinations = new Map<string, Destination>();
+
+function destinationOf(url: string): Destination {
+  let found = destinations.get(url);
+  if (!found) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`Invalid URL protocol: ${parsed.protocol}`);
+    found = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (destinations.size >= 64) destinations.clear();
+    destinations.set(url, found);
+  }
+  return found;
+}
+
+export function sendOnce(transport: Transport, outgoing: OutgoingRequest, signal?: CancelSignal): Promise<RawResponse> {
   if (!subscribed) {
     diagnostics.subscribe('undici:client:sendHeaders', onSendHeaders);
     subscribed = true;
@@ -67,46 +102,82 @@ export async function sendOnce(transport: Transport, outgoing: OutgoingRequest, 
       if (times.secureAt !== undefined) timings.tlsMs = round(times.secureAt - started);
     });
   }
-  const where = new URL(outgoing.url).host;
-  try {
-    const { host: _host, ...headers } = outgoing.headers;
-    const response = await undiciRequest(outgoing.url, {
-      dispatcher: transport.dispatcher,
-      method: outgoing.method as 'POST',
-      headers,
-      body: outgoing.body,
-      headersTimeout: transport.readTimeoutMs,
-      bodyTimeout: transport.readTimeoutMs,
-      ...(signal ? { signal } : {}),
-    });
-    timings.firstByteMs = round(performance.now() - started);
-    // Event-based reading: an async iterator per response costs more than the exchange itself here.
-    const { chunks, truncated } = await new Promise<{ chunks: Buffer[]; truncated: boolean }>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.body.on('data', (buffer: Buffer) => {
-        if (size + buffer.length > transport.bodyLimit) {
-          chunks.push(buffer.subarray(0, transport.bodyLimit - size));
-          // The rest is not wanted; dropping the stream closes this connection.
-          response.body.destroy();
-          resolve({ chunks, truncated: true });
+  return new Promise<RawResponse>((resolve, reject) => {
+    let settled = false;
+    let controller: Dispatcher.DispatchController | undefined;
+    let status = 0;
+    let responseHeaders: Record<string, string> = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onAbort = (): void => {
+      const reason = signal?.reason instanceof Error ? signal.reason : Object.assign(new Error('The request was aborted.'), { name: 'AbortError' });
+      if (controller) controller.abort(reason);
+      else fail(reason);
+    };
+    const finish = (): void => {
+      settled = true;
+      if (key) pendingPhases.delete(key);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      finish();
+      reject(classifyTransportError(error, new URL(outgoing.url).host, { connectMs: transport.connectTimeoutMs, readMs: transport.readTimeoutMs }));
+    };
+    const succeed = (truncated: boolean): void => {
+      if (settled) return;
+      finish();
+      timings.totalMs = round(performance.now() - started);
+      resolve({ status, headers: responseHeaders, body: chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'), truncated, timings });
+    };
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (settled || signal?.aborted) c.abort(signal?.reason instanceof Error ? signal.reason : new Error('The request was cancelled.'));
+      },
+      onResponseStart(_c, statusCode, headers) {
+        if (statusCode < 200) return; // 1xx: informational, the answer follows
+        status = statusCode;
+        timings.firstByteMs = round(performance.now() - started);
+        const flat: Record<string, string> = {};
+        for (const name in headers) {
+          const value = headers[name];
+          if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        responseHeaders = flat;
+      },
+      onResponseData(c, chunk) {
+        if (settled) return;
+        if (size + chunk.length > transport.bodyLimit) {
+          chunks.push(chunk.subarray(0, transport.bodyLimit - size));
+          succeed(true);
+          // The rest is not wanted; aborting closes this connection.
+          c.abort(new Error('The response body passed the size limit.'));
           return;
         }
-        chunks.push(buffer);
-        size += buffer.length;
-      });
-      response.body.once('end', () => resolve({ chunks, truncated: false }));
-      response.body.once('error', reject);
-    });
-    const responseHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-    timings.totalMs = round(performance.now() - started);
-    return { status: response.statusCode, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8'), truncated, timings };
-  } catch (error) {
-    throw classifyTransportError(error, where, { connectMs: transport.connectTimeoutMs, readMs: transport.readTimeoutMs });
-  } finally {
-    if (key) pendingPhases.delete(key);
-  }
+        chunks.push(chunk);
+        size += chunk.length;
+      },
+      onResponseEnd() {
+        succeed(false);
+      },
+      onResponseError(_c, error) {
+        fail(error);
+      },
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      const { origin, path } = destinationOf(outgoing.url);
+      const { host: _host, ...headers } = outgoing.headers;
+      transport.dispatcher.dispatch(
+        { origin, path, method: outgoing.method as Dispatcher.HttpMethod, headers, body: outgoing.body, headersTimeout: transport.readTimeoutMs, bodyTimeout: transport.readTimeoutMs },
+        handler,
+      );
+    } catch (error) {
+      fail(error);
+    }
+  });
 }
 
 function round(ms: number): number {

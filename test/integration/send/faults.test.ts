@@ -3,8 +3,10 @@
  * kind, retries exactly where AWS standard mode does, and never outlives its timeout.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TargetRecord } from '../../../src/common/log/entry.ts';
-import { createEngine, send, type EngineOptions } from '../../../src/node/engine/send.ts';
+import type { LogLine, TargetRecord } from '../../../src/common/log/entry.ts';
+import { DEMO_CREDENTIALS } from '../../../src/common/demo.ts';
+import { startEndpoint } from '../../../src/node/endpoint/index.ts';
+import { createEngine, realSleep, send, type EngineOptions } from '../../../src/node/engine/send.ts';
 import { createTransport, type TransportOptions } from '../../../src/node/transport/dispatcher.ts';
 import { closedPort, respond, selfSignedCertificate, serviceError, startFaultServer, type FaultServer, type Handler } from './fault-server.ts';
 
@@ -235,5 +237,65 @@ describe('TLS and timings', () => {
     const around = await engineFor({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
     expect((await send(around.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response).outcome.kind).toBe('success');
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('work kept across the sends of one engine', () => {
+  it('signs each credentials with its own keys: a signer is reused per credentials, never across them', async () => {
+    const endpoint = await startEndpoint();
+    cleanups.push(() => endpoint.close());
+    const { engine } = await engineFor();
+    const at = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+      send(engine, { operation: 'SendHeartbeat', body: BODY, target: { kind: 'url', url: endpoint.url, region: endpoint.region }, credentials, maxAttempts: 1 }).response;
+    const demo = { accessKeyId: DEMO_CREDENTIALS.accessKeyId, secretAccessKey: DEMO_CREDENTIALS.secretAccessKey };
+    expect((await at(demo)).outcome).toMatchObject({ kind: 'success', status: 200 });
+    // Same access key id, another secret: a cached signing key of the first would make this pass.
+    expect((await at({ ...demo, secretAccessKey: 'not-the-demo-secret' })).outcome).toMatchObject({ kind: 'service-error', status: 403, errorType: 'InvalidSignatureException' });
+    expect((await at(demo)).outcome).toMatchObject({ kind: 'success', status: 200 });
+    expect((await at({ ...demo })).outcome).toMatchObject({ kind: 'success', status: 200 });
+  });
+
+  it('cancel during a retry backoff ends the send without waiting the backoff out', async () => {
+    const s = await server((_r, socket) => serviceError(socket, 429, 'ThrottlingException', 'Rate exceeded'));
+    // random() = 1: the first throttling backoff is the full 500 ms.
+    const { engine } = await engineFor({}, { sleep: realSleep, random: () => 1 });
+    const handle = send(engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS });
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(s.requests).toHaveLength(1);
+    handle.cancel();
+    const result = await handle.response;
+    expect(result.outcome.kind).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(450);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('a cancel before the request reaches a connection ends the send, and nothing is sent', async () => {
+    const s = await server((_r, socket) => respond(socket, 200));
+    const { engine } = await engineFor();
+    const handle = send(engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS });
+    handle.cancel();
+    expect((await handle.response).outcome.kind).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('log lines carry ISO times of when they were made', async () => {
+    const s = await server((_r, socket) => respond(socket, 200));
+    const lines: LogLine[] = [];
+    const { engine } = await engineFor({}, { history: { record: async (line) => void lines.push(line) } });
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response;
+      const after = Date.now();
+      const times = [...lines.splice(0).map((l) => l.time), ...result.attempts.map((a) => a.startedAt)];
+      expect(times).toHaveLength(3);
+      for (const time of times) {
+        expect(new Date(Date.parse(time)).toISOString()).toBe(time);
+        expect(Date.parse(time)).toBeGreaterThanOrEqual(before);
+        expect(Date.parse(time)).toBeLessThanOrEqual(after);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 7 + i * 400));
+    }
   });
 });

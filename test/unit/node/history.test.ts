@@ -7,7 +7,7 @@ import { exportHistory } from '../../../src/node/history/export.ts';
 import { HistoryIndex } from '../../../src/node/history/history-index.ts';
 import { HistoryWriter, historyFileName, TORN_FILE } from '../../../src/node/history/log-file.ts';
 import { historyDir } from '../../../src/node/history/paths.ts';
-import { HistoryStore } from '../../../src/node/history/store.ts';
+import { HistoryStore, openHistoryLog } from '../../../src/node/history/store.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'hb-history-'));
 const T0 = Date.parse('2024-05-01T00:00:00Z');
@@ -80,6 +80,30 @@ describe('the history log', () => {
     const ids = files.flatMap((f) => readFileSync(join(d, f), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id as string));
     expect(new Set(ids).size).toBe(200);
     expect((await HistoryIndex.open(d)).size).toBe(200);
+  });
+
+  it('hands back where each line landed, in bytes, whether or not it waited for the fsync', async () => {
+    const d = dir();
+    const writer = await HistoryWriter.open(d, { maxFileBytes: 8192 });
+    // Multi-byte names: a location counted in characters would point into the wrong line.
+    const lines = Array.from({ length: 120 }, (_, i) => (i % 3 === 2 ? outcomeLine(i) : requestLine(i, i % 2 ? `gerät-ü-${i}` : `device-😀-${i}`)));
+    const at = await Promise.all(lines.map((line, i) => writer.append(line, i % 2 === 0)));
+    await writer.close();
+    expect(new Set(at.map((a) => a.file)).size).toBeGreaterThan(1);
+    at.forEach((location, i) => {
+      const bytes = readFileSync(join(d, location.file)).subarray(location.offset, location.offset + location.length);
+      expect(JSON.parse(bytes.toString('utf8'))).toEqual(lines[i]);
+    });
+  });
+
+  it('an append-only log (what send and replay use) writes the same lines the index reads back', async () => {
+    const d = dir();
+    const log = await openHistoryLog(d);
+    await log.record(requestLine(1, 'cam-ü'), true);
+    await log.record(outcomeLine(1), false);
+    await log.close();
+    const index = await HistoryIndex.open(d);
+    expect(index.query().entries).toMatchObject([{ id: 'id-1', deviceName: 'cam-ü', state: 'success' }]);
   });
 
   it('answers text, status, time and paging queries correctly over 100,000 entries', async () => {

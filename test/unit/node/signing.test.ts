@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signRequest } from '../../../src/node/signing/sign.ts';
+import { createSigner, signRequest } from '../../../src/node/signing/sign.ts';
 import { buildSignatureReport, canonicalUri, formatSignatureReport } from '../../../src/node/signing/report.ts';
 
 // From the public AWS SigV4 test suite (aws-sig-v4-test-suite): the documented example keys,
@@ -48,6 +48,25 @@ describe('the signature report', () => {
     expect(report.signedHeaders).toContain('x-amz-security-token');
     expect(report.signedHeaders).toContain('x-amz-content-sha256');
     expect(signed.headers['x-amz-content-sha256']).toBe(createHash('sha256').update(request.body).digest('hex'));
+  });
+
+  it('one signer reused across days, regions of its scope and URLs signs each request as a fresh one would', async () => {
+    const signer = createSigner(creds, { region: 'eu-west-1' });
+    const days = [AT, new Date('2015-08-31T00:00:01Z'), AT, new Date('2024-02-29T23:59:59Z')];
+    const urls = ['http://127.0.0.1:9/SendHeartbeat', 'http://127.0.0.1:9/GetDeployments?b=2&a=1&a=0', 'http://127.0.0.1:9/SendHeartbeat'];
+    const k = (key: Buffer | string, text: string) => createHmac('sha256', key).update(text).digest();
+    for (const signingDate of days) {
+      for (const url of urls) {
+        const reused = await signer.sign({ ...request, url }, { signingDate });
+        const fresh = await signRequest({ ...request, url }, creds, { region: 'eu-west-1', signingDate });
+        expect(reused.headers).toEqual(fresh.headers);
+        const day = signingDate.toISOString().slice(0, 10).replace(/-/g, '');
+        const key = k(k(k(k(`AWS4${creds.secretAccessKey}`, day), 'eu-west-1'), 'sagemaker'), 'aws4_request');
+        expect(reused.headers.authorization).toContain(`Signature=${k(key, reused.report!.stringToSign).toString('hex')}`);
+        expect(reused.report!.credentialScope).toBe(`${day}/eu-west-1/sagemaker/aws4_request`);
+      }
+    }
+    expect((await signer.sign({ ...request, url: urls[1]! }, { signingDate: AT })).report!.canonicalRequest.split('\n')[2]).toBe('a=0&a=1&b=2');
   });
 
   it('never contains the secret or the session token', async () => {
