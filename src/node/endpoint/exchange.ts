@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseJson, parseJsonFast } from '../../common/json/parse.ts';
+import { parseJson } from '../../common/json/parse.ts';
+import { parseJsonFast } from '../../common/json/parse-fast.ts';
 import { LOG_VERSION, redactHeaders, type ExchangeLine } from '../../common/log/entry.ts';
 import type { Operation } from '../../common/model/index.ts';
 import { validate } from '../../common/validation/validate.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseJson, parseJsonFast } from '../../../src/common/json/parse.ts';
+import { parseJson } from '../../../src/common/json/parse.ts';
+import { parseJsonFast } from '../../../src/common/json/parse-fast.ts';
 
 /** JSON texts, some with a member name repeated in one object (spliced in as text). */
 const texts = fc.oneof(
