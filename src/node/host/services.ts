@@ -128,6 +128,20 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     }
   }
 
+  /** Sets (or, with undefined, drops) the keys held under `id` and saves them all; on a failed save, puts back what was there. */
+  async function changeKeys(id: string, keys: Credentials | undefined, refusal: (reason: string) => string): Promise<void> {
+    const before = manualKeys.get(id);
+    if (keys) manualKeys.set(id, keys);
+    else manualKeys.delete(id);
+    try {
+      await keyStore?.save(Object.fromEntries(manualKeys));
+    } catch (error) {
+      if (before) manualKeys.set(id, before);
+      else manualKeys.delete(id);
+      throw new HostError(refusal(error instanceof Error ? error.message.replace(/\.$/, '') : String(error)));
+    }
+  }
+
   async function credentialsOf(ref: CredentialRef): Promise<Credentials> {
     let source: CredentialSource;
     if (ref.kind === 'manual') {
@@ -286,32 +300,15 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
         // The same access key id again replaces its secret (a rotated key) and keeps its id, so keys do not pile up.
         const known = [...manualKeys].find(([, held]) => held.accessKeyId === accessKeyId);
         const id = known?.[0] ?? randomBytes(12).toString('hex');
-        const before = known?.[1];
-        manualKeys.set(id, { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
-        try {
-          await keyStore?.save(Object.fromEntries(manualKeys));
-        } catch (error) {
-          if (before) manualKeys.set(id, before);
-          else manualKeys.delete(id);
-          const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
-          throw new HostError(`The keys could not be stored (${reason}); they were not kept.`);
-        }
+        await changeKeys(id, { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, (reason) => `The keys could not be stored (${reason}); they were not kept.`);
         return { id, accessKeyIdLast4: accessKeyId.slice(-4) };
       },
       async manualKeys() {
         return [...manualKeys].map(([id, held]) => ({ id, accessKeyIdLast4: held.accessKeyId.slice(-4) }));
       },
       async forgetManualKeys(id) {
-        const held = manualKeys.get(id);
-        if (!held) return false;
-        manualKeys.delete(id);
-        try {
-          await keyStore?.save(Object.fromEntries(manualKeys));
-        } catch (error) {
-          manualKeys.set(id, held);
-          const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
-          throw new HostError(`The stored keys could not be updated (${reason}); the keys are still held.`);
-        }
+        if (!manualKeys.has(id)) return false;
+        await changeKeys(id, undefined, (reason) => `The stored keys could not be updated (${reason}); the keys are still held.`);
         return true;
       },
     },
