@@ -2,16 +2,13 @@
  * Replay throughput at concurrency 32 against the embedded endpoint and a trivial loopback server:
  * our engine (signing, retries, durable history) next to @aws-sdk/client-sagemaker-edge sending the
  * same payloads at the same concurrency, and autocannon's ceiling (one pre-signed request replayed) on
- * the same target. Then `heartbeat send` cold start next to `aws sagemaker-edge send-heartbeat`.
+ * the same target (`heartbeat send` cold start is its own section, cold-start.bench.ts).
  * Both servers run in child processes (bench/servers.ts), so the load generators do not share their
- * event loop. Each runs warm (an untimed first round of WARM_UP sends), then once timed; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling, cold
- * start ≤ 0.2×).
+ * event loop. Each runs warm (an untimed first round of WARM_UP sends), then once timed; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling).
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 // @ts-expect-error autocannon ships no type declarations; the one call below is typed by hand.
 import autocannonUntyped from 'autocannon';
 import { SagemakerEdgeClient, SendHeartbeatCommand } from '@aws-sdk/client-sagemaker-edge';
@@ -30,7 +27,6 @@ const C = 32;
 const N = 4000;
 /** Each contestant first runs this many sends untimed, so all are measured warm (JIT, pools, caches). */
 const WARM_UP = 1000;
-const run$ = promisify(execFile);
 const autocannon = autocannonUntyped as (options: Record<string, unknown>) => Promise<{ non2xx: number; requests: { average: number } }>;
 const payload = (i: number) => ({ AgentVersion: '1.0', DeviceName: `bench-${i % 500}`, DeviceFleetName: 'bench-fleet', AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i % 100, Timestamp: Math.floor(Date.now() / 1000) }] });
 
@@ -102,38 +98,6 @@ async function ceiling(url: string): Promise<number> {
   return result.requests.average;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function coldStart(url: string): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'hb-cold-'));
-  const file = join(dir, 'p.json');
-  writeFileSync(file, JSON.stringify(payload(1)));
-  const env = { ...process.env, HEARTBEAT_HISTORY_DIR: join(dir, 'history'), AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey, AWS_REGION: DEMO_REGION, AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
-  const time = async (cmd: string, args: string[]) => {
-    const t = performance.now();
-    await run$(cmd, args, { env });
-    return performance.now() - t;
-  };
-  const heartbeat: number[] = [];
-  for (let i = 0; i < 5; i++) heartbeat.push(await time(process.execPath, ['bin/heartbeat.js', 'send', file, '--endpoint-url', url]));
-  let aws: string | undefined;
-  try {
-    aws = execFileSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    aws = undefined;
-  }
-  const hb = median(heartbeat);
-  if (!aws) {
-    console.log(`cold start: heartbeat send ${hb.toFixed(0)} ms (median of 5); AWS CLI not installed, no comparison`);
-    return;
-  }
-  const cli: number[] = [];
-  for (let i = 0; i < 3; i++) cli.push(await time(aws, ['sagemaker-edge', 'send-heartbeat', '--endpoint-url', url, '--device-name', 'bench-1', '--device-fleet-name', 'bench-fleet', '--agent-version', '1.0', '--region', DEMO_REGION]));
-  const a = median(cli);
-  console.log(`cold start: heartbeat send ${hb.toFixed(0)} ms, aws sagemaker-edge send-heartbeat ${a.toFixed(0)} ms (${aws}) → ratio ${(hb / a).toFixed(2)} (goal ≤ 0.2)`);
-  rmSync(dir, { recursive: true, force: true });
-}
-
 export async function run(): Promise<void> {
   requireBuiltCli('replay');
   const endpoint = await serve(endpointServer());
@@ -154,7 +118,6 @@ export async function run(): Promise<void> {
       console.log(`${name}, c=${C}, ${N} payloads: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling (goal ≥ 0.4)`);
       console.log(`  floor: bare undici + @smithy/signature-v4 ${b.toFixed(0)}/s = ${(b / s).toFixed(2)}× the SDK, ${(b / c).toFixed(2)} of the ceiling; our replay reaches ${(o / b).toFixed(2)} of it`);
     }
-    await coldStart(trivial.url);
   } finally {
     await Promise.all([stop(endpoint.child), stop(trivial.child)]);
   }

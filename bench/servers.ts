@@ -17,7 +17,7 @@ export const trivialServer = ['--input-type=module', '-e', TRIVIAL];
 export const endpointServer = (capturePath?: string) => ['bin/heartbeat.js', 'serve', '--port', '0', '--quiet', ...(capturePath ? ['--capture', capturePath] : [])];
 
 export function requireBuiltCli(section: string): void {
-  if (!existsSync(new URL('dist/cli.js', root))) throw new Error(`The CLI is not built; run \`npm run build\` before \`npm run bench ${section}\`.`);
+  if (!existsSync(new URL('dist/cli.cjs', root))) throw new Error(`The CLI is not built; run \`npm run build\` before \`npm run bench ${section}\`.`);
 }
 
 /** Runs a child Node with `args` and waits for its "listening on URL" line. */

@@ -1,15 +1,21 @@
-// Bundles the `heartbeat` CLI into dist/cli.js (run by `npm install` through `prepare`), so the
-// command starts fast and needs no TypeScript loader at run time. Each command is its own chunk
-// (dist/cli-chunks/), loaded when it runs: `validate` does not pay for undici, the signer or the
-// endpoint (validate 0.40 s → 0.18 s here).
+// Bundles the `heartbeat` CLI (run by `npm install` through `prepare`), so the command starts fast and
+// needs no TypeScript loader at run time: dist/cli.cjs (the dispatcher) and one
+// self-contained file per other command in dist/cli-commands/, loaded only when that command runs
+// (`validate` does not pay for undici, the signer or the endpoint).
+//
+// CommonJS, one file per command, no shared chunks: Node 20 resolves, links and compiles every ES module
+// of a graph before running any, and `heartbeat send` loaded 13 chunks (~25 ms of its cold start here);
+// as CommonJS, modules a command imports only dynamically (the in-process endpoint behind `send
+// --local`, yaml) are wrapped to load when first used instead.
 //
 // What `send` and `replay` load on every run is bundled too, trimmed to what they use: the @smithy
 // packages from their ES module builds (so esbuild keeps only what the signer, the endpoint rules and
 // the ini loader reach, instead of Node loading every @smithy/core submodule), and of undici only the
 // Agent and EnvHttpProxyAgent the transport uses (undici's index loads fetch, WebSocket, caches and
-// mocks as well): `heartbeat send` 0.52 s → 0.34 s here. Other packages stay external (loaded from
-// node_modules when a command needs them, as the credential providers).
-import { rmSync } from 'node:fs';
+// mocks as well). Other packages stay external (loaded from node_modules when a command needs them, as
+// the credential providers).
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -19,19 +25,19 @@ const BUNDLED = /^(@smithy\/|@aws-crypto\/|tslib$|undici\/lib\/)/;
 
 /**
  * `undici` as src imports it at run time (types aside): the two dispatchers, from undici's own modules,
- * with the request/connect/... methods undici's index adds to every dispatcher (ProxyAgent tunnels with
- * `connect`).
+ * with the one API method of undici's index that they use, `connect` (ProxyAgent tunnels with it); the
+ * transport itself calls `dispatch`. request/stream/pipeline would pull in fetch's body code.
  */
 const UNDICI_PARTS = {
   Agent: 'undici/lib/dispatcher/agent.js',
   EnvHttpProxyAgent: 'undici/lib/dispatcher/env-http-proxy-agent.js',
 };
 const UNDICI_DISPATCHER = 'undici/lib/dispatcher/dispatcher.js';
-const UNDICI_API = 'undici/lib/api/index.js';
+const UNDICI_CONNECT = 'undici/lib/api/api-connect.js';
 
 const require = createRequire(import.meta.url);
 // Fails the build if undici moved them.
-for (const path of [...Object.values(UNDICI_PARTS), UNDICI_DISPATCHER, UNDICI_API]) require.resolve(path);
+for (const path of [...Object.values(UNDICI_PARTS), UNDICI_DISPATCHER, UNDICI_CONNECT]) require.resolve(path);
 
 const packages = {
   name: 'heartbeat-packages',
@@ -40,8 +46,8 @@ const packages = {
     b.onLoad({ filter: /.*/, namespace: 'undici-parts' }, () => ({
       contents: [
         `import Dispatcher from ${JSON.stringify(UNDICI_DISPATCHER)};`,
-        `import api from ${JSON.stringify(UNDICI_API)};`,
-        'Object.assign(Dispatcher.prototype, api);',
+        `import connect from ${JSON.stringify(UNDICI_CONNECT)};`,
+        'Dispatcher.prototype.connect = connect;',
         ...Object.entries(UNDICI_PARTS).map(([name, path]) => `export { default as ${name} } from ${JSON.stringify(path)};`),
       ].join('\n'),
       resolveDir: fileURLToPath(new URL('..', import.meta.url)),
@@ -52,21 +58,50 @@ const packages = {
   },
 };
 
+/**
+ * `main.ts` imports each command dynamically: in the bundle, that import loads the command's own file
+ * through src/cli/code-cache.ts (V8's code cache kept between runs).
+ */
+const CODE_CACHE = fileURLToPath(new URL('../src/cli/code-cache.ts', import.meta.url));
+const commandsApart = {
+  name: 'heartbeat-commands-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.ts$/ }, (args) =>
+      args.kind === 'dynamic-import' && basename(args.importer) === 'main.ts' ? { path: basename(args.path, '.ts'), namespace: 'heartbeat-command' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'heartbeat-command' }, (args) => ({
+      contents: `const { requireWithCodeCache } = require(${JSON.stringify(CODE_CACHE)});\nmodule.exports = requireWithCodeCache(require('node:path').join(__dirname, 'cli-commands', ${JSON.stringify(`${args.path}.cjs`)}));`,
+      resolveDir: dirname(CODE_CACHE),
+      loader: 'js',
+    }));
+  },
+};
+
+const COMMANDS = readdirSync('src/cli/commands')
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+  .map((f) => basename(f, '.ts'));
+
 rmSync('dist/cli-chunks', { recursive: true, force: true });
+rmSync('dist/cli-commands', { recursive: true, force: true });
+rmSync('dist/cli.js', { force: true });
+rmSync('dist/cli.js.map', { force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', ...Object.fromEntries(COMMANDS.map((c) => [`cli-commands/${c}`, `src/cli/commands/${c}.ts`])) },
   outdir: 'dist',
-  chunkNames: 'cli-chunks/[name]-[hash]',
-  splitting: true,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
+  // import() of a command or package as require(): Node's import() of CommonJS first scans the whole
+  // file for its exports (cjs-module-lexer: ~60 ms for send.cjs).
+  supported: { 'dynamic-import': false },
   // ES module builds first, so bundled packages can be tree-shaken.
   mainFields: ['module', 'main'],
-  plugins: [packages],
+  plugins: [commandsApart, packages],
   sourcemap: true,
   logLevel: 'warning',
-  // undici is CommonJS: its require() of Node's modules needs a require in these ES modules.
-  banner: { js: "// Built from src/cli by scripts/build-cli.mjs. Do not edit.\nimport { createRequire as __hbCreateRequire } from 'node:module';\nconst require = __hbCreateRequire(import.meta.url);" },
+  // import.meta.url (the ui command finds dist/ui by it) as CommonJS has it.
+  define: { 'import.meta.url': '__hbImportMetaUrl' },
+  banner: { js: "// Built from src/cli by scripts/build-cli.mjs. Do not edit.\n'use strict';\nvar __hbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });

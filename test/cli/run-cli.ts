@@ -1,4 +1,4 @@
-/** Runs the built `heartbeat` binary (bin/heartbeat.js → dist/cli.js) as a user would. */
+/** Runs the built `heartbeat` binary (bin/heartbeat.js → dist/cli.cjs) as a user would. */
 import { spawn } from 'node:child_process';
 
 export interface CliRun {

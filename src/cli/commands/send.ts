@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import type { Outcome } from '../../common/log/entry.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { checkText } from '../../common/validation/check-text.ts';
@@ -188,11 +187,6 @@ export async function run(argv: string[]): Promise<number> {
     for (const p of check.problems) process.stderr.write(`${input.name}:${p.line}:${p.column} ${p.path || '(document)'}: ${p.message}\n`);
     throw new CliError(`${input.name} is not a valid ${values.operation} request (${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}); fix it, or pass --no-validate to send it anyway.`);
   }
-  // One exchange needs no optimised HTTP parser: without this, V8 compiles undici's parser
-  // (WebAssembly) again with TurboFan in the background after the first answer, and the process
-  // waits for that compile before it can exit (~0.1 s, a third of a send). Set before the first
-  // connection compiles the parser; a replay, which parses thousands of answers, keeps the default.
-  setFlagsFromString('--liftoff-only');
   const prepared = await prepare(values);
   const engine = createEngine({ transport: prepared.transport, history: prepared.history, ...(prepared.maxAttempts ? { maxAttempts: prepared.maxAttempts } : {}) });
   const handle = send(engine, { operation: values.operation, body: input.text, target: prepared.session.target, credentials: prepared.session.credentials });

@@ -30,7 +30,7 @@ Examples:
   heartbeat ui
   heartbeat ui --port 0 --no-open`;
 
-/** dist/ui beside the bundle (dist/cli.js, or its chunk in dist/cli-chunks/), or the project's dist/ui when run from source. */
+/** dist/ui beside the bundle (dist/cli.cjs, or a command's file in dist/cli-commands/), or the project's dist/ui when run from source. */
 export function builtUiDir(): string | undefined {
   const candidates = [new URL('./ui/', import.meta.url), new URL('../ui/', import.meta.url), new URL('../../../dist/ui/', import.meta.url)];
   for (const candidate of candidates) {
