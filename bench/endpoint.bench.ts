@@ -2,10 +2,12 @@
  * Embedded endpoint throughput: autocannon (programmatic API) sends one valid pre-signed SendHeartbeat
  * (the ±5 minute skew window keeps a signature valid for the whole run) to the endpoint — SigV4
  * verification + strict JSON parse + model validation + recording in the in-memory registry — and, in
- * the same run, to a trivial node:http server that reads the body and answers 200. A third run adds
- * --capture to a temporary file. Each server runs in its own child process so the load generator does
- * not share its event loop; the endpoint is the built CLI (`heartbeat serve --quiet`, the product path,
- * bundled by `npm run build`). Every run is 5 s after a 1 s warm-up.
+ * the same run, to a trivial node:http server that reads the body and answers 200, and to that server
+ * with the endpoint's SigV4 verifier added and nothing else (a floor: what verification alone costs
+ * next to the trivial server). A last run adds --capture to a temporary file. Each server runs in its
+ * own child process so the load generator does not share its event loop; the endpoint is the built CLI
+ * (`heartbeat serve --quiet`, the product path, bundled by `npm run build`). Every run is 5 s after a
+ * 1 s warm-up.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CREDENTIALS, DEMO_REGION } from '../src/common/demo.ts';
 import { signRequest } from '../src/node/signing/sign.ts';
-import { endpointServer, requireBuiltCli, serve, stop, trivialServer } from './servers.ts';
+import { endpointServer, requireBuiltCli, serve, stop, trivialServer, verifyOnlyServer } from './servers.ts';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -70,14 +72,16 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
   try {
     const trivial = await measure('trivial node:http', trivialServer);
+    const verifyOnly = await measure('trivial + SigV4 verification', verifyOnlyServer);
     const endpoint = await measure('endpoint', endpointServer());
     const captured = await measure('endpoint + capture', endpointServer(join(dir, 'capture.jsonl')));
     const line = (name: string, r: AutocannonResult & { cpuMicrosPerRequest?: number }) =>
       `${name}: ${fmt(r.requests.average)} requests/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${r.cpuMicrosPerRequest ? `, server CPU ${fmt(r.cpuMicrosPerRequest)} µs/request` : ''}`;
     console.log(line('trivial node:http server', trivial));
+    console.log(line('floor: trivial server + the endpoint\'s SigV4 verifier, nothing else', verifyOnly));
     console.log(line('endpoint (verify + validate + record, no capture)', endpoint));
     console.log(line('endpoint with --capture to a file', captured));
-    console.log(`ratio endpoint / trivial: ${(endpoint.requests.average / trivial.requests.average).toFixed(2)} (goal ≥ 0.5); with capture: ${(captured.requests.average / trivial.requests.average).toFixed(2)}`);
+    console.log(`ratio endpoint / trivial: ${(endpoint.requests.average / trivial.requests.average).toFixed(2)} (goal ≥ 0.5); with capture: ${(captured.requests.average / trivial.requests.average).toFixed(2)}; the floor: ${(verifyOnly.requests.average / trivial.requests.average).toFixed(2)} (the endpoint reaches ${(endpoint.requests.average / verifyOnly.requests.average).toFixed(2)} of it)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

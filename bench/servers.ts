@@ -14,6 +14,8 @@ const server = createServer((req, res) => { req.on('data', () => {}); req.on('en
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));`;
 
 export const trivialServer = ['--input-type=module', '-e', TRIVIAL];
+/** The trivial server plus the endpoint's SigV4 verifier (bench/verify-only-server.ts, run from source through tsx). */
+export const verifyOnlyServer = ['--import', 'tsx', 'bench/verify-only-server.ts'];
 export const endpointServer = (capturePath?: string) => ['bin/heartbeat.js', 'serve', '--port', '0', '--quiet', ...(capturePath ? ['--capture', capturePath] : [])];
 
 export function requireBuiltCli(section: string): void {
