@@ -120,10 +120,14 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
 export function parseLogLine(text: string): LogLine | undefined {
   if (!text.trim()) return undefined;
   try {
-    const value = JSON.parse(text) as Partial<LogLine>;
-    if (value && value.v === LOG_VERSION && (value.type === 'request' || value.type === 'outcome' || value.type === 'exchange') && typeof value.id === 'string') return value as LogLine;
+    return asLogLine(JSON.parse(text));
   } catch {
-    // torn or foreign line
+    return undefined; // torn or foreign line
   }
-  return undefined;
+}
+
+/** The parsed JSON value of a line, when it is one of our log lines. */
+export function asLogLine(value: unknown): LogLine | undefined {
+  const line = value as Partial<LogLine> | null;
+  return line && line.v === LOG_VERSION && (line.type === 'request' || line.type === 'outcome' || line.type === 'exchange') && typeof line.id === 'string' ? (line as LogLine) : undefined;
 }

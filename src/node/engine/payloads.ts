@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseLogLine } from '../../common/log/entry.ts';
+import { asLogLine } from '../../common/log/entry.ts';
 import { isOperation, type Operation } from '../../common/model/index.ts';
 
 export interface ReplayItem {
@@ -31,7 +31,7 @@ async function singleDocument(file: string): Promise<string | undefined> {
   if (!text.trimStart().startsWith('{') || !/\n\s*\S/.test(text.trim())) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value) && parseLogLine(JSON.stringify(value)) === undefined) return text;
+    if (value && typeof value === 'object' && !Array.isArray(value) && asLogLine(value) === undefined) return text;
   } catch {
     // not a single document: read it as lines
   }
@@ -76,23 +76,20 @@ export async function* readPayloads(files: string[], operation: Operation = 'Sen
       position.bytes += Buffer.byteLength(line) + 1;
       if (!line.trim()) continue;
       const source = `${file}:${number}`;
-      const logged = parseLogLine(line);
-      if (logged?.type === 'outcome') continue;
-      if (logged) {
-        if (!isOperation(logged.operation)) {
-          yield { problem: `the captured request was for an unknown operation`, source };
-          continue;
-        }
-        yield { operation: logged.operation, body: logged.request.body, source };
-        continue;
-      }
+      let value: unknown;
       try {
-        const value: unknown = JSON.parse(line);
-        if (!value || typeof value !== 'object' || Array.isArray(value)) yield { problem: 'the line is not a JSON object', source };
-        else yield { operation, body: line, source };
+        value = JSON.parse(line);
       } catch {
         yield { problem: 'the line is not JSON (a torn or foreign line)', source };
+        continue;
       }
+      const logged = asLogLine(value);
+      if (logged?.type === 'outcome') continue;
+      if (logged) {
+        if (!isOperation(logged.operation)) yield { problem: `the captured request was for an unknown operation`, source };
+        else yield { operation: logged.operation, body: logged.request.body, source };
+      } else if (!value || typeof value !== 'object' || Array.isArray(value)) yield { problem: 'the line is not a JSON object', source };
+      else yield { operation, body: line, source };
     }
     position.bytes = fileStart + size; // exact at the end of each file, whatever its line endings
   }

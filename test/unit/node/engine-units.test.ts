@@ -131,12 +131,22 @@ describe('replay inputs and rewrites', () => {
       JSON.stringify({ v: 1, type: 'exchange', id: '2', time: 't', operation: 'GetDeployments', request: { method: 'POST', url: 'u', headers: {}, body: '{"DeviceName":"b","DeviceFleetName":"f"}' }, verdict: { status: 200, requestId: 'r', handlingMs: 1 } }),
       body,
       '{"torn":',
+      '[1, 2]',
+      JSON.stringify({ v: 1, type: 'request', id: '3', time: 't', operation: 'DeleteDevice', target: {}, request: { method: 'POST', url: 'u', headers: {}, body } }),
     ];
     writeFileSync(join(d, 'mixed.jsonl'), lines.join('\n') + '\n');
     writeFileSync(join(d, 'one.json'), '{\n  "AgentVersion": "1",\n  "DeviceName": "c",\n  "DeviceFleetName": "f"\n}\n');
     const items = [];
     for await (const item of readPayloads([join(d, 'mixed.jsonl'), join(d, 'one.json')])) items.push(item);
-    expect(items.map((i) => ('problem' in i ? 'problem' : `${i.operation}:${JSON.parse(i.body).DeviceName}`))).toEqual(['SendHeartbeat:a', 'GetDeployments:b', 'SendHeartbeat:a', 'problem', 'SendHeartbeat:c']);
+    expect(items.map((i) => ('problem' in i ? `${i.source.replace(d, '')}: ${i.problem}` : `${i.operation}:${JSON.parse(i.body).DeviceName}`))).toEqual([
+      'SendHeartbeat:a',
+      'GetDeployments:b',
+      'SendHeartbeat:a',
+      '/mixed.jsonl:5: the line is not JSON (a torn or foreign line)',
+      '/mixed.jsonl:6: the line is not a JSON object',
+      '/mixed.jsonl:7: the captured request was for an unknown operation',
+      'SendHeartbeat:c',
+    ]);
   });
 
   it('rewrites timestamps (now / shift), device names and fleet', () => {
