@@ -12,7 +12,7 @@
  * at every start, before any of our code, so when the shell sets it, a second line shows what it adds.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +33,9 @@ async function wallMs(cmd: string, args: string[], env: NodeJS.ProcessEnv, times
   return median(runs);
 }
 
+/** Debian's AWS CLI (the one CI installs and the tests use) when present, else whatever `aws` is on PATH. */
 function awsCli(): string | undefined {
+  if (existsSync('/usr/bin/aws')) return '/usr/bin/aws';
   try {
     return execFileSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim() || undefined;
   } catch {
