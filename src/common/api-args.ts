@@ -72,7 +72,12 @@ const credentials: Check = (v, name) => {
   if (v.kind === 'manual') return obj({ kind: str(20), id: str(64) })(v, name);
   return `${name}.kind must be demo, default-chain, profile or manual.`;
 };
-const sendOptions = obj({ timeoutMs: num(), maxAttempts: num(), skipValidation: bool }, true);
+/** A whole number from min to max (the same ranges as the settings of src/node/host/settings.ts). */
+const whole =
+  (min: number, max: number, unit = ''): Check =>
+  (v, name) =>
+    v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max) ? undefined : `${name} must be a whole number${unit} from ${min} to ${max}.`;
+const sendOptions = obj({ timeoutMs: whole(100, 600_000, ' of milliseconds'), maxAttempts: whole(1, 10), skipValidation: bool }, true);
 const operation: Check = (v, name) => (typeof v === 'string' && isOperation(v) ? undefined : `${name} must be SendHeartbeat, GetDeviceRegistration or GetDeployments.`);
 const historyQuery = obj(
   { text: str(500, true), device: str(200, true), fleet: str(200, true), status: oneOf(['success', 'error', 'pending'], true), from: str(64, true), to: str(64, true), limit: num(), cursor: str(32, true) },

@@ -81,6 +81,32 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       await expect(api.send({ ...request('cam-x'), target: { kind: 'url', url: 'ftp://x', region: 'us-east-1' } })).rejects.toThrow(/http:\/\/ or https:\/\//);
     });
 
+    it('range-checks per-send options like the settings: timeoutMs 100–600000, maxAttempts 1–10, whole numbers', async () => {
+      const started = Date.now();
+      const refusals: [Record<string, unknown>, RegExp][] = [
+        [{ maxAttempts: 1e9 }, /request\.options\.maxAttempts must be a whole number from 1 to 10\./],
+        [{ maxAttempts: 0 }, /maxAttempts must be a whole number from 1 to 10/],
+        [{ maxAttempts: 11 }, /maxAttempts must be a whole number from 1 to 10/],
+        [{ maxAttempts: 2.5 }, /maxAttempts must be a whole number from 1 to 10/],
+        [{ maxAttempts: '3' }, /maxAttempts must be a whole number from 1 to 10/],
+        [{ timeoutMs: -1 }, /request\.options\.timeoutMs must be a whole number of milliseconds from 100 to 600000\./],
+        [{ timeoutMs: 99 }, /timeoutMs must be a whole number of milliseconds from 100 to 600000/],
+        [{ timeoutMs: 600_001 }, /timeoutMs must be a whole number of milliseconds from 100 to 600000/],
+        [{ timeoutMs: 1000.5 }, /timeoutMs must be a whole number of milliseconds from 100 to 600000/],
+      ];
+      const before = (await api.history.query({})).total;
+      for (const [options, message] of refusals) await expect(api.send(request('cam-range', { options: options as SendRequest['options'] })), JSON.stringify(options)).rejects.toThrow(message);
+      // Refused before anything was sent: no history entry, and no time spent retrying.
+      expect((await api.history.query({})).total).toBe(before);
+      expect(Date.now() - started).toBeLessThan(5000);
+      const ok = await api.send(request('cam-range', { options: { timeoutMs: 600_000, maxAttempts: 10 } }));
+      expect(ok.outcome).toMatchObject({ kind: 'success', status: 200 });
+      const edge = await api.send(request('cam-range', { options: { timeoutMs: 100, maxAttempts: 1 } }));
+      expect(edge.outcome.kind).not.toBe('cancelled');
+      await expect(api.replay(ok.historyId, { options: { maxAttempts: 1e9 } })).rejects.toThrow(/overrides\.options\.maxAttempts must be a whole number from 1 to 10\./);
+      await expect(api.replay(ok.historyId, { options: { timeoutMs: -1 } })).rejects.toThrow(/overrides\.options\.timeoutMs must be a whole number of milliseconds/);
+    });
+
     it('signs with manual keys held by the host; a wrong secret gets InvalidSignatureException and a diagnosis', async () => {
       const held = await api.credentials.registerManualKeys({ accessKeyId: DEMO_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-right-secret-at-all-0000' });
       expect(held.accessKeyIdLast4).toBe(DEMO_CREDENTIALS.accessKeyId.slice(-4));
