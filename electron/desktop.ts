@@ -34,6 +34,8 @@ export interface DesktopOptions {
   /** HEARTBEAT_DEV=1 turns dev tools on in an unpackaged app. */
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /** Where start-up notes go (the endpoint moved to another port); default stderr. */
+  log?: (line: string) => void;
 }
 
 export interface DesktopApp {
@@ -63,7 +65,10 @@ async function startServices(options: DesktopOptions, base: HostOptions): Promis
     return await startHostServices({ ...withDir, endpoint: { port } });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw error;
-    return startHostServices({ ...withDir, endpoint: { port: 0 } });
+    const services = await startHostServices({ ...withDir, endpoint: { port: 0 } });
+    const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    log(`heartbeat: port ${port} is taken; the embedded endpoint uses ${services.endpoint.url} instead.`);
+    return services;
   }
 }
 

@@ -168,7 +168,8 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? `port ${port} is already in use; pass another --port (or 0 for any free port)` : error.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : (error.code ?? error.message);
-      reject(new Error(`The endpoint cannot listen on ${host}:${port}: ${why}.`));
+      // The sentence for people, the code for callers that fall back to another port (heartbeat ui, the desktop app).
+      reject(Object.assign(new Error(`The endpoint cannot listen on ${host}:${port}: ${why}.`), { code: error.code }));
     });
     server.listen(port, host, () => resolve());
   });
