@@ -37,7 +37,15 @@ export interface DeviceState {
   models: ModelState[];
   lastDeploymentResult?: DeploymentResult;
   counts: { heartbeats: number; registrationChecks: number; deploymentChecks: number };
+  /** How many models were dropped to keep MAX_MODELS_PER_DEVICE (the least recently reported go first); absent when none. */
+  modelsNotKept?: number;
 }
+
+/** At most this many models are kept per device: the most recently reported ones. */
+export const MAX_MODELS_PER_DEVICE = 256;
+/** At most this many readings (dimension + metric name) per model, and per device for agent metrics. */
+export const MAX_METRICS_PER_MODEL = 64;
+export const MAX_AGENT_METRICS = 64;
 
 export interface RegistryOptions {
   config: EndpointConfig;
@@ -49,8 +57,16 @@ export interface RegistryOptions {
 export const NOT_REGISTERED = 'NOT_REGISTERED';
 const REGISTERED = 'REGISTERED';
 
+/** Per device: its models and readings by name, for merging in linear time (the arrays of DeviceState are views of these). */
+interface DeviceIndex {
+  agentMetrics: Map<string, MetricReading>;
+  /** Insertion order = least to most recently reported. */
+  models: Map<string, { state: ModelState; metrics: Map<string, MetricReading> }>;
+}
+
 export class DeviceRegistry {
   private devices = new Map<string, DeviceState>();
+  private indexes = new WeakMap<DeviceState, DeviceIndex>();
   private readonly maxDevices: number;
   /** Called after every change (persistence hooks in here). */
   onChange: () => void = () => {};
@@ -88,19 +104,48 @@ export class DeviceRegistry {
     device.lastHeartbeat = time;
     device.agentVersion = request.AgentVersion;
     device.counts.heartbeats++;
-    mergeMetrics(device.agentMetrics, request.AgentMetrics);
+    const index = this.indexOf(device);
+    mergeMetrics(index.agentMetrics, request.AgentMetrics, MAX_AGENT_METRICS);
     for (const model of request.Models ?? []) {
       if (model.ModelName === undefined) continue;
-      let state = device.models.find((m) => m.modelName === model.ModelName);
-      if (!state) device.models.push((state = { modelName: model.ModelName, metrics: [] }));
+      let entry = index.models.get(model.ModelName);
+      if (entry) index.models.delete(model.ModelName); // re-inserted last: the map runs from least to most recently reported
+      else {
+        entry = { state: { modelName: model.ModelName, metrics: [] }, metrics: new Map() };
+        if (index.models.size >= MAX_MODELS_PER_DEVICE) {
+          index.models.delete(index.models.keys().next().value!);
+          device.modelsNotKept = (device.modelsNotKept ?? 0) + 1;
+        }
+      }
+      index.models.set(model.ModelName, entry);
+      const state = entry.state;
       if (model.ModelVersion !== undefined) state.modelVersion = model.ModelVersion;
       if (model.LatestSampleTime !== undefined) state.latestSampleTime = model.LatestSampleTime;
       if (model.LatestInference !== undefined) state.latestInference = model.LatestInference;
-      mergeMetrics(state.metrics, model.ModelMetrics);
+      mergeMetrics(entry.metrics, model.ModelMetrics, MAX_METRICS_PER_MODEL);
+      state.metrics = [...entry.metrics.values()];
     }
+    device.agentMetrics = [...index.agentMetrics.values()];
+    device.models = Array.from(index.models.values(), (e) => e.state);
     if (request.DeploymentResult) device.lastDeploymentResult = request.DeploymentResult;
     this.onChange();
     return device;
+  }
+
+  /** The device's index, built from its arrays the first time (a restored or fresh device). */
+  private indexOf(device: DeviceState): DeviceIndex {
+    let index = this.indexes.get(device);
+    if (!index) {
+      index = { agentMetrics: new Map(), models: new Map() };
+      for (const r of (device.agentMetrics ?? []).slice(-MAX_AGENT_METRICS)) index.agentMetrics.set(metricKey(r.dimension, r.metricName), r);
+      for (const m of (device.models ?? []).slice(-MAX_MODELS_PER_DEVICE)) {
+        const metrics = new Map<string, MetricReading>();
+        for (const r of (m.metrics ?? []).slice(-MAX_METRICS_PER_MODEL)) metrics.set(metricKey(r.dimension, r.metricName), r);
+        index.models.set(m.modelName, { state: m, metrics });
+      }
+      this.indexes.set(device, index);
+    }
+    return index;
   }
 
   registration(fleet: string, name: string): { DeviceRegistration: string; CacheTTL: string } {
@@ -144,11 +189,19 @@ function fresh(deviceName: string, deviceFleetName: string, source: DeviceState[
   return { deviceName, deviceFleetName, source, registration, agentMetrics: [], models: [], counts: { heartbeats: 0, registrationChecks: 0, deploymentChecks: 0 } };
 }
 
-function mergeMetrics(into: MetricReading[], metrics: EdgeMetric[] | undefined): void {
+function metricKey(dimension: string | undefined, metricName: string | undefined): string {
+  return `${dimension ?? ''}\u0000${metricName ?? ''}\u0000${dimension === undefined ? 1 : 0}${metricName === undefined ? 1 : 0}`;
+}
+
+/** The latest reading per dimension and name; a new name over `cap` drops the least recently updated reading. */
+function mergeMetrics(into: Map<string, MetricReading>, metrics: EdgeMetric[] | undefined, cap: number): void {
   for (const m of metrics ?? []) {
+    const k = metricKey(m.Dimension, m.MetricName);
+    const prior = into.get(k);
+    if (prior && (prior.timestamp ?? -Infinity) > (m.Timestamp ?? Infinity)) continue;
     const reading: MetricReading = { dimension: m.Dimension, metricName: m.MetricName, value: m.Value, timestamp: m.Timestamp };
-    const at = into.findIndex((r) => r.dimension === m.Dimension && r.metricName === m.MetricName);
-    if (at < 0) into.push(reading);
-    else if ((into[at].timestamp ?? -Infinity) <= (m.Timestamp ?? Infinity)) into[at] = reading;
+    if (prior) into.delete(k);
+    else if (into.size >= cap) into.delete(into.keys().next().value!);
+    into.set(k, reading);
   }
 }
