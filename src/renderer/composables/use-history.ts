@@ -2,7 +2,7 @@
  * The history's I/O: query pages with the sidebar's filters, open an entry into the composer and the
  * inspector, re-send one, export, clear. Live entries arrive from the host's event stream.
  */
-import type { CredentialRef, HistoryQuery } from '../../common/api.ts';
+import type { CredentialRef, HistoryQuery, TargetSpec } from '../../common/api.ts';
 import { useDocumentStore } from '../stores/document.ts';
 import { useHistoryStore, type HistoryFilters } from '../stores/history.ts';
 import { exchangeOfEntry, exchangeOfResult, useInspectorStore } from '../stores/inspector.ts';
@@ -10,7 +10,7 @@ import { useSessionStore } from '../stores/session.ts';
 import { errorSentence } from '../platform/errors.ts';
 import { usePlatform } from './platform.ts';
 import { useHostEvents } from './host-events.ts';
-import { newSendId } from './use-send.ts';
+import { confirmDemoKeys, newSendId } from './use-send.ts';
 
 const PAGE = 50;
 
@@ -97,17 +97,27 @@ export function useHistory() {
     }
   }
 
-  /** Sends the entry's body again, newly signed, to its original target; with the picked keys unless they are the demo keys. */
+  /**
+   * Sends the entry's body again, newly signed, to its original target, with the credentials picked in
+   * the top bar (the API takes no other override from here). A failure replaces what the inspector
+   * showed: the previous answer is not this one's.
+   */
   async function resend(id: string): Promise<void> {
     if (session.send.status === 'sending') return;
-    const credentials: CredentialRef | undefined = session.credentials.kind === 'demo' ? undefined : session.credentials;
+    const credentials: CredentialRef = session.credentials;
+    if (credentials.kind === 'demo') {
+      const entry = await api.history.get(id).catch(() => undefined);
+      const target: TargetSpec | undefined = entry && entry.target.kind !== 'local' ? { kind: 'url', url: entry.target.url, region: entry.target.region } : undefined;
+      if (!(await confirmDemoKeys(api, credentials, target))) return;
+    }
     const sendId = newSendId();
     session.setSendState({ status: 'sending', id: sendId, startedAt: Date.now() });
     try {
-      const result = await api.replay(id, credentials ? { sendId, credentials } : { sendId });
+      const result = await api.replay(id, { sendId, credentials });
       inspector.show(exchangeOfResult(result, 'replay'));
       session.setSendState({ status: 'done', result });
     } catch (error) {
+      inspector.show(undefined);
       session.setSendState({ status: 'failed', message: errorSentence(error) });
     }
   }
@@ -122,11 +132,17 @@ export function useHistory() {
     }
   }
 
-  async function clear(): Promise<number | undefined> {
+  /**
+   * Deletes what the filters select, or (only when asked for in so many words) the whole history; the
+   * number deleted, or undefined when the host refused. The list is asked for again afterwards.
+   */
+  async function clear(scope: 'selection' | 'all'): Promise<number | undefined> {
     try {
-      const { removed } = await api.history.clear();
-      history.setPage({ entries: [], total: 0 }, false);
+      const { limit: _limit, ...query } = queryOf(history.filters);
+      const { removed } = await api.history.clear(scope === 'all' ? { all: true } : { query });
       history.clearPicks();
+      if (scope === 'all' || !history.filtered) history.setPage({ entries: [], total: 0 }, false);
+      await refresh();
       return removed;
     } catch (error) {
       history.setError(errorSentence(error));

@@ -4,6 +4,38 @@ import { useSessionStore } from '../stores/session.ts';
 import { exchangeOfResult, useInspectorStore } from '../stores/inspector.ts';
 import { usePlatform } from './platform.ts';
 import { errorSentence } from '../platform/errors.ts';
+import type { CredentialRef, HeartbeatApi, TargetSpec } from '../../common/api.ts';
+
+/** Where a target sends, in words, for the demo-keys question. */
+function targetWords(target: TargetSpec): string {
+  return target.kind === 'region' ? `the AWS region ${target.region}` : target.kind === 'url' ? target.url : 'the embedded endpoint';
+}
+
+/**
+ * The demo keys only work with the embedded endpoint (and are public): before they go anywhere else,
+ * ask. True to send. A URL that is the embedded endpoint's own address needs no question.
+ */
+export async function confirmDemoKeys(api: HeartbeatApi, credentials: CredentialRef, target: TargetSpec | undefined): Promise<boolean> {
+  if (credentials.kind !== 'demo' || !target || target.kind === 'local') return true;
+  if (target.kind === 'url') {
+    const local = await api.endpoint.info().then(
+      (info) => info.url,
+      () => undefined,
+    );
+    const origin = (url: string): string => {
+      try {
+        return new URL(url).origin;
+      } catch {
+        return url;
+      }
+    };
+    if (local !== undefined && origin(local) === origin(target.url)) return true;
+  }
+  return window.confirm(
+    `Send with the demo keys to ${targetWords(target)}? They only work with the embedded endpoint, and they are public: any other server rejects them (or logs them). ` +
+      'Cancel, then pick real credentials in the top bar; or OK to send anyway.',
+  );
+}
 
 /** An id for a send, chosen here so the renderer can cancel it before it settles. */
 export function newSendId(): string {
@@ -28,6 +60,10 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
       session.setSendState({ status: 'invalid', message: `The request has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'}, or choose "Send anyway" to see how the server rejects it.` });
       return;
     }
+    if (!(await confirmDemoKeys(platform.api, session.credentials, session.target))) {
+      session.setSendState({ status: 'idle' });
+      return;
+    }
     const id = newSendId();
     session.setSendState({ status: 'sending', id, startedAt: Date.now() });
     try {
@@ -42,6 +78,8 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
       inspector.show(exchangeOfResult(result, 'send'));
       session.setSendState({ status: 'done', result });
     } catch (error) {
+      // The previous answer stays in the history; on screen it would pass for this send's.
+      inspector.show(undefined);
       session.setSendState({ status: 'failed', message: errorSentence(error) });
     }
   }
