@@ -4,8 +4,10 @@
  * counting: every member name in the text is a `"` followed by `:`, so the text has at least as
  * many `"…:` sequences as members; JSON.parse keeps one member per name; equal counts prove no name
  * was dropped. A string that contains `\":` only makes the count larger, which falls back, never
- * wrongly passes.
+ * wrongly passes. Nesting deeper than MAX_JSON_DEPTH falls back too (parseJson refuses it).
  */
+import { MAX_JSON_DEPTH } from './parse.ts';
+
 export function parseJsonFast(text: string): { value: unknown } | undefined {
   let value: unknown;
   try {
@@ -13,7 +15,8 @@ export function parseJsonFast(text: string): { value: unknown } | undefined {
   } catch {
     return undefined;
   }
-  return countNameEnds(text) === countMembers(value) ? { value } : undefined;
+  const members = countMembers(value);
+  return members >= 0 && countNameEnds(text) === members ? { value } : undefined;
 }
 
 /** How many times `"` followed by JSON white space and `:` occurs: at least once per member, more only inside strings. */
@@ -28,18 +31,31 @@ function countNameEnds(text: string): number {
   return n;
 }
 
+/** Members in the whole document, or -1 when it nests deeper than MAX_JSON_DEPTH. Only containers go on the stack, each with its level. */
 function countMembers(root: unknown): number {
+  if (root === null || typeof root !== 'object') return 0;
   let n = 0;
-  const stack: unknown[] = [root];
+  const stack: object[] = [root];
+  const levels: number[] = [1];
   while (stack.length) {
-    const v = stack.pop();
-    if (v === null || typeof v !== 'object') continue;
+    const v = stack.pop()!;
+    const level = levels.pop()!;
+    if (level > MAX_JSON_DEPTH) return -1;
     if (Array.isArray(v)) {
-      for (const item of v) stack.push(item);
+      for (const item of v) {
+        if (item !== null && typeof item === 'object') {
+          stack.push(item);
+          levels.push(level + 1);
+        }
+      }
     } else {
       for (const key in v) {
         n++;
-        stack.push((v as Record<string, unknown>)[key]);
+        const item = (v as Record<string, unknown>)[key];
+        if (item !== null && typeof item === 'object') {
+          stack.push(item);
+          levels.push(level + 1);
+        }
       }
     }
   }

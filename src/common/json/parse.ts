@@ -4,7 +4,8 @@
  * Why not JSON.parse: it silently keeps the last of duplicate keys and cannot say where a value is.
  * Why not a library: the ones that report positions recurse per nesting level (10,000 levels of
  * nesting overflow the stack) and do not report duplicates. This parser is iterative, strict
- * RFC 8259, and fast enough for 10 MB payloads: it builds no pointer strings while parsing. Each
+ * RFC 8259, refuses nesting deeper than MAX_JSON_DEPTH (so no later recursive walk, JSON.stringify
+ * included, can overflow the stack on a parsed document), and fast enough for 10 MB payloads: it builds no pointer strings while parsing. Each
  * container gets a flat table of offsets; pointers and line/column are computed on demand.
  * Columns count UTF-16 code units, 1-based, as Monaco and most editors do.
  */
@@ -47,6 +48,11 @@ export interface ParsedJson {
   /** Where to show something about `pointer`: its key, else its value, else its nearest located ancestor. */
   locate(pointer: string): Position;
 }
+
+/** Objects and arrays may nest this deep (the root container is level 1). Deeper input is refused before anything walks it recursively. */
+export const MAX_JSON_DEPTH = 64;
+/** The one sentence every reader (endpoint, CLI, app) gives for deeper input. */
+export const TOO_DEEP_MESSAGE = `Objects and arrays nest more than ${MAX_JSON_DEPTH} levels deep here; a document may nest at most ${MAX_JSON_DEPTH} levels.`;
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
@@ -202,6 +208,7 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
   };
 
   const open = (isObject: boolean): Frame => {
+    if (stack.length >= MAX_JSON_DEPTH) throw new SyntaxFailure(TOO_DEEP_MESSAGE, pos);
     const container: Container = isObject ? {} : [];
     const table: Table | undefined = withPositions ? (isObject ? { keys: [], offsets: [] } : { offsets: [] }) : undefined;
     if (table) tables.set(container, table);

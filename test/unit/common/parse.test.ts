@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../../src/common/json/parse.ts';
+import { MAX_JSON_DEPTH, parseJson, TOO_DEEP_MESSAGE } from '../../../src/common/json/parse.ts';
 import { getAt } from '../../../src/common/json/pointer.ts';
 
 describe('parseJson', () => {
@@ -80,12 +80,15 @@ describe('parseJson', () => {
     expect(parseJson('\uFEFF {"a": 1}').value).toEqual({ a: 1 });
   });
 
-  it('parses 10,000 levels of nesting without recursion', () => {
+  it('stops at 10,000 levels of nesting without recursion: anything past 64 levels is refused (issue 14 item 10)', () => {
     const depth = 10_000;
     const parsed = parseJson('['.repeat(depth) + ']'.repeat(depth));
-    expect(parsed.errors).toEqual([]);
-    let node = parsed.value as unknown[];
-    for (let i = 1; i < depth; i++) node = node[0] as unknown[];
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.errors).toMatchObject([{ kind: 'syntax', message: TOO_DEEP_MESSAGE, offset: MAX_JSON_DEPTH }]);
+    const ok = parseJson('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH));
+    expect(ok.errors).toEqual([]);
+    let node = ok.value as unknown[];
+    for (let i = 1; i < MAX_JSON_DEPTH; i++) node = node[0] as unknown[];
     expect(node).toEqual([]);
   });
 
