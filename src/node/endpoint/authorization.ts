@@ -28,7 +28,7 @@ export function parseAuthorization(header: string, hasDate: boolean): ParsedAuth
   if (m) return { accessKeyId: m[1], scopeDate: m[2], scopeRegion: m[3], scopeService: m[4], scopeTerminator: m[5], signedHeaders: m[6].split(';'), signature: m[7] };
   const space = header.indexOf(' ');
   const algorithm = space < 0 ? header : header.slice(0, space);
-  if (algorithm !== ALGORITHM) return incompleteSignature(`Unsupported Authorization algorithm '${algorithm}'; sign the request with ${ALGORITHM} (Signature Version 4).`);
+  if (algorithm !== ALGORITHM) return incompleteSignature(`Unsupported Authorization algorithm '${redactSignature(algorithm)}'; sign the request with ${ALGORITHM} (Signature Version 4).`);
   const fields = new Map<string, string>();
   const problems: string[] = [];
   for (const part of header.slice(space + 1).split(',')) {
@@ -37,7 +37,7 @@ export function parseAuthorization(header: string, hasDate: boolean): ParsedAuth
     const eq = item.indexOf('=');
     const key = eq < 0 ? item : item.slice(0, eq);
     if (eq < 0 || !(REQUIRED as readonly string[]).includes(key)) {
-      problems.push(`'${item}' is not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`);
+      problems.push(`'${redactSignature(item)}' is not a valid key=value pair (missing equal-sign) in Authorization header: '${redactSignature(header)}'.`);
       continue;
     }
     if (fields.has(key)) {
@@ -51,12 +51,17 @@ export function parseAuthorization(header: string, hasDate: boolean): ParsedAuth
   if (problems.length) return incompleteSignature(`${problems.join(' ')} Authorization=${redactSignature(header)}`);
 
   const scope = fields.get('Credential')!.split('/');
-  if (scope.length !== 5 || scope.some((s) => s === '')) return incompleteSignature(`Credential should have exactly 5 parts separated by '/': access key id, date, region, service and 'aws4_request'; got '${fields.get('Credential')}'.`);
+  if (scope.length !== 5 || scope.some((s) => s === '')) return incompleteSignature(`Credential should have exactly 5 parts separated by '/': access key id, date, region, service and 'aws4_request'; got '${redactSignature(fields.get('Credential')!)}'.`);
   const [accessKeyId, scopeDate, scopeRegion, scopeService, scopeTerminator] = scope;
   const signedHeaders = fields.get('SignedHeaders')!.split(';');
   return { accessKeyId, scopeDate, scopeRegion, scopeService, scopeTerminator, signedHeaders, signature: fields.get('Signature')! };
 }
 
-function redactSignature(header: string): string {
-  return header.replace(/Signature=[^,\s]*/g, 'Signature=REDACTED');
+/**
+ * An Authorization header (or a part of one) fit to quote in an error message or a capture line: the
+ * value after any "Signature" (up to the next comma), and any run of 32 or more hex digits wherever it
+ * stands, become REDACTED, so no signature is ever echoed however malformed the header is.
+ */
+export function redactSignature(text: string): string {
+  return text.replace(/Signature\b[^,]*/gi, 'Signature=REDACTED').replace(/[0-9a-f]{32,}/gi, 'REDACTED');
 }

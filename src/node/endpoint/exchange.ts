@@ -12,6 +12,7 @@ import { parseJsonFast } from '../../common/json/parse-fast.ts';
 import { LOG_VERSION, redactHeaders, type ExchangeLine } from '../../common/log/entry.ts';
 import type { Operation } from '../../common/model/index.ts';
 import { validate } from '../../common/validation/validate.ts';
+import { redactSignature } from './authorization.ts';
 import { readBody, type BodyLimits } from './body.ts';
 import type { CaptureWriter } from './capture.ts';
 import { methodNotAllowed, serialization, ServiceError, unknownOperation, unsupportedMediaType } from './errors.ts';
@@ -146,7 +147,7 @@ function captureLine(req: IncomingMessage, url: string, raw: Buffer | undefined,
     time: event.time,
     operation: event.operation,
     ...(req.socket.remoteAddress ? { remote: `${req.socket.remoteAddress}:${req.socket.remotePort}` } : {}),
-    request: { method: req.method ?? '', url: `http://${req.headers.host ?? 'localhost'}${url}`, headers: redactHeaders(req.headers), body: raw ? raw.toString('utf8') : '' },
+    request: { method: req.method ?? '', url: `http://${req.headers.host ?? 'localhost'}${url}`, headers: captureHeaders(req), body: raw ? raw.toString('utf8') : '' },
     verdict: {
       status: event.status,
       ...(event.errorType ? { errorType: event.errorType } : {}),
@@ -155,6 +156,13 @@ function captureLine(req: IncomingMessage, url: string, raw: Buffer | undefined,
       handlingMs: Math.round(event.handlingMs * 1000) / 1000,
     },
   };
+}
+
+/** The request's headers with the security token and the signature redacted, even from a malformed Authorization header. */
+function captureHeaders(req: IncomingMessage): Record<string, string> {
+  const headers = redactHeaders(req.headers);
+  if (headers.authorization !== undefined) headers.authorization = redactSignature(headers.authorization);
+  return headers;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
