@@ -8,6 +8,7 @@ import type { Operation } from '../../common/model/index.ts';
 import type { Credentials } from '../credentials/credentials.ts';
 import { createSigner, SIGNING_NAME, type SignedRequest, type Signer } from '../signing/sign.ts';
 import type { SignatureReport } from '../signing/report.ts';
+import { withoutUserinfo } from '../targets/userinfo.ts';
 import { TransportFailure } from '../transport/errors.ts';
 import { sendOnce } from '../transport/send-once.ts';
 import type { Transport } from '../transport/dispatcher.ts';
@@ -179,9 +180,11 @@ export function send(engine: Engine, input: SendInput): SendHandle {
 async function run(engine: Engine, input: SendInput, id: string, signal: SendCancel): Promise<SendResult> {
   const maxAttempts = Math.max(1, input.maxAttempts ?? engine.maxAttempts);
   const service = input.service ?? SIGNING_NAME;
-  const url = `${input.target.url}/${input.operation}`;
+  // A target from an older history line may still carry userinfo: it is neither sent nor recorded again.
+  const target = input.target.url.includes('@') ? { ...input.target, url: withoutUserinfo(input.target.url) } : input.target;
+  const url = `${target.url}/${input.operation}`;
   const invocationId = randomUUID();
-  const signer = signerFor(engine, input.credentials, input.target.region, service);
+  const signer = signerFor(engine, input.credentials, target.region, service);
   const signAttempt = (attempt: number): Promise<SignedRequest> =>
     signer.sign(
       {
@@ -196,7 +199,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
   let signed = await signAttempt(1);
   const logged: LoggedRequest = { method: 'POST', url, headers: redactHeaders(signed.headers), body: input.body };
   const time = isoNow();
-  await engine.history?.record({ v: LOG_VERSION, type: 'request', id, time, operation: input.operation, target: input.target, request: logged, ...(input.tags?.length ? { tags: input.tags } : {}) }, true);
+  await engine.history?.record({ v: LOG_VERSION, type: 'request', id, time, operation: input.operation, target, request: logged, ...(input.tags?.length ? { tags: input.tags } : {}) }, true);
 
   const attempts: AttemptRecord[] = [];
   let outcome: Outcome | undefined;
@@ -231,7 +234,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
       const requestId = requestIdOf(raw.headers);
       const diagnosis =
         raw.status === 403
-          ? diagnose403(error, { ...(skewMs !== undefined ? { skewMs } : {}), region: input.target.region, service, host: new URL(url).host, accessKeyIdLast4: input.credentials.accessKeyId.slice(-4) })
+          ? diagnose403(error, { ...(skewMs !== undefined ? { skewMs } : {}), region: target.region, service, host: new URL(url).host, accessKeyIdLast4: input.credentials.accessKeyId.slice(-4) })
           : undefined;
       candidate = { kind: 'service-error', status: raw.status, errorType: error.errorType, message: error.message, ...(requestId ? { requestId } : {}), retried: attempt > 1, ...(diagnosis ? { diagnosis } : {}), headers: raw.headers, body: raw.body };
       failure = { kind: 'service', status: raw.status, errorType: error.errorType, clockSkewCorrected: corrected };

@@ -1,11 +1,15 @@
 /**
  * Where a send goes: the embedded endpoint, an AWS region (URL from the service's endpoint rule set,
  * with FIPS and dual-stack), or a custom endpoint URL. The result is the TargetRecord the log keeps.
+ * A URL with userinfo (`http://user:pass@host`) is refused: it would be kept in the history.
  */
 import { customEndpointFunctions, resolveEndpoint, type RuleSetObject } from '@smithy/util-endpoints';
 import ruleSet from '../../../reference/sagemaker-edge-2020-09-23.endpoint-rule-set-1.json' with { type: 'json' };
 import type { TargetRecord } from '../../common/log/entry.ts';
 import { partitionOf } from './partitions.ts';
+import { withoutUserinfo } from './userinfo.ts';
+
+export { withoutUserinfo } from './userinfo.ts';
 
 export type TargetSpec =
   | { kind: 'local'; url: string; region: string }
@@ -35,5 +39,8 @@ export function resolveTarget(spec: TargetSpec): TargetRecord {
     throw new TargetError(`"${spec.url}" is not a URL; give one like http://127.0.0.1:8080.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetError(`The endpoint URL must be http:// or https://, not ${url.protocol}//.`);
+  // Never echo the password: the refusal names the URL without its userinfo.
+  if (url.username || url.password) throw new TargetError(`The endpoint URL ${withoutUserinfo(url.href).replace(/\/$/, '')} must not carry a user name or password ("user:pass@"): requests are signed with the chosen credentials, and a URL is kept in the history, so remove them.`);
   return { kind: spec.kind, url: url.href.replace(/\/$/, ''), region: spec.region };
 }
+
