@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_ENDPOINT_PORT, DEMO_CREDENTIALS, DEMO_REGION } from '../../common/demo.ts';
 import {
   INJECTABLE_ERRORS,
@@ -12,6 +11,8 @@ import {
   type FaultSettings,
   type InjectableError,
 } from '../../node/endpoint/index.ts';
+import { DEFAULT_CAPTURE_FILES, type CaptureOptions } from '../../node/endpoint/capture.ts';
+import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 
 export const summary = 'Run the embedded Edge-Manager-compatible endpoint (SigV4, validation, registry, capture, faults).';
@@ -35,7 +36,11 @@ Options:
   --config FILE               devices, fleets and deployments (YAML or JSON; see docs/endpoint.md)
   --no-auto-register          do not register unknown devices on their first heartbeat
   --state FILE                keep the device registry in FILE across restarts
-  --capture FILE              append every request and its verdict to FILE (JSON lines)
+  --capture FILE              append every request and its verdict to FILE (JSON lines), each line
+                              written before its answer leaves
+  --capture-max-bytes N       rotate FILE before it grows past N bytes (capture.jsonl → capture.1.jsonl,
+                              older ones shift to .2 …)
+  --capture-files K           keep at most K rotated files (default ${DEFAULT_CAPTURE_FILES}; 0 keeps none)
   --latency MS[±JITTER]       add latency, e.g. 200 or 200±50 (also 200+-50)
   --error-rate P              fail this fraction (0..1) of valid requests with --error
   --fail-every N              fail every Nth valid request with --error
@@ -53,30 +58,28 @@ Examples:
   heartbeat serve --config fleet.yaml --no-auto-register --error-rate 0.2 --error ThrottlingException`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: String(DEFAULT_ENDPOINT_PORT) },
-      region: { type: 'string' },
-      'access-key-id': { type: 'string' },
-      'secret-access-key': { type: 'string' },
-      credentials: { type: 'string' },
-      config: { type: 'string' },
-      'no-auto-register': { type: 'boolean' },
-      state: { type: 'string' },
-      capture: { type: 'string' },
-      latency: { type: 'string' },
-      'error-rate': { type: 'string' },
-      'fail-every': { type: 'string' },
-      error: { type: 'string' },
-      'retry-after': { type: 'string' },
-      'max-body': { type: 'string' },
-      'clock-skew': { type: 'string' },
-      'admin-token': { type: 'string' },
-      quiet: { type: 'boolean' },
-    },
+  const { values: v, positionals } = parseCommandLine('serve', argv, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: String(DEFAULT_ENDPOINT_PORT) },
+    region: { type: 'string' },
+    'access-key-id': { type: 'string' },
+    'secret-access-key': { type: 'string' },
+    credentials: { type: 'string' },
+    config: { type: 'string' },
+    'no-auto-register': { type: 'boolean' },
+    state: { type: 'string' },
+    capture: { type: 'string' },
+    'capture-max-bytes': { type: 'string' },
+    'capture-files': { type: 'string' },
+    latency: { type: 'string' },
+    'error-rate': { type: 'string' },
+    'fail-every': { type: 'string' },
+    error: { type: 'string' },
+    'retry-after': { type: 'string' },
+    'max-body': { type: 'string' },
+    'clock-skew': { type: 'string' },
+    'admin-token': { type: 'string' },
+    quiet: { type: 'boolean' },
   });
   if (positionals.length) throw new CliError(`serve takes no positional arguments, not "${positionals[0]}"; see heartbeat serve --help.`);
   const port = integer(v.port, '--port', 0, 65535);
@@ -89,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   if (v.config) options.config = await wrap(() => loadEndpointConfig(v.config!));
   if (v.state) options.statePath = v.state;
   if (v.capture) options.capturePath = v.capture;
+  const capture = (options.captureOptions = captureFlags(v));
   if (v['max-body'] !== undefined) options.maxBodyBytes = integer(v['max-body'], '--max-body', 1, 1024 ** 3);
   if (v['clock-skew'] !== undefined) options.clockSkewSeconds = integer(v['clock-skew'], '--clock-skew', 1, 7 * 24 * 3600);
   if (v['admin-token'] !== undefined) options.adminToken = v['admin-token'];
@@ -106,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
   const region = endpoint.anyRegion ? `any (sign for any region, e.g. ${endpoint.region}; --region to enforce one)` : `${endpoint.region} only`;
   out(`region: ${region}; signing name sagemaker; session tokens are accepted unchecked`);
   out(`admin API: ${endpoint.url}/__admin/ (token ${endpoint.adminToken})`);
-  if (v.capture) out(`capturing to ${v.capture}`);
+  if (v.capture) out(`capturing to ${v.capture}${capture.maxBytes ? ` (rotated at ${capture.maxBytes} bytes, at most ${capture.files ?? DEFAULT_CAPTURE_FILES} older files kept)` : ''}`);
   if (!v.quiet) endpoint.admin.subscribe((event) => out(describe(event)));
 
   return new Promise<number>((resolve) => {
@@ -159,6 +163,17 @@ function faultFlags(v: Record<string, string | boolean | undefined>): FaultSetti
   }
   if (typeof v['retry-after'] === 'string') faults.retryAfterSeconds = integer(v['retry-after'], '--retry-after', 0, 3600);
   return faults;
+}
+
+function captureFlags(v: Record<string, string | boolean | undefined>): CaptureOptions {
+  const maxBytes = v['capture-max-bytes'];
+  const files = v['capture-files'];
+  if ((typeof maxBytes === 'string' || typeof files === 'string') && !v.capture) throw new CliError('--capture-max-bytes and --capture-files need --capture FILE.');
+  if (typeof files === 'string' && typeof maxBytes !== 'string') throw new CliError('--capture-files needs --capture-max-bytes to say when to rotate.');
+  const options: CaptureOptions = { onProblem: (sentence) => process.stderr.write(`heartbeat serve: ${sentence}\n`) };
+  if (typeof maxBytes === 'string') options.maxBytes = integer(maxBytes, '--capture-max-bytes', 1, Number.MAX_SAFE_INTEGER);
+  if (typeof files === 'string') options.files = integer(files, '--capture-files', 0, 1000);
+  return options;
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {

@@ -74,7 +74,6 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
     headers.push('x-amzn-ErrorType', error.errorType);
     for (const name in error.headers) headers.push(name, error.headers[name]);
   }
-  if (!res.destroyed) res.writeHead(answer.status, headers).end(answer.body);
 
   const event: EndpointEvent = { id: requestId, time: at.toISOString(), operation: operation ?? 'unknown', status: answer.status, requestId, handlingMs: performance.now() - started };
   if (error) {
@@ -87,8 +86,10 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
     if (typeof doc.DeviceFleetName === 'string') event.deviceFleetName = doc.DeviceFleetName;
   }
   if (doc !== undefined) event.body = doc;
-  ctx.monitor.record(event);
+  // Captured (synchronously) before the answer leaves, so a client that got an answer finds it in the file.
   if (ctx.capture) ctx.capture.write(captureLine(req, url, raw, event));
+  if (!res.destroyed) res.writeHead(answer.status, headers).end(answer.body);
+  ctx.monitor.record(event);
 }
 
 /** Content type → SigV4 → UTF-8 → JSON → model validation; an answer when one of them fails. */

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { DEMO_CREDENTIALS, DEMO_REGION, ENDPOINT_SERVICE_ID } from '../../common/demo.ts';
 import { ADMIN_PREFIX, AdminApi, type EndpointAdmin } from './admin-api.ts';
-import { CaptureWriter } from './capture.ts';
+import { CaptureWriter, type CaptureOptions } from './capture.ts';
 import type { EndpointConfig } from './config.ts';
 import { handleExchange, type ExchangeContext } from './exchange.ts';
 import { FaultInjector, NO_FAULTS, resolveFaults, type FaultSettings } from './faults.ts';
@@ -46,6 +46,8 @@ export interface EndpointOptions {
   autoRegister?: boolean;
   /** Append one ExchangeLine per request to this JSON-lines file. */
   capturePath?: string;
+  /** Rotation of the capture file and where its problems are told (capture.ts). */
+  captureOptions?: CaptureOptions;
   /** Keep the device registry in this file across restarts. */
   statePath?: string;
   /** Default 1 MiB. */
@@ -97,7 +99,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     const writer = (stateWriter = new DeviceStateWriter(options.statePath, () => registry.snapshot()));
     registry.onChange = () => writer.changed();
   }
-  const capture = options.capturePath ? await CaptureWriter.open(options.capturePath) : undefined;
+  const capture = options.capturePath ? await CaptureWriter.open(options.capturePath, options.captureOptions) : undefined;
   const monitor = new Monitor();
   const faults = new FaultInjector(startFaults);
   const ctx: ExchangeContext = {
