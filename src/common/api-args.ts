@@ -14,6 +14,7 @@ export type ApiMethod =
   | 'history.get'
   | 'history.export'
   | 'history.clear'
+  | 'history.prune'
   | 'replay'
   | 'credentials.profiles'
   | 'credentials.registerManualKeys'
@@ -83,6 +84,12 @@ const historyQuery = obj(
   { text: str(500, true), device: str(200, true), fleet: str(200, true), status: oneOf(['success', 'error', 'pending'], true), from: str(64, true), to: str(64, true), limit: num(), cursor: str(32, true) },
   true,
 );
+/** Clearing everything is its own explicit choice: a missing query never means "all". */
+const clearSelection: Check = (v, name) => {
+  if (isObject(v) && 'all' in v) return v.all === true && Object.keys(v).length === 1 ? undefined : `${name} must be { all: true } or { query: {...} }.`;
+  if (!isObject(v) || !isObject(v.query)) return `${name} must be { query: {...} } (what the filters select) or { all: true }.`;
+  return obj({ query: historyQuery })(v, name);
+};
 
 const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   send: { request: obj({ id: str(128), operation, body: str(64 * 1024 * 1024), target, credentials, options: sendOptions }) },
@@ -90,7 +97,8 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   'history.query': { query: historyQuery },
   'history.get': { id: str(128) },
   'history.export': { query: historyQuery, format: oneOf(['jsonl', 'har']) },
-  'history.clear': {},
+  'history.clear': { selection: clearSelection },
+  'history.prune': { rule: obj({ olderThanDays: whole(1, 36_500), keep: whole(0, 100_000_000) }) },
   replay: { id: str(128), overrides: obj({ sendId: str(128, true), target: (v, n) => (v === undefined ? undefined : target(v, n)), credentials: (v, n) => (v === undefined ? undefined : credentials(v, n)), options: sendOptions }, true) },
   'credentials.profiles': {},
   'credentials.registerManualKeys': { keys: obj({ accessKeyId: str(128), secretAccessKey: str(256), sessionToken: str(8192, true) }) },
@@ -124,6 +132,7 @@ export const HTTP_ROUTE_OF: Readonly<Record<ApiMethod, string>> = {
   'history.get': HTTP_ROUTES.historyGet,
   'history.export': HTTP_ROUTES.historyExport,
   'history.clear': HTTP_ROUTES.historyClear,
+  'history.prune': HTTP_ROUTES.historyPrune,
   replay: HTTP_ROUTES.replay,
   'credentials.profiles': HTTP_ROUTES.credentialProfiles,
   'credentials.registerManualKeys': HTTP_ROUTES.credentialManual,
@@ -151,7 +160,9 @@ export function callApi(api: HeartbeatApi, method: ApiMethod, a: Record<string, 
     case 'history.export':
       return api.history.export(a.query ?? {}, a.format);
     case 'history.clear':
-      return api.history.clear();
+      return api.history.clear(a.selection);
+    case 'history.prune':
+      return api.history.prune(a.rule);
     case 'replay':
       return api.replay(a.id, a.overrides);
     case 'credentials.profiles':
@@ -190,7 +201,8 @@ export function apiClient(call: <T>(method: ApiMethod, args: Record<string, unkn
       query: (query) => call('history.query', { query }),
       get: (id) => call<Awaited<ReturnType<HeartbeatApi['history']['get']>> | null>('history.get', { id }).then((entry) => entry ?? undefined),
       export: (query, format) => call('history.export', { query, format }),
-      clear: () => call('history.clear', {}),
+      clear: (selection) => call('history.clear', { selection }),
+      prune: (rule) => call('history.prune', { rule }),
     },
     replay: (id, overrides) => call('replay', overrides === undefined ? { id } : { id, overrides }),
     credentials: {

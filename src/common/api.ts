@@ -99,6 +99,15 @@ export interface HistoryQuery {
   cursor?: string;
 }
 
+/** What `history.clear` removes: what a query selects (its cursor and limit are ignored), or everything. */
+export type HistoryClearSelection = { query: HistoryQuery } | { all: true };
+
+/** A retention rule; each part that is set applies. */
+export interface HistoryPruneRule {
+  olderThanDays?: number;
+  keep?: number;
+}
+
 /** One line of the history list: what it shows without reading the entry from disk. */
 export interface HistorySummary {
   id: string;
@@ -195,13 +204,21 @@ export interface HostSettings {
   caBundle: string;
   /** Folder of the history log (takes effect at the next launch). */
   historyDir: string;
+  /** Retention: entries older than this many days are removed at start and every hour (0 keeps them). */
+  retentionDays: number;
+  /** Retention: only the newest this many entries are kept (0 keeps all). */
+  retentionKeep: number;
 }
 
 export type HostEvent =
   /** The embedded endpoint answered a request. */
   | { type: 'endpoint-activity'; activity: EndpointActivity }
-  /** A history entry was written or completed (a send, a replay, from any window). */
-  | { type: 'history'; entry: HistorySummary };
+  /** A history entry was written or completed (a send, a replay, from any window or process). */
+  | { type: 'history'; entry: HistorySummary }
+  /** The history changed as a whole (entries cleared or pruned, here or by another process): query it again. */
+  | { type: 'history-reset' }
+  /** Something the user should know that no call of theirs returned, e.g. malformed history lines were skipped. */
+  | { type: 'notice'; message: string };
 
 export type Unsubscribe = () => void;
 
@@ -213,7 +230,13 @@ export interface HeartbeatApi {
     query(query: HistoryQuery): Promise<HistoryPage>;
     get(id: string): Promise<HistoryEntry | undefined>;
     export(query: HistoryQuery, format: ExportFormat): Promise<ExportedFile>;
-    clear(): Promise<{ removed: number }>;
+    /**
+     * Removes the entries a query selects (`{ all: true }`: every entry), from every reader at once and
+     * from the disk as docs/history.md says; resolves with how many went.
+     */
+    clear(selection: HistoryClearSelection): Promise<{ removed: number }>;
+    /** Removes entries older than `olderThanDays` and/or all but the newest `keep`; resolves with how many went. */
+    prune(rule: HistoryPruneRule): Promise<{ removed: number }>;
   };
   /** Sends a history entry's request again (newly signed), optionally to another target. */
   replay(id: string, overrides?: ReplayOverrides): Promise<SendResult>;
@@ -269,6 +292,7 @@ export const HTTP_ROUTES = {
   historyGet: '/api/history/get',
   historyExport: '/api/history/export',
   historyClear: '/api/history/clear',
+  historyPrune: '/api/history/prune',
   replay: '/api/replay',
   credentialProfiles: '/api/credentials/profiles',
   credentialManual: '/api/credentials/manual',

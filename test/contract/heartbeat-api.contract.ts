@@ -227,11 +227,20 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       await api.settings.update({ maxAttempts: 3, timeoutMs: before.timeoutMs });
     });
 
-    it('lists profiles by name only, and clears the history', async () => {
+    it('lists profiles by name only, and clears what a query selects, then everything', async () => {
       const profiles = await api.credentials.profiles();
       expect(profiles).toContain('contract-profile');
-      const { removed } = await api.history.clear();
-      expect(removed).toBeGreaterThan(5);
+      const before = (await api.history.query({})).total;
+      const errors = (await api.history.query({ status: 'error' })).total;
+      expect(errors).toBeGreaterThan(0);
+      expect((await api.history.clear({ query: { status: 'error' } })).removed).toBe(errors);
+      expect((await api.history.query({ status: 'error' })).total).toBe(0);
+      expect((await api.history.query({})).total).toBe(before - errors);
+      // A missing selection never means everything.
+      await expect(api.history.clear(undefined as never)).rejects.toThrow(/all: true/);
+      await expect(api.history.clear({} as never)).rejects.toThrow(/all: true/);
+      const { removed } = await api.history.clear({ all: true });
+      expect(removed).toBe(before - errors);
       expect((await api.history.query({})).total).toBe(0);
       const after = await api.send(request('cam-after-clear'));
       expect((await api.history.query({})).entries.map((e) => e.id)).toEqual([after.historyId]);

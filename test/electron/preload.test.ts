@@ -27,7 +27,7 @@ function shape(value: object, prefix = ''): string[] {
 const HEARTBEAT_API_METHODS: Record<keyof HeartbeatApi, true | Record<string, true>> = {
   send: true,
   cancel: true,
-  history: { query: true, get: true, export: true, clear: true } satisfies Record<keyof HeartbeatApi['history'], true>,
+  history: { query: true, get: true, export: true, clear: true, prune: true } satisfies Record<keyof HeartbeatApi['history'], true>,
   replay: true,
   credentials: { profiles: true, registerManualKeys: true, manualKeys: true, forgetManualKeys: true } satisfies Record<keyof HeartbeatApi['credentials'], true>,
   endpoint: { info: true, setFaults: true, reset: true } satisfies Record<keyof HeartbeatApi['endpoint'], true>,

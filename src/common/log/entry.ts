@@ -116,6 +116,75 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
   return out;
 }
 
+/**
+ * A history line that hides entries: written by `history prune`, the app's Clear and retention, so that
+ * entries in files another live process still appends to vanish at once; their bytes go when that file
+ * is compacted (docs/history.md).
+ */
+export interface ForgetLine {
+  v: typeof LOG_VERSION;
+  type: 'forget';
+  id: string;
+  time: string;
+  /** The ids of the entries forgotten. */
+  ids: string[];
+}
+
+/** Every line of a history file. */
+export type HistoryLine = LogLine | ForgetLine;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const OUTCOME_KINDS = ['success', 'service-error', 'transport-error', 'cancelled'];
+
+function requestProblem(r: unknown): string | undefined {
+  if (!isRecord(r)) return 'it has no request';
+  if (!isStr(r.method) || !isStr(r.url) || !isStr(r.body)) return 'its request lacks a method, URL or body';
+  if (!isRecord(r.headers) || !Object.values(r.headers).every(isStr)) return 'its request headers are not text';
+  return undefined;
+}
+
+function outcomeProblem(line: Record<string, unknown>): string | undefined {
+  const o = line.outcome;
+  if (!isRecord(o) || !OUTCOME_KINDS.includes(o.kind as string)) return 'it has no outcome of a known kind';
+  if ((o.kind === 'success' || o.kind === 'service-error') && !isNum(o.status)) return 'its outcome has no HTTP status';
+  if (o.kind === 'service-error' && !isStr(o.errorType)) return 'its service error has no error type';
+  if (o.kind === 'transport-error' && !isStr(o.code)) return 'its transport error has no code';
+  if (!Array.isArray(line.attempts) || !line.attempts.every((a) => isRecord(a) && isNum(a.durationMs))) return 'its attempts are not a list of attempts';
+  if (line.timings !== undefined && !(isRecord(line.timings) && isNum(line.timings.totalMs))) return 'its timings have no total';
+  return undefined;
+}
+
+/**
+ * Checks every field a reader relies on: the line as a HistoryLine, or why it is not one (for a
+ * warning naming the file and line). A line of another program or version is a problem too.
+ */
+export function checkHistoryLine(value: unknown): { line: HistoryLine } | { problem: string } {
+  if (!isRecord(value)) return { problem: 'it is not a JSON object' };
+  if (value.v !== LOG_VERSION) return { problem: `its version is ${JSON.stringify(value.v)}, not ${LOG_VERSION}` };
+  if (!isStr(value.id) || value.id === '' || value.id.length > 200) return { problem: 'it has no id' };
+  if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { problem: `its time ${JSON.stringify(value.time)} is not a date and time` };
+  let problem: string | undefined;
+  switch (value.type) {
+    case 'request':
+      problem = !isStr(value.operation) ? 'it has no operation' : !isRecord(value.target) || !isStr(value.target.url) || !isStr(value.target.region) || !isStr(value.target.kind) ? 'it has no target' : requestProblem(value.request);
+      break;
+    case 'outcome':
+      problem = outcomeProblem(value);
+      break;
+    case 'exchange':
+      problem = !isStr(value.operation) ? 'it has no operation' : !isRecord(value.verdict) || !isNum(value.verdict.status) || !isStr(value.verdict.requestId) ? 'it has no verdict' : requestProblem(value.request);
+      break;
+    case 'forget':
+      problem = Array.isArray(value.ids) && value.ids.every(isStr) ? undefined : 'its ids are not a list of ids';
+      break;
+    default:
+      problem = `its type ${JSON.stringify(value.type)} is not request, outcome, exchange or forget`;
+  }
+  return problem ? { problem } : { line: value as unknown as HistoryLine };
+}
+
 /** Parses one line of a log; undefined for a torn, blank or foreign line. */
 export function parseLogLine(text: string): LogLine | undefined {
   if (!text.trim()) return undefined;

@@ -27,7 +27,15 @@ export interface CredentialSummary {
   hasSessionToken: boolean;
 }
 
-export class CredentialsError extends Error {}
+export class CredentialsError extends Error {
+  /** Why the chain found nothing, without the CLI's advice (hosts give their own). */
+  readonly why?: string;
+
+  constructor(message: string, why?: string) {
+    super(message);
+    if (why !== undefined) this.why = why;
+  }
+}
 
 /**
  * Resolves fresh credentials for one send. A new provider is built on every call (and the shared files
@@ -57,6 +65,7 @@ export async function resolveCredentials(source: CredentialSource): Promise<Cred
       profile
         ? `Could not load credentials for profile "${profile}" (${why.replace(/\.$/, '')}); check ~/.aws/config and ~/.aws/credentials.`
         : `Could not find AWS credentials (${why.replace(/\.$/, '')}); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile, or use --local.`,
+      why.replace(/\.$/, ''),
     );
   }
 }

@@ -1,13 +1,20 @@
 /**
- * The in-memory index of the history: built on open by streaming every file once, kept current as
- * lines are appended. It holds only what queries need (names, state, time) plus each line's file
- * offset; full entries are read back from disk on demand, so 100,000 entries stay small and fast.
+ * The in-memory index of the history, built by reading the files and kept current by reading them
+ * again: `refresh()` reads what every file gained since the last look (from the last complete line on),
+ * `follow()` does it when the folder changes (fs.watch, and a poll as a fallback), so entries written by
+ * any process (the app, `send`, `replay`) appear. It trusts no counter of its own.
+ *
+ * It holds only what queries need (names, state, time) plus each line's file offset; full entries are
+ * read back from disk on demand, so 100,000 entries stay small and fast. Every line is checked when read
+ * (checkHistoryLine); a bad one is skipped with a warning naming its file and line, a torn tail (the last
+ * line of a writer that died mid-write) is skipped and counted. When a file disappears or shrinks (a
+ * compaction, a prune, a clear by another process) the index is rebuilt from the files.
  */
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { createReadStream, watch, type FSWatcher } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseLogLine, type ExchangeLine, type LogLine, type OutcomeLine, type RequestLine } from '../../common/log/entry.ts';
-import { listHistoryFiles, type LineLocation } from './log-file.ts';
+import { checkHistoryLine, parseLogLine, type ExchangeLine, type HistoryLine, type OutcomeLine, type RequestLine } from '../../common/log/entry.ts';
+import { listHistoryFiles, writerPid, type LineLocation } from './log-file.ts';
 
 export type EntryState = 'pending' | 'success' | 'service-error' | 'transport-error' | 'cancelled';
 
@@ -35,8 +42,10 @@ interface Indexed {
   status?: number;
   errorType?: string;
   durationMs?: number;
-  request?: LineLocation;
+  request: LineLocation;
   outcome?: LineLocation;
+  /** Forgotten by a forget line; dropped from `entries` at the end of the read. */
+  gone?: boolean;
 }
 
 export interface HistoryQuery {
@@ -64,6 +73,38 @@ export interface HistoryEntry {
   outcome?: OutcomeLine;
 }
 
+/** A line the index skipped: its file, its 1-based line number, and why. */
+export interface HistoryWarning {
+  file: string;
+  line: number;
+  problem: string;
+}
+
+/** What a refresh changed: entries added or completed, lines skipped, or everything (a rebuild). */
+export interface IndexChange {
+  entries: HistorySummary[];
+  warnings: HistoryWarning[];
+  rebuilt: boolean;
+}
+
+export interface IndexOptions {
+  /** A line longer than this is skipped (default 64 MiB). */
+  maxLineBytes?: number;
+}
+
+const MAX_WARNINGS = 1000;
+
+interface FileState {
+  /** Bytes read up to the end of the last complete line. */
+  offset: number;
+  /** Complete lines read. */
+  lines: number;
+  /** In a line longer than the limit, skipping to its end. */
+  skipping: boolean;
+  /** The bytes after the last newline when the writer is gone: a torn tail, reported once. */
+  tornReported: boolean;
+}
+
 function namesOf(body: string): { deviceName?: string; fleetName?: string; text: string } {
   try {
     const doc = JSON.parse(body) as { DeviceName?: unknown; DeviceFleetName?: unknown; Models?: unknown };
@@ -76,50 +117,255 @@ function namesOf(body: string): { deviceName?: string; fleetName?: string; text:
   }
 }
 
+/** True when the process that writes a file may still be running (pid reuse errs on the safe side). */
+export function writerAlive(file: string): boolean {
+  const pid = writerPid(file);
+  if (pid === undefined) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The entries' state: rebuilt from scratch when files disappear. */
+class IndexState {
+  entries: Indexed[] = [];
+  readonly byId = new Map<string, Indexed>();
+  /** Outcome lines whose request line has not been read (another file, or a lost line). */
+  readonly orphans = new Map<string, { line: OutcomeLine; at: LineLocation }>();
+  readonly forgotten = new Set<string>();
+  readonly files = new Map<string, FileState>();
+  skipped = 0;
+  torn = 0;
+}
+
 export class HistoryIndex {
-  private readonly entries: Indexed[] = [];
-  private readonly byId = new Map<string, Indexed>();
-  /** Outcome lines whose request line has not been seen (another file, or a lost line). */
-  private readonly orphans = new Map<string, { line: OutcomeLine; at: LineLocation }>();
+  private state = new IndexState();
+  /** What a read adds to: the state itself, or a new one that replaces it when a rebuild is done. */
+  private work = this.state;
+  private running: Promise<void> | undefined;
+  private rerun: Promise<void> | undefined;
+  private readonly listeners = new Set<(change: IndexChange) => void>();
+  /** The latest warnings (at most 1,000). */
+  readonly warnings: HistoryWarning[] = [];
+  private readonly maxLineBytes: number;
+  /** Collected during one refresh. */
+  private changed = new Map<string, Indexed>();
+  private added: Indexed[] = [];
+  private newWarnings: HistoryWarning[] = [];
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    options: IndexOptions,
+  ) {
+    this.maxLineBytes = options.maxLineBytes ?? 64 * 1024 * 1024;
+  }
 
-  static async open(dir: string): Promise<HistoryIndex> {
-    const index = new HistoryIndex(dir);
-    for (const file of await listHistoryFiles(dir)) await index.scan(file);
+  static async open(dir: string, options: IndexOptions = {}): Promise<HistoryIndex> {
+    const index = new HistoryIndex(dir, options);
+    await index.refresh();
     return index;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.state.entries.length;
   }
 
-  /** Streams one file, indexing every complete, parseable line (torn or foreign lines are skipped). */
-  private async scan(file: string): Promise<void> {
-    let offset = 0;
-    let rest: Buffer = Buffer.alloc(0);
-    for await (const chunk of createReadStream(join(this.dir, file), { highWaterMark: 1 << 20 })) {
-      let buffer = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
-      let start = 0;
-      for (let nl = buffer.indexOf(0x0a, start); nl >= 0; nl = buffer.indexOf(0x0a, start)) {
-        const line = parseLogLine(buffer.toString('utf8', start, nl));
-        if (line) this.add(line, { file, offset: offset + start, length: nl - start });
-        start = nl + 1;
+  /** Lines skipped as malformed, and torn tails, since the last rebuild. */
+  get skipped(): { malformed: number; torn: number } {
+    return { malformed: this.state.skipped, torn: this.state.torn };
+  }
+
+  /** Called after each refresh that changed something. */
+  onChange(listener: (change: IndexChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Reads what the files gained since the last call. Calls overlap safely: a call made while one runs
+   * waits for a run that starts after it, so it sees every line written before it was made.
+   */
+  refresh(): Promise<void> {
+    if (!this.running) {
+      this.running = this.readFiles().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.rerun ??= this.running.then(() => {
+      this.rerun = undefined;
+      return this.refresh();
+    });
+    return this.rerun;
+  }
+
+  /** Keeps the index current until the returned function is called: on every change in the folder, and every `pollMs` at the latest. */
+  follow(pollMs = 500): () => void {
+    let watcher: FSWatcher | undefined;
+    let scheduled: NodeJS.Timeout | undefined;
+    const kick = (): void => {
+      if (scheduled) return;
+      // Coalesce a burst of events (a replay in another process) into one read.
+      scheduled = setTimeout(() => {
+        scheduled = undefined;
+        this.refresh().catch(() => undefined);
+      }, 25);
+    };
+    const startWatching = (): void => {
+      if (watcher) return;
+      try {
+        watcher = watch(this.dir, kick);
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = undefined;
+        });
+      } catch {
+        watcher = undefined; // no folder yet, or no watching on this file system: the poll covers it
       }
-      offset += start;
-      buffer = buffer.subarray(start);
-      rest = Buffer.from(buffer);
+    };
+    startWatching();
+    const poll = setInterval(() => {
+      startWatching();
+      kick();
+    }, pollMs);
+    poll.unref();
+    return () => {
+      clearInterval(poll);
+      if (scheduled) clearTimeout(scheduled);
+      watcher?.close();
+    };
+  }
+
+  private async readFiles(): Promise<void> {
+    const names = await listHistoryFiles(this.dir);
+    const present = new Set(names);
+    let rebuild = [...this.state.files.keys()].some((name) => !present.has(name));
+    const sizes = new Map<string, number>();
+    for (const name of names) {
+      try {
+        sizes.set(name, (await stat(join(this.dir, name))).size);
+      } catch {
+        rebuild = true; // removed since listed
+      }
+    }
+    if (!rebuild) for (const [name, size] of sizes) if (size < (this.state.files.get(name)?.offset ?? 0)) rebuild = true;
+    // A rebuild reads into a new state, so queries meanwhile answer from the old one.
+    this.work = rebuild ? new IndexState() : this.state;
+    this.changed = new Map();
+    this.added = [];
+    this.newWarnings = [];
+    try {
+      for (const [name, size] of sizes) await this.readFile(name, size);
+      this.settle();
+      this.state = this.work;
+    } finally {
+      this.work = this.state;
+    }
+    const change: IndexChange = { entries: [...this.changed.values()].filter((e) => !e.gone).map(summarize), warnings: this.newWarnings, rebuilt: rebuild };
+    if (change.entries.length === 0 && change.warnings.length === 0 && !rebuild) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // One broken listener must not stop the others.
+      }
     }
   }
 
-  add(line: LogLine, at: LineLocation): void {
-    if (line.type === 'outcome') {
-      const entry = this.byId.get(line.id);
-      if (entry) this.applyOutcome(entry, line, at);
-      else this.orphans.set(line.id, { line, at });
+  private warn(file: string, line: number, problem: string): void {
+    const warning = { file, line, problem };
+    this.newWarnings.push(warning);
+    if (this.warnings.length >= MAX_WARNINGS) this.warnings.shift();
+    this.warnings.push(warning);
+  }
+
+  /** Reads `file` from where the last read stopped up to `size`, line by line. */
+  private async readFile(file: string, size: number): Promise<void> {
+    let state = this.work.files.get(file);
+    if (!state) this.work.files.set(file, (state = { offset: 0, lines: 0, skipping: false, tornReported: false }));
+    if (size <= state.offset) return;
+    let offset = state.offset;
+    let rest: Buffer = Buffer.alloc(0);
+    let skipping = state.skipping;
+    try {
+      for await (const chunk of createReadStream(join(this.dir, file), { start: state.offset, end: size - 1, highWaterMark: 1 << 20 })) {
+        const buffer = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+        let start = 0;
+        for (let nl = buffer.indexOf(0x0a, start); nl >= 0; nl = buffer.indexOf(0x0a, start)) {
+          state.lines++;
+          if (skipping) {
+            skipping = false;
+            this.work.skipped++;
+            this.warn(file, state.lines, `it is longer than ${this.maxLineBytes} bytes`);
+          } else if (nl > start) this.line(buffer, start, nl, { file, offset: offset + start, length: nl - start }, state.lines);
+          start = nl + 1;
+        }
+        offset += start;
+        rest = start < buffer.length ? Buffer.from(buffer.subarray(start)) : Buffer.alloc(0);
+        if (rest.length > this.maxLineBytes) {
+          // Drop a line that will not fit; resume at the next newline.
+          offset += rest.length;
+          rest = Buffer.alloc(0);
+          skipping = true;
+        }
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // removed: the next refresh rebuilds
+      throw error;
+    }
+    state.offset = offset;
+    state.skipping = skipping;
+    // Bytes after the last newline: a line being written, or the torn tail of a writer that died.
+    if ((rest.length > 0 || skipping) && !state.tornReported && !writerAlive(file)) {
+      state.tornReported = true;
+      this.work.torn++;
+      this.warn(file, state.lines + 1, 'it is torn (its writer stopped in the middle of writing it)');
+    }
+  }
+
+  private line(buffer: Buffer, start: number, end: number, at: LineLocation, number: number): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(buffer.toString('utf8', start, end));
+    } catch {
+      this.work.skipped++;
+      this.warn(at.file, number, 'it is not JSON');
       return;
     }
-    if (this.byId.has(line.id)) return;
+    const checked = checkHistoryLine(value);
+    if ('problem' in checked) {
+      this.work.skipped++;
+      this.warn(at.file, number, checked.problem);
+      return;
+    }
+    this.add(checked.line, at);
+  }
+
+  private add(line: HistoryLine, at: LineLocation): void {
+    const s = this.work;
+    if (line.type === 'forget') {
+      for (const id of line.ids) {
+        s.forgotten.add(id);
+        s.orphans.delete(id);
+        const entry = s.byId.get(id);
+        if (entry) {
+          entry.gone = true;
+          s.byId.delete(id);
+          this.changed.delete(id);
+        }
+      }
+      return;
+    }
+    if (s.forgotten.has(line.id)) return;
+    if (line.type === 'outcome') {
+      const entry = s.byId.get(line.id);
+      if (entry) this.applyOutcome(entry, line, at);
+      else s.orphans.set(line.id, { line, at });
+      return;
+    }
+    if (s.byId.has(line.id)) return; // the same line in a compacted copy
     const names = namesOf(line.request.body);
     const entry: Indexed = { id: line.id, timeMs: Date.parse(line.time), operation: line.operation, ...names, state: 'pending', request: at };
     if (line.type === 'exchange') {
@@ -128,11 +374,12 @@ export class HistoryIndex {
       if (line.verdict.errorType) entry.errorType = line.verdict.errorType;
       entry.durationMs = line.verdict.handlingMs;
     }
-    this.entries.push(entry);
-    this.byId.set(line.id, entry);
-    const orphan = this.orphans.get(line.id);
+    this.added.push(entry);
+    s.byId.set(line.id, entry);
+    this.changed.set(line.id, entry);
+    const orphan = s.orphans.get(line.id);
     if (orphan) {
-      this.orphans.delete(line.id);
+      s.orphans.delete(line.id);
       this.applyOutcome(entry, orphan.line, orphan.at);
     }
   }
@@ -146,6 +393,30 @@ export class HistoryIndex {
     if (outcome.kind === 'transport-error') entry.errorType = outcome.code;
     const duration = line.timings?.totalMs ?? line.attempts.reduce((sum, a) => sum + a.durationMs + (a.delayMs ?? 0), 0);
     entry.durationMs = Math.round(duration * 100) / 100;
+    this.changed.set(entry.id, entry);
+  }
+
+  /** Merges the entries added by a read into the time-ordered list and drops forgotten ones. */
+  private settle(): void {
+    const s = this.work;
+    const added = this.added.filter((e) => !e.gone).sort((a, b) => a.timeMs - b.timeMs);
+    let entries = s.entries.some((e) => e.gone) ? s.entries.filter((e) => !e.gone) : s.entries;
+    if (added.length > 0) {
+      const last = entries.at(-1);
+      if (!last || last.timeMs <= added[0]!.timeMs) entries = entries === s.entries ? (entries.push(...added), entries) : entries.concat(added);
+      else {
+        const merged: Indexed[] = new Array(entries.length + added.length);
+        let i = 0;
+        let j = 0;
+        let k = 0;
+        while (i < entries.length && j < added.length) merged[k++] = entries[i]!.timeMs <= added[j]!.timeMs ? entries[i++]! : added[j++]!;
+        while (i < entries.length) merged[k++] = entries[i++]!;
+        while (j < added.length) merged[k++] = added[j++]!;
+        entries = merged;
+      }
+    }
+    s.entries = entries;
+    this.added = [];
   }
 
   private matcher(query: HistoryQuery): (entry: Indexed) => boolean {
@@ -177,8 +448,9 @@ export class HistoryIndex {
     const limit = Math.max(0, query.limit ?? 50);
     const page: HistorySummary[] = [];
     let total = 0;
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const entry = this.entries[i]!;
+    const entries = this.state.entries;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = entries[i]!;
       if (!matches(entry)) continue;
       if (total >= offset && page.length < limit) page.push(summarize(entry));
       total++;
@@ -186,17 +458,21 @@ export class HistoryIndex {
     return { total, entries: page };
   }
 
+  /** The ids of every matching entry, oldest first (for clear and prune). */
+  ids(query: HistoryQuery = {}): string[] {
+    const matches = this.matcher(query);
+    return this.state.entries.filter(matches).map((e) => e.id);
+  }
+
   /** Every matching entry, oldest first, read back from disk (for export). */
   async *read(query: HistoryQuery = {}): AsyncGenerator<HistoryEntry> {
     const matches = this.matcher(query);
     const handles = new Map<string, FileHandle>();
     try {
-      for (const entry of this.entries) {
-        if (!matches(entry) || !entry.request) continue;
-        const request = (await readLine(this.dir, handles, entry.request)) as RequestLine | ExchangeLine | undefined;
-        if (!request) continue;
-        const outcome = entry.outcome ? ((await readLine(this.dir, handles, entry.outcome)) as OutcomeLine | undefined) : undefined;
-        yield outcome ? { request, outcome } : { request };
+      for (const entry of [...this.state.entries]) {
+        if (!matches(entry)) continue;
+        const found = await readEntry(this.dir, handles, entry);
+        if (found) yield found;
       }
     } finally {
       for (const handle of handles.values()) await handle.close();
@@ -205,22 +481,25 @@ export class HistoryIndex {
 
   /** The list view of one entry, as `query` gives it. */
   summary(id: string): HistorySummary | undefined {
-    const entry = this.byId.get(id);
+    const entry = this.state.byId.get(id);
     return entry && summarize(entry);
   }
 
   async get(id: string): Promise<HistoryEntry | undefined> {
-    const entry = this.byId.get(id);
-    if (!entry?.request) return undefined;
-    const handles = new Map<string, FileHandle>();
-    try {
-      const request = (await readLine(this.dir, handles, entry.request)) as RequestLine | ExchangeLine | undefined;
-      if (!request) return undefined;
-      const outcome = entry.outcome ? ((await readLine(this.dir, handles, entry.outcome)) as OutcomeLine | undefined) : undefined;
-      return outcome ? { request, outcome } : { request };
-    } finally {
-      for (const handle of handles.values()) await handle.close();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const entry = this.state.byId.get(id);
+      if (!entry) return undefined;
+      const handles = new Map<string, FileHandle>();
+      try {
+        const found = await readEntry(this.dir, handles, entry);
+        if (found) return found;
+      } finally {
+        for (const handle of handles.values()) await handle.close();
+      }
+      // Its file was compacted away since the last read: read the files again.
+      await this.refresh();
     }
+    return undefined;
   }
 }
 
@@ -238,13 +517,25 @@ function summarize(e: Indexed): HistorySummary {
   };
 }
 
-async function readLine(dir: string, handles: Map<string, FileHandle>, at: LineLocation): Promise<LogLine | undefined> {
+async function readEntry(dir: string, handles: Map<string, FileHandle>, entry: Indexed): Promise<HistoryEntry | undefined> {
+  const request = await readLine(dir, handles, entry.request);
+  if (!request || request.id !== entry.id || (request.type !== 'request' && request.type !== 'exchange')) return undefined;
+  const outcome = entry.outcome ? await readLine(dir, handles, entry.outcome) : undefined;
+  return outcome?.type === 'outcome' ? { request, outcome } : { request };
+}
+
+async function readLine(dir: string, handles: Map<string, FileHandle>, at: LineLocation): Promise<ReturnType<typeof parseLogLine>> {
   let handle = handles.get(at.file);
   if (!handle) {
-    handle = await open(join(dir, at.file), 'r');
+    try {
+      handle = await open(join(dir, at.file), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
     handles.set(at.file, handle);
   }
   const buffer = Buffer.alloc(at.length);
-  await handle.read(buffer, 0, at.length, at.offset);
-  return parseLogLine(buffer.toString('utf8'));
+  const { bytesRead } = await handle.read(buffer, 0, at.length, at.offset);
+  return bytesRead === at.length ? parseLogLine(buffer.toString('utf8')) : undefined;
 }

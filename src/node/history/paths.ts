@@ -14,3 +14,17 @@ export function historyDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
   else data = env.XDG_DATA_HOME || join(home, '.local', 'share');
   return join(data, 'heartbeat-composer', 'history');
 }
+
+/**
+ * The app's configuration folder (settings.json): $HEARTBEAT_CONFIG_DIR, else XDG_CONFIG_HOME or
+ * ~/.config on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows + heartbeat-composer.
+ * Never derived from the history folder, which a user may point anywhere.
+ */
+export function configDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  if (env.HEARTBEAT_CONFIG_DIR) return env.HEARTBEAT_CONFIG_DIR;
+  let config: string;
+  if (platform === 'win32') config = env.APPDATA || join(home, 'AppData', 'Roaming');
+  else if (platform === 'darwin') config = join(home, 'Library', 'Application Support');
+  else config = env.XDG_CONFIG_HOME || join(home, '.config');
+  return join(config, 'heartbeat-composer');
+}

@@ -32,21 +32,22 @@ import { listProfiles } from '../credentials/profiles.ts';
 import { startEndpoint, type EndpointEvent, type EndpointOptions, type RunningEndpoint } from '../endpoint/index.ts';
 import { createEngine, send as engineSend, type Engine, type SendHandle } from '../engine/send.ts';
 import { exportHistory } from '../history/export.ts';
-import { listHistoryFiles, TORN_FILE } from '../history/log-file.ts';
 import { historyDir as defaultHistoryDir } from '../history/paths.ts';
+import type { HistoryWarning } from '../history/history-index.ts';
 import { HistoryStore } from '../history/store.ts';
+import { DEMO_CREDENTIALS } from '../../common/demo.ts';
 import type { SignatureReport as FullReport } from '../signing/report.ts';
 import { resolveTarget, TargetError } from '../targets/target.ts';
 import { createTransport, TransportConfigError, type Transport } from '../transport/dispatcher.ts';
 import { withArgumentChecks } from '../../common/api-args.ts';
 import { HostError, sentenceOf } from './host-error.ts';
 import { entryOf, indexQuery, pageOf, requestForUi, summaryOf } from './history-view.ts';
-import { applySettings, defaultSettings, defaultSettingsFile, loadSettings, saveSettings } from './settings.ts';
+import { applySettings, defaultSettings, defaultSettingsFile, legacySettingsFile, loadSettings, saveSettings } from './settings.ts';
 
 export interface HostOptions {
   /** Default: $HEARTBEAT_HISTORY_DIR or the user's data folder (src/node/history/paths.ts). */
   historyDir?: string;
-  /** Default: settings.json beside the history folder. */
+  /** Default: settings.json in the app's configuration folder (src/node/history/paths.ts configDir). */
   settingsFile?: string;
   /** Options of the embedded endpoint started with the host (default: any free loopback port). */
   endpoint?: EndpointOptions;
@@ -70,6 +71,14 @@ export interface HostServices {
 }
 
 const RECENT_ACTIVITY = 50;
+const DAY_MS = 86_400_000;
+
+/** One sentence for lines the history skipped, however many. */
+function skippedNotice(warnings: HistoryWarning[]): string {
+  const first = warnings[0]!;
+  const more = warnings.length - 1;
+  return `The history skipped ${warnings.length} unreadable line${warnings.length === 1 ? '' : 's'}: ${first.file} line ${first.line} (${first.problem})${more > 0 ? ` and ${more} more` : ''}.`;
+}
 
 function reportOf(report: FullReport | undefined): SignatureReport | undefined {
   if (!report) return undefined;
@@ -83,15 +92,15 @@ function activityOf(event: EndpointEvent): EndpointActivity {
 }
 
 export async function startHostServices(options: HostOptions = {}): Promise<HostServices> {
-  const settingsFile = options.settingsFile ?? defaultSettingsFile(options.historyDir ?? defaultHistoryDir());
-  let settings = await loadSettings(settingsFile, defaultSettings(options.historyDir ?? defaultHistoryDir()));
+  const settingsFile = options.settingsFile ?? defaultSettingsFile();
+  let settings = await loadSettings(settingsFile, defaultSettings(options.historyDir ?? defaultHistoryDir()), options.settingsFile ? undefined : legacySettingsFile());
   // An explicit folder (flag, test, env) wins over the saved one.
   if (options.historyDir) settings = { ...settings, historyDir: options.historyDir };
   const dir = settings.historyDir;
 
   const transportFor = (s: HostSettings): Promise<Transport> => createTransport({ connectTimeoutMs: s.timeoutMs, readTimeoutMs: s.timeoutMs, ...(s.caBundle ? { caBundle: s.caBundle } : {}) });
   let transport = await transportFor(settings).catch(() => transportFor({ ...settings, caBundle: '' }));
-  let store = await HistoryStore.open(dir);
+  const store = await HistoryStore.open(dir);
   const endpoint = await startEndpoint(options.endpoint ?? {});
   const listeners = new Set<(event: HostEvent) => void>();
   const emit = (event: HostEvent): void => {
@@ -104,13 +113,29 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     }
   };
   const stopActivity = endpoint.admin.subscribe((event) => emit({ type: 'endpoint-activity', activity: activityOf(event) }));
-  const history = {
-    async record(line: LogLine, durable: boolean): Promise<void> {
-      await store.record(line, durable);
-      const summary = store.index.summary(line.id);
-      if (summary) emit({ type: 'history', entry: summaryOf(summary) });
-    },
+  // Entries written by any process (this one, `send`, `replay`) reach the UI as the index reads them.
+  const stopHistoryEvents = store.index.onChange((change) => {
+    if (change.rebuilt) emit({ type: 'history-reset' });
+    else for (const entry of change.entries) emit({ type: 'history', entry: summaryOf(entry) });
+    if (change.warnings.length > 0) emit({ type: 'notice', message: skippedNotice(change.warnings) });
+  });
+  const startupNotice = store.index.warnings.length > 0 ? skippedNotice(store.index.warnings) : undefined;
+  const history = { record: (line: LogLine, durable: boolean): Promise<void> => store.record(line, durable) };
+  let retentionNotice: string | undefined;
+  const applyRetention = async (): Promise<void> => {
+    if (!settings.retentionDays && !settings.retentionKeep) return;
+    try {
+      await store.prune({ ...(settings.retentionDays ? { olderThanMs: settings.retentionDays * DAY_MS } : {}), ...(settings.retentionKeep ? { keep: settings.retentionKeep } : {}) });
+      retentionNotice = undefined;
+    } catch (error) {
+      const message = `The history retention could not be applied (${sentenceOf(error).replace(/\.$/, '')}).`;
+      if (message !== retentionNotice) emit({ type: 'notice', message });
+      retentionNotice = message;
+    }
   };
+  void applyRetention();
+  const retentionTimer = setInterval(() => void applyRetention(), 60 * 60_000);
+  retentionTimer.unref();
   const engineFor = (t: Transport): Engine => createEngine({ transport: t, history });
   let engine = engineFor(transport);
   const inFlight = new Map<string, SendHandle>();
@@ -155,6 +180,9 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     try {
       return await resolveCredentials(source);
     } catch (error) {
+      if (error instanceof CredentialsError && ref.kind === 'default-chain' && error.why !== undefined) {
+        throw new HostError(`Could not find AWS credentials (${error.why}); choose a profile or "Enter keys…" in the top bar, or send to the embedded endpoint with Demo keys.`);
+      }
       throw new HostError(error instanceof CredentialsError ? error.message : sentenceOf(error));
     }
   }
@@ -251,13 +279,14 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
         return summary && stored ? entryOf(stored, summaryOf(summary)) : undefined;
       },
       export: exportText,
-      async clear() {
+      async clear(selection) {
         if (inFlight.size > 0) throw new HostError('Sends are still in flight; wait for them (or cancel them) before clearing the history.');
-        const removed = store.index.size;
-        await store.close();
-        const files = [...(await listHistoryFiles(dir)), TORN_FILE];
-        await Promise.all(files.map((file) => rm(join(dir, file), { force: true })));
-        store = await HistoryStore.open(dir);
+        const { offset: _offset, limit: _limit, ...query } = 'all' in selection ? {} : indexQuery(selection.query);
+        return { removed: await store.forget('all' in selection ? 'all' : query) };
+      },
+      async prune(rule) {
+        if (rule.olderThanDays === undefined && rule.keep === undefined) throw new HostError('Say what to prune: entries older than some days, or all but the newest N.');
+        const removed = await store.prune({ ...(rule.olderThanDays !== undefined ? { olderThanMs: rule.olderThanDays * DAY_MS } : {}), ...(rule.keep !== undefined ? { keep: rule.keep } : {}) });
         return { removed };
       },
     },
@@ -273,12 +302,15 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
             ? { kind: 'region', region: request.target.region }
             : { kind: 'url', url: request.target.url, region: request.target.region };
       const target = overrides.target ?? original;
+      // Without credentials given, the ones it was signed with: demo keys when its key id is the demo one.
+      const keyId = /Credential=([^/,\s]+)\//.exec(request.request.headers.authorization ?? '')?.[1];
+      const signedWithDemo = keyId === DEMO_CREDENTIALS.accessKeyId || request.type === 'exchange' || request.target.kind === 'local';
       return dispatch({
         id: overrides.sendId ?? `replay-${randomBytes(8).toString('hex')}`,
         operation: request.operation,
         body: request.request.body,
         target,
-        credentials: overrides.credentials ?? (target.kind === 'local' ? { kind: 'demo' } : { kind: 'default-chain' }),
+        credentials: overrides.credentials ?? (target.kind === 'local' || signedWithDemo ? { kind: 'demo' } : { kind: 'default-chain' }),
         options: { skipValidation: true, ...overrides.options },
         tags: [`replay-of:${id}`],
       });
@@ -352,6 +384,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     },
     subscribe(listener) {
       listeners.add(listener);
+      if (startupNotice) queueMicrotask(() => listeners.has(listener) && listener({ type: 'notice', message: startupNotice }));
       return () => listeners.delete(listener);
     },
   };
@@ -363,6 +396,8 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     async close() {
       for (const handle of inFlight.values()) handle.cancel();
       stopActivity();
+      stopHistoryEvents();
+      clearInterval(retentionTimer);
       listeners.clear();
       manualKeys.clear();
       await Promise.allSettled([endpoint.close(), transport.close(), store.close()]);

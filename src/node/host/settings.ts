@@ -1,21 +1,29 @@
 /**
- * Host settings (timeouts, attempts, CA bundle, history folder), persisted as a small JSON file beside
- * the history folder. A damaged file falls back to the defaults rather than stopping the app.
+ * Host settings (timeouts, attempts, CA bundle, history folder, retention), persisted as a small JSON
+ * file in the app's configuration folder (never beside a history folder the user chose: a folder given
+ * with --history-dir must not decide which CA bundle is trusted). A damaged file falls back to the
+ * defaults rather than stopping the app.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { HostSettings } from '../../common/api.ts';
 import { DEFAULT_MAX_ATTEMPTS } from '../engine/retry.ts';
+import { configDir, historyDir as defaultHistoryDir } from '../history/paths.ts';
 import { DEFAULT_TIMEOUT_MS } from '../transport/dispatcher.ts';
 import { HostError } from './host-error.ts';
 
 export function defaultSettings(historyDir: string): HostSettings {
-  return { timeoutMs: DEFAULT_TIMEOUT_MS, maxAttempts: DEFAULT_MAX_ATTEMPTS, caBundle: '', historyDir };
+  return { timeoutMs: DEFAULT_TIMEOUT_MS, maxAttempts: DEFAULT_MAX_ATTEMPTS, caBundle: '', historyDir, retentionDays: 0, retentionKeep: 0 };
 }
 
-/** settings.json next to the history folder: <data>/heartbeat-composer/settings.json. */
-export function defaultSettingsFile(historyDir: string): string {
-  return join(dirname(historyDir), 'settings.json');
+/** settings.json in the app's configuration folder. */
+export function defaultSettingsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'settings.json');
+}
+
+/** Where versions before 0.2 kept settings: beside the default history folder (read once when the new file is missing). */
+export function legacySettingsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(defaultHistoryDir({ ...env, HEARTBEAT_HISTORY_DIR: '' })), 'settings.json');
 }
 
 /** Applies a patch, checking every field; throws a HostError sentence for the first bad one. */
@@ -40,19 +48,32 @@ export function applySettings(base: HostSettings, patch: unknown): HostSettings 
         if (typeof value !== 'string' || !isAbsolute(value)) throw new HostError('The history location must be an absolute folder path.');
         next.historyDir = value;
         break;
+      case 'retentionDays':
+        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 36_500) throw new HostError('Keep history for a whole number of days from 1 to 36500, or 0 for no limit.');
+        next.retentionDays = value as number;
+        break;
+      case 'retentionKeep':
+        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 100_000_000) throw new HostError('Keep a whole number of newest entries up to 100000000, or 0 for no limit.');
+        next.retentionKeep = value as number;
+        break;
       default:
-        throw new HostError(`"${name}" is not a setting; use timeoutMs, maxAttempts, caBundle or historyDir.`);
+        throw new HostError(`"${name}" is not a setting; use timeoutMs, maxAttempts, caBundle, historyDir, retentionDays or retentionKeep.`);
     }
   }
   return next;
 }
 
-export async function loadSettings(file: string, defaults: HostSettings): Promise<HostSettings> {
+export async function loadSettings(file: string, defaults: HostSettings, legacyFile?: string): Promise<HostSettings> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    return defaults;
+    if (!legacyFile) return defaults;
+    try {
+      text = await readFile(legacyFile, 'utf8');
+    } catch {
+      return defaults;
+    }
   }
   try {
     return applySettings(defaults, JSON.parse(text));

@@ -12,7 +12,7 @@ export function createOfflineApi(): HeartbeatApi {
   return {
     send: refuse,
     cancel: () => Promise.resolve(false),
-    history: { query: refuse, get: refuse, export: refuse, clear: refuse },
+    history: { query: refuse, get: refuse, export: refuse, clear: refuse, prune: refuse },
     replay: refuse,
     credentials: { profiles: () => Promise.resolve([]), registerManualKeys: refuse, manualKeys: () => Promise.resolve([]), forgetManualKeys: refuse },
     endpoint: { info: refuse, setFaults: refuse, reset: refuse },

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LOG_VERSION, type OutcomeLine, type RequestLine } from '../../../src/common/log/entry.ts';
 import { exportHistory } from '../../../src/node/history/export.ts';
 import { HistoryIndex } from '../../../src/node/history/history-index.ts';
-import { HistoryWriter, historyFileName, TORN_FILE } from '../../../src/node/history/log-file.ts';
+import { HistoryWriter, historyFileName } from '../../../src/node/history/log-file.ts';
 import { historyDir } from '../../../src/node/history/paths.ts';
 import { HistoryStore, openHistoryLog } from '../../../src/node/history/store.ts';
 
@@ -57,17 +57,25 @@ describe('the history log', () => {
     expect(await reopened.get('id-1')).toMatchObject({ request: { id: 'id-1', type: 'request' }, outcome: { type: 'outcome' } });
   });
 
-  it('moves a torn last line to torn-lines.txt and starts the next entry on its own line', async () => {
+  it('skips a torn last line of a dead writer without touching the file, and writes to a file of its own', async () => {
     const d = dir();
     const file = join(d, historyFileName(1));
-    writeFileSync(file, JSON.stringify(requestLine(1)) + '\n' + JSON.stringify(requestLine(2)).slice(0, 40));
-    expect((await HistoryIndex.open(d)).size).toBe(1); // a reader tolerates it as is
+    const torn = JSON.stringify(requestLine(1)) + '\n' + JSON.stringify(requestLine(2)).slice(0, 40);
+    writeFileSync(file, torn);
+    const index = await HistoryIndex.open(d);
+    expect(index.size).toBe(1);
+    expect(index.skipped.torn).toBe(1);
+    expect(index.warnings).toEqual([{ file: historyFileName(1), line: 2, problem: expect.stringMatching(/torn/) }]);
     const writer = await HistoryWriter.open(d);
     await writer.append(requestLine(3), true);
     await writer.close();
-    const lines = readFileSync(file, 'utf8').split('\n');
-    expect(lines.map((l) => (l ? JSON.parse(l).id : ''))).toEqual(['id-1', 'id-3', '']);
-    expect(readFileSync(join(d, TORN_FILE), 'utf8')).toContain(JSON.stringify(requestLine(2)).slice(0, 40));
+    expect(readFileSync(file, 'utf8')).toBe(torn); // never repaired by cutting
+    const mine = readdirSync(d).filter((f) => f !== historyFileName(1));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatch(new RegExp(`^history-\\d{8}T\\d{9}Z-${process.pid}-[0-9a-f]{8}\\.jsonl$`));
+    expect(readFileSync(join(d, mine[0]!), 'utf8')).toBe(JSON.stringify(requestLine(3)) + '\n');
+    await index.refresh();
+    expect(index.query().entries.map((e) => e.id)).toEqual(['id-3', 'id-1']);
   });
 
   it('group-commits concurrent appends without interleaving and rotates files by size', async () => {
@@ -77,6 +85,7 @@ describe('the history log', () => {
     await store.close();
     const files = readdirSync(d).filter((f) => f.startsWith('history-'));
     expect(files.length).toBeGreaterThan(5);
+    expect(files.every((f) => f.includes(`-${process.pid}-`))).toBe(true);
     const ids = files.flatMap((f) => readFileSync(join(d, f), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id as string));
     expect(new Set(ids).size).toBe(200);
     expect((await HistoryIndex.open(d)).size).toBe(200);

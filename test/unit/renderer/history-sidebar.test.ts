@@ -51,6 +51,9 @@ function fakeHost(entries: HistoryEntry[]) {
         entries.length = 0;
         return { removed };
       },
+      async prune() {
+        return { removed: 0 };
+      },
     },
     async replay(id, overrides): Promise<SendResult> {
       calls.replay.push([id, overrides]);

@@ -13,7 +13,7 @@ import { useThemeStore } from '../../../src/renderer/stores/theme.ts';
 /** A host whose settings are `saved`; update() records its patch, or refuses with `reject`. */
 function settingsHost(reject?: string) {
   const offline = createOfflineApi();
-  const saved: HostSettings = { timeoutMs: 30_000, maxAttempts: 3, caBundle: '', historyDir: '/home/me/.local/share/heartbeat-composer/history' };
+  const saved: HostSettings = { timeoutMs: 30_000, maxAttempts: 3, caBundle: '', historyDir: '/home/me/.local/share/heartbeat-composer/history', retentionDays: 0, retentionKeep: 0 };
   const calls = { get: 0, update: [] as Partial<HostSettings>[] };
   const api: HeartbeatApi = {
     ...offline,
