@@ -206,6 +206,9 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
   let timings: Timings | undefined;
   let retryCost = 0;
   let delayMs = 0;
+  // The whole send, backoff waits and re-signing included: what "took" means to the user.
+  const sendStarted = performance.now();
+  let phasesOffset = 0;
   for (let attempt = 1; attempt <= maxAttempts && !outcome; attempt++) {
     if (attempt > 1) signed = await signAttempt(attempt);
     const startedAt = isoNow();
@@ -219,6 +222,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
       if (signal.aborted) throw new TransportFailure('aborted', 'The request was cancelled.');
       const raw = await sendOnce(engine.transport, signed, signal);
       timings = raw.timings;
+      phasesOffset = started - sendStarted;
       record.status = raw.status;
       record.durationMs = raw.timings.totalMs;
       const skewMs = engine.clock.skewFrom(raw.headers.date);
@@ -263,6 +267,24 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
     if (signal.aborted) outcome = { kind: 'cancelled', message: 'The send was cancelled.' };
   }
   const final = outcome ?? { kind: 'cancelled', message: 'The send was cancelled.' };
+  timings = wholeSend(timings, phasesOffset, performance.now() - sendStarted);
   await engine.history?.record({ v: LOG_VERSION, type: 'outcome', id, time: isoNow(), outcome: final, attempts, ...(timings ? { timings } : {}) }, false);
   return { id, outcome: final, attempts, ...(timings ? { timings } : {}), ...(signed.report ? { report: signed.report } : {}), request: logged };
+}
+
+/**
+ * The send's timings on one timeline from its first attempt's start: totalMs is the whole wall time
+ * (every attempt, backoff and Retry-After waits included; each attempt's own time is its durationMs),
+ * and the phases of the last attempt that got an answer are moved by when that attempt started.
+ */
+function wholeSend(last: Timings | undefined, lastOffsetMs: number, totalMs: number): Timings {
+  const at = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.round((ms + lastOffsetMs) * 100) / 100);
+  const out: Timings = { totalMs: Math.round(Math.max(totalMs, last ? last.totalMs + lastOffsetMs : 0) * 100) / 100 };
+  const connectMs = at(last?.connectMs);
+  const tlsMs = at(last?.tlsMs);
+  const firstByteMs = at(last?.firstByteMs);
+  if (connectMs !== undefined) out.connectMs = connectMs;
+  if (tlsMs !== undefined) out.tlsMs = tlsMs;
+  if (firstByteMs !== undefined) out.firstByteMs = firstByteMs;
+  return out;
 }
