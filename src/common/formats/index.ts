@@ -16,6 +16,7 @@ export { emitCliInputJson, emitCliInputYaml, parseCliInputJson, parseCliInputYam
 export { emitAwsCli, emitCurl, type AwsCliExportOptions } from './export-shell.ts';
 export { emitJs, emitPython, emitR } from './export-snippets.ts';
 export { emitShorthand, parseShorthand, takesShorthand } from './shorthand.ts';
+export { parseCurlCommand, parseProgram, programLanguage, type PastedRequest, type ProgramLanguage } from './paste-back.ts';
 export { shellQuote, splitShellWords } from './shell.ts';
 export { awsSkeleton, emitAwsSkeleton, exampleRequest } from './skeleton.ts';
 export { DEFAULT_REGION, regionalEndpoint, type ExportTarget } from './target.ts';

@@ -4,7 +4,7 @@
  * undoable edit, so nothing typed is lost to a stray drop.
  */
 import { shallowRef } from 'vue';
-import { exportText, type ExportFormat, type ExportTarget } from '../../common/formats/index.ts';
+import { DEFAULT_REGION, exportText, type ExportFormat, type ExportTarget } from '../../common/formats/index.ts';
 import type { TargetSpec } from '../../common/api.ts';
 import { useDocumentStore } from '../stores/document.ts';
 import { useSessionStore } from '../stores/session.ts';
@@ -28,6 +28,21 @@ export const COPY_FORMATS: { format: ExportFormat; label: string }[] = [
   { format: 'yaml', label: 'cli-input-yaml' },
 ];
 
+/** A target in words: "the embedded endpoint", "eu-west-1", "https://…". */
+export function targetLabel(target: TargetSpec): string {
+  if (target.kind === 'local') return 'the embedded endpoint';
+  if (target.kind === 'region') return `the AWS region ${target.region}`;
+  return `${target.url} (signing region ${target.region})`;
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 export function exportTarget(target: TargetSpec, localUrl: string): ExportTarget {
   if (target.kind === 'local') return { endpointUrl: localUrl, region: 'us-east-1' };
   if (target.kind === 'region') return { region: target.region };
@@ -43,6 +58,15 @@ export function useComposerIo() {
   /** Problems of the latest import that could not be loaded. */
   const importProblems = shallowRef<ImportResult['problems']>([]);
   let localUrl: string | undefined;
+  /** The target before an import switched it, for "Keep …" next to the notice. */
+  const targetChange = shallowRef<{ previous: TargetSpec; label: string } | undefined>(undefined);
+  // Known early, so a pasted command aimed at the embedded endpoint keeps the embedded endpoint as the target.
+  if (session.platformKind !== 'offline') {
+    api.endpoint.info().then(
+      (info) => (localUrl ??= info.url),
+      () => undefined,
+    );
+  }
 
   function load(text: string, what: string): void {
     documentStore.setText(text, 'load');
@@ -54,14 +78,39 @@ export function useComposerIo() {
     const result = importForComposer(raw, choice, fileName);
     if (result.text === undefined) {
       importProblems.value = result.problems;
-      notice.value = `Nothing was loaded: the ${result.format} text has ${result.problems.length === 1 ? 'a problem' : `${result.problems.length} problems`}.`;
+      notice.value = `Nothing was loaded: the ${result.label} has ${result.problems.length === 1 ? 'a problem' : `${result.problems.length} problems`}.`;
       return false;
     }
     importProblems.value = [];
-    if (result.endpointUrl) session.setTarget({ kind: 'url', url: result.endpointUrl, region: result.region ?? 'us-east-1' });
-    else if (result.region && session.target.kind !== 'local') session.setTarget({ ...session.target, region: result.region });
-    load(result.text, fileName ? `"${fileName}" (${result.format})` : `the pasted ${result.format}`);
+    targetChange.value = undefined;
+    load(result.text, fileName ? `"${fileName}" (${result.label})` : `the pasted ${result.label}`);
+    const previous = session.target;
+    const next = targetOf(result, previous);
+    if (next) {
+      session.setTarget(next);
+      targetChange.value = { previous, label: targetLabel(previous) };
+      notice.value += ` The target is now ${targetLabel(next)}, from the ${result.format === 'shorthand' ? "command's --endpoint-url/--region" : result.format === 'curl' ? "command's URL" : "program's client"}.`;
+    }
     return true;
+  }
+
+  /** Puts back the target an import replaced. */
+  function keepPreviousTarget(): void {
+    const change = targetChange.value;
+    if (!change) return;
+    session.setTarget(change.previous);
+    targetChange.value = undefined;
+    notice.value = `The target stays ${change.label}.`;
+  }
+
+  /** The target an import names, when it differs from the current one; the embedded endpoint's own URL is the embedded endpoint. */
+  function targetOf(result: ImportResult, current: TargetSpec): TargetSpec | undefined {
+    let next: TargetSpec | undefined;
+    if (result.endpointUrl) {
+      const local = sameOrigin(result.endpointUrl, localUrl ?? DEFAULT_LOCAL_ENDPOINT);
+      next = local ? { kind: 'local' } : { kind: 'url', url: result.endpointUrl, region: result.region ?? (current.kind === 'local' ? DEFAULT_REGION : current.region) };
+    } else if (result.region && current.kind !== 'local') next = { ...current, region: result.region };
+    return next && JSON.stringify(next) !== JSON.stringify(current) ? next : undefined;
   }
 
   async function openFile(file: File): Promise<boolean> {
@@ -108,7 +157,7 @@ export function useComposerIo() {
     if (example) load(example.text(), `the example "${example.label}"`);
   }
 
-  return { notice, importProblems, importTextAs, openFile, save, copyAs, loadExample };
+  return { notice, importProblems, targetChange, importTextAs, keepPreviousTarget, openFile, save, copyAs, loadExample };
 }
 
 /** The clipboard said no; the text is here to show for copying by hand. */

@@ -37,7 +37,7 @@ describe('composer file and clipboard actions', () => {
     expect(JSON.parse(useDocumentStore().text)).toEqual({ DeviceName: 'pasted-1', DeviceFleetName: 'f', AgentVersion: '2.0' });
     expect(useSessionStore().target).toEqual({ kind: 'url', url: 'http://127.0.0.1:9999', region: 'us-east-1' });
     expect(w.find('#paste-text').exists()).toBe(false);
-    expect(w.find('[data-testid="io-notice"]').text()).toContain('Loaded the pasted shorthand');
+    expect(w.find('[data-testid="io-notice"]').text()).toContain('Loaded the pasted aws CLI command');
   });
 
   it('keeps the dialog open with the problems, and the composer untouched, when the paste cannot be read', async () => {
