@@ -164,6 +164,7 @@ export function checkHistoryLine(value: unknown): { line: HistoryLine } | { prob
   if (!isRecord(value)) return { problem: 'it is not a JSON object' };
   if (value.v !== LOG_VERSION) return { problem: `its version is ${JSON.stringify(value.v)}, not ${LOG_VERSION}` };
   if (!isStr(value.id) || value.id === '' || value.id.length > 200) return { problem: 'it has no id' };
+  if (value.time === undefined) return { problem: 'it has no time' };
   if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { problem: `its time ${JSON.stringify(value.time)} is not a date and time` };
   let problem: string | undefined;
   switch (value.type) {

@@ -295,7 +295,7 @@ export class HistoryIndex {
         let start = 0;
         for (let nl = buffer.indexOf(0x0a, start); nl >= 0; nl = buffer.indexOf(0x0a, start)) {
           state.lines++;
-          if (skipping) {
+          if (skipping || nl - start > this.maxLineBytes) {
             skipping = false;
             this.work.skipped++;
             this.warn(file, state.lines, `it is longer than ${this.maxLineBytes} bytes`);
