@@ -24,7 +24,7 @@ describe('heartbeat validate', () => {
     const run = await runCli(['validate', '-'], { input: text });
     expect(run.code).toBe(1);
     expect(run.stdout.trim().split('\n')).toEqual([
-      '3:3 /DeviceName: DeviceName "-bad" does not match the pattern ^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$.',
+      '3:3 /DeviceName: DeviceName "-bad" does not match the pattern: letters, digits, hyphens and underscores; starts and ends with a letter or digit, and no hyphen directly follows an underscore.',
       '5:15 /Models/0/ModelNmae: ModelNmae is not a member of Model. Did you mean ModelName?',
     ]);
   });

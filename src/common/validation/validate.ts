@@ -9,6 +9,7 @@ import { validateGetDeploymentsRequest, validateGetDeviceRegistrationRequest, va
 import { requestSchema, schemaAt, type Operation, type SchemaNode } from '../model/index.ts';
 import { appendPointer, getAt, splitPointer } from '../json/pointer.ts';
 import { closestName } from './suggest.ts';
+import { patternWords } from './patterns.ts';
 
 export interface ValidationError {
   /** JSON Pointer of the offending member; for a missing member, where it should be. */
@@ -126,7 +127,7 @@ function describe(error: AjvError, doc: unknown, rootSchema: SchemaNode): Valida
     }
     case 'pattern': {
       const pattern = String(params.pattern);
-      return { path: base, keyword, message: `${label} ${shown} does not match the pattern ${pattern}.`, constraint: `Member must satisfy regular expression pattern: ${pattern}` };
+      return { path: base, keyword, message: `${label} ${shown} does not match the pattern: ${patternWords(pattern)}.`, constraint: `Member must satisfy regular expression pattern: ${pattern}` };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);

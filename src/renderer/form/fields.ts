@@ -6,6 +6,8 @@ import type { SchemaNode } from '../../common/model/index.ts';
 import { schemaAt } from '../../common/model/index.ts';
 import { appendPointer, splitPointer } from '../../common/json/pointer.ts';
 import type { MemberOrder } from '../../common/json/edit.ts';
+import { patternWords } from '../../common/validation/patterns.ts';
+import { inputHelp } from './input-help.ts';
 
 export type FieldKind = 'text' | 'number' | 'timestamp' | 'enum' | 'list' | 'object';
 
@@ -28,15 +30,22 @@ export function fieldKind(schema: SchemaNode): FieldKind {
   return 'text';
 }
 
-/** Short help: the documentation plus the constraints a person needs to type a valid value. */
-export function helpText(schema: SchemaNode): string | undefined {
+/**
+ * Short help: what to type (written for input, not the model's output wording), plus the constraints
+ * a person needs to type a valid value, patterns in words.
+ */
+export function helpText(schema: SchemaNode, member = ''): string | undefined {
   const parts: string[] = [];
-  if (schema.description) parts.push(schema.description);
-  if (schema['x-timestamp']) parts.push('Epoch seconds on the wire.');
+  const about = inputHelp(member, schema.description);
+  if (about) parts.push(about);
+  if (schema['x-timestamp']) parts.push('Epoch seconds; an ISO 8601 time (2026-11-30T12:00:00Z) is converted.');
+  if (schema.pattern) parts.push(`${sentence(patternWords(schema.pattern))}.`);
   if (schema.minLength !== undefined && schema.maxLength !== undefined) parts.push(`${schema.minLength}–${schema.maxLength} characters.`);
   else if (schema.maxLength !== undefined) parts.push(`At most ${schema.maxLength} characters.`);
   return parts.length ? parts.join(' ') : undefined;
 }
+
+const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 // The schemas are fixed, and lists ask for the same fields on every render: remember them.
 const cache = new WeakMap<SchemaNode, Map<string, FieldSpec[]>>();
@@ -60,7 +69,7 @@ function computeFields(objectSchema: SchemaNode, pointer: string): FieldSpec[] {
   const specs = props.map(([name, schema]): FieldSpec => {
     const kind = fieldKind(schema);
     const spec: FieldSpec = { name, pointer: appendPointer(pointer, name), kind, schema, required: required.has(name) };
-    const help = helpText(schema);
+    const help = helpText(schema, name);
     if (help) spec.help = help;
     if (schema.enum) spec.enumValues = [...schema.enum];
     return spec;

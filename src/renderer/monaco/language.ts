@@ -9,7 +9,7 @@
 import * as monaco from 'monaco-editor/editor/editor.api';
 import { jsonDefaults } from 'monaco-editor/languages/features/json/register';
 import { requestSchema, type Operation } from '../../common/model/index.ts';
-import type { TimestampHint } from './timestamp-hints.ts';
+import { schemaForCompletion, type TimestampHint } from './timestamp-hints.ts';
 
 let configured = false;
 
@@ -19,7 +19,8 @@ let hintSource: HintSource = () => [];
 
 export function configureJson(modelUri: string, operation: Operation, hints: HintSource): void {
   hintSource = hints;
-  const schema = requestSchema(operation);
+  // Completion of a timestamp inserts now, not 0 (1970).
+  const schema = schemaForCompletion(requestSchema(operation));
   jsonDefaults.setDiagnosticsOptions({
     validate: true,
     allowComments: false,

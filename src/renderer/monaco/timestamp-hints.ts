@@ -3,6 +3,7 @@ import { parseJson, type ParsedJson } from '../../common/json/parse.ts';
 import { appendPointer } from '../../common/json/pointer.ts';
 import { requestSchema, type Operation, type SchemaNode } from '../../common/model/index.ts';
 import { epochToIso } from '../../common/wire/timestamps.ts';
+import { helpText } from '../form/fields.ts';
 
 export interface TimestampHint {
   /** Offset just after the value. */
@@ -40,4 +41,30 @@ export function timestampHints(text: string | ParsedJson, operation: Operation =
     }
   }
   return hints.sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * The variable Monaco's snippets replace with the current time in epoch seconds. A default snippet
+ * body starting with "^" is inserted as snippet text rather than as a JSON value.
+ */
+export const NOW_SNIPPET = '^${CURRENT_SECONDS_UNIX}';
+
+/**
+ * A copy of the schema for the editor's completion and hover: every timestamp member completes to now
+ * (epoch seconds at the moment of insertion) instead of 0, which is 1970; descriptions are the input
+ * help the form shows (the model's own are written for outputs).
+ */
+export function schemaForCompletion(schema: SchemaNode): SchemaNode {
+  const visit = (node: SchemaNode, member: string | undefined): SchemaNode => {
+    const out: SchemaNode = { ...node };
+    // A list's items are described by the list's member.
+    const help = member ? helpText(node, member) : undefined;
+    if (help) out.description = help;
+    else if (member !== undefined) delete out.description;
+    if (node['x-timestamp']) return { ...out, defaultSnippets: [{ label: 'now', description: 'The current time in epoch seconds', body: NOW_SNIPPET }] } as SchemaNode;
+    if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, visit(v, k)]));
+    if (node.items) out.items = visit(node.items, '');
+    return out;
+  };
+  return visit(schema, undefined);
 }

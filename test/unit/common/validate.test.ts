@@ -5,6 +5,8 @@ import { parseJson } from '../../../src/common/json/parse.ts';
 import { checkText } from '../../../src/common/validation/check-text.ts';
 import { closestName, editDistance } from '../../../src/common/validation/suggest.ts';
 import { validate } from '../../../src/common/validation/validate.ts';
+import { PATTERN_WORDS } from '../../../src/common/validation/patterns.ts';
+import { OPERATIONS, requestSchema, type SchemaNode } from '../../../src/common/model/index.ts';
 
 const valid = { AgentVersion: '1.0', DeviceName: 'dev-1', DeviceFleetName: 'fleet-1' };
 
@@ -26,11 +28,33 @@ describe('validate', () => {
     const long = 'x'.repeat(500);
     const messages = validate({ ...valid, DeviceName: long, AgentVersion: '-', Models: [{ ModelName: 'abc' }], DeploymentResult: { DeploymentModels: [{ Status: 'Fail' }] } }).errors.map((e) => e.message);
     expect(messages).toContain('ModelName "abc" is 3 characters long; it must be at least 4.');
-    expect(messages).toContain('AgentVersion "-" does not match the pattern [a-zA-Z0-9 _\\.]+.');
+    expect(messages).toContain('AgentVersion "-" does not match the pattern: at least one letter, digit, space, underscore or dot.');
     expect(messages).toContain('Status "Fail" is not one of SUCCESS, FAIL. Did you mean FAIL?');
     const tooLong = messages.find((m) => m.startsWith('DeviceName'))!;
     expect(tooLong).toMatch(/^DeviceName "x+… is 500 characters long; it must be at most 63\.$/);
     expect(tooLong.length).toBeLessThan(140);
+  });
+
+  it('describes every pattern of the model in words, never as a raw regular expression (issue 14, item 25)', () => {
+    const patterns = new Set<string>();
+    const walk = (node: SchemaNode): void => {
+      if (node.pattern) patterns.add(node.pattern);
+      for (const sub of Object.values(node.properties ?? {})) walk(sub);
+      if (node.items) walk(node.items);
+    };
+    for (const op of OPERATIONS) walk(requestSchema(op));
+    expect(patterns.size).toBeGreaterThan(0);
+    for (const pattern of patterns) expect(PATTERN_WORDS[pattern], pattern).toBeTruthy();
+    const messages = validate({ ...valid, DeviceName: '-bad', Models: [{ ModelName: 'bad_model', ModelVersion: '!' }], AgentMetrics: [{ Dimension: '/x' }] }).errors.filter((e) => e.keyword === 'pattern');
+    expect(messages.map((e) => e.message).sort()).toEqual([
+      'ModelName "bad_model" does not match the pattern: letters, digits and hyphens; starts and ends with a letter or digit.',
+      'ModelVersion "!" does not match the pattern: at least one letter, digit, space, underscore or dot.',
+      'Dimension "/x" does not match the pattern: letters, digits, hyphens and slashes; starts with a letter or digit and ends with a letter, digit or slash.',
+      'DeviceName "-bad" does not match the pattern: letters, digits, hyphens and underscores; starts and ends with a letter or digit, and no hyphen directly follows an underscore.',
+    ].sort());
+    for (const e of messages) expect(e.message).not.toMatch(/[\^$[\]]|\*\)/);
+    // The endpoint still answers in AWS's words, regular expression included.
+    expect(messages.find((e) => e.path === '/DeviceName')!.constraint).toBe('Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$');
   });
 
   it('phrases the constraint the way AWS does, for the endpoint', () => {
