@@ -8,7 +8,7 @@
  *   GET  /__admin/devices/FLEET/NAME      one device (404 when unknown)
  *   GET  /__admin/heartbeats?limit=N      {"heartbeats": [...]} newest last
  *   GET  /__admin/stats                   counters and p50/p99 handling time
- *   GET  /__admin/events                  text/event-stream, one `exchange` event per request
+ *   GET  /__admin/events                  text/event-stream, one `exchange` event per request, batched; `dropped` when a slow reader missed some
  *   GET  /__admin/faults | PUT /__admin/faults   fault settings (PUT replaces them)
  *   POST /__admin/reset                   devices back to the config, stats and heartbeats cleared
  */
@@ -18,6 +18,7 @@ import { ENDPOINT_SERVICE_ID } from '../../common/demo.ts';
 import { parseJson } from '../../common/json/parse.ts';
 import { readBody } from './body.ts';
 import { ServiceError } from './errors.ts';
+import { EventStream, type EventStreamState } from './event-stream.ts';
 import type { FaultSettings, ResolvedFaults } from './faults.ts';
 import type { EndpointEvent, EndpointStats, EventListener } from './monitor.ts';
 import type { DeviceState } from './registry.ts';
@@ -47,7 +48,7 @@ export interface EndpointIdentity {
 }
 
 export class AdminApi {
-  private readonly streams = new Set<ServerResponse>();
+  private readonly streams = new Map<ServerResponse, EventStream>();
 
   constructor(
     private readonly admin: EndpointAdmin,
@@ -86,7 +87,7 @@ export class AdminApi {
       const limit = Number(url.searchParams.get('limit') ?? 200);
       return send(200, { heartbeats: this.admin.recentHeartbeats(Number.isFinite(limit) ? limit : 200) });
     }
-    if (route === '/stats') return allow('GET') ? send(200, this.admin.stats()) : undefined;
+    if (route === '/stats') return allow('GET') ? send(200, { ...this.admin.stats(), eventStreams: this.eventStreams() }) : undefined;
     if (route === '/events') return allow('GET') ? this.stream(req, res, requestId) : undefined;
     if (route === '/reset') {
       if (!allow('POST')) return;
@@ -112,26 +113,29 @@ export class AdminApi {
 
   /** Ends every open event stream (on shutdown). */
   closeStreams(): void {
-    for (const res of this.streams) res.end();
+    for (const [res, stream] of this.streams) {
+      stream.close();
+      res.end();
+    }
     this.streams.clear();
   }
 
   private stream(req: IncomingMessage, res: ServerResponse, requestId: string): void {
     res.writeHead(200, { 'x-amzn-RequestId': requestId, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n');
-    this.streams.add(res);
-    const unsubscribe = this.admin.subscribe((event) => {
-      res.write(`id: ${event.id}\nevent: exchange\ndata: ${JSON.stringify(event)}\n\n`);
-    });
-    const ping = setInterval(() => res.write(': ping\n\n'), SSE_PING_MS);
-    ping.unref();
-    const stop = () => {
-      clearInterval(ping);
+    const stream = new EventStream(res, { droppedFrame: (n) => `event: dropped\ndata: {"dropped":${n}}\n\n`, pingMs: SSE_PING_MS });
+    this.streams.set(res, stream);
+    const unsubscribe = this.admin.subscribe((event) => stream.push(`id: ${event.id}\nevent: exchange\ndata: ${JSON.stringify(event)}\n\n`));
+    req.socket.setTimeout(0);
+    res.on('close', () => {
       unsubscribe();
       this.streams.delete(res);
-    };
-    req.socket.setTimeout(0);
-    res.on('close', stop);
+    });
+  }
+
+  /** Each open event stream's bytes waiting to be sent and events dropped (GET /__admin/stats shows them). */
+  eventStreams(): EventStreamState[] {
+    return Array.from(this.streams.values(), (s) => s.state);
   }
 
   private authorized(req: IncomingMessage): boolean {

@@ -7,8 +7,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HTTP_ROUTES, type HeartbeatApi, type HttpErrorBody } from '../../common/api.ts';
+import { HTTP_ROUTES, type HeartbeatApi, type HostEvent, type HttpErrorBody } from '../../common/api.ts';
 import { callApi, checkApiArgs } from '../../common/api-args.ts';
+import { EventStream, type EventStreamState } from '../endpoint/event-stream.ts';
 import { HostError, sentenceOf } from './host-error.ts';
 import { methodOfRoute } from './routes.ts';
 import { serveStaticFile } from './static-files.ts';
@@ -29,12 +30,24 @@ export interface UiHost {
   /** The URL to open: origin + "#token=…". */
   url: string;
   token: string;
+  /** Each open /api/events stream's bytes waiting to be sent and events dropped (diagnostics and tests). */
+  eventStreams(): EventStreamState[];
   close(): Promise<void>;
 }
 
 /** Largest API request body: a composed document can be big, and "send anyway" may test a 413. */
 const MAX_API_BODY = 16 * 1024 * 1024;
 const SSE_PING_MS = 15_000;
+
+/**
+ * What a page that fell behind gets before live events resume: a notice saying how many it missed, and
+ * history-reset, since a missed history event means its list must be queried again.
+ */
+function droppedEvents(n: number): string {
+  const notice: HostEvent = { type: 'notice', message: `The page read live events too slowly: ${n} event${n === 1 ? ' was' : 's were'} dropped; the history is queried again.` };
+  const reset: HostEvent = { type: 'history-reset' };
+  return `event: dropped\ndata: ${JSON.stringify(notice)}\n\ndata: ${JSON.stringify(reset)}\n\n`;
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -76,7 +89,7 @@ function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
 export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const expected = Buffer.from(`Bearer ${token}`);
-  const streams = new Set<ServerResponse>();
+  const streams = new Map<ServerResponse, EventStream>();
   let origins: Set<string> = new Set();
   let hosts: Set<string> = new Set();
 
@@ -111,11 +124,10 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
   function openEventStream(res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', connection: 'keep-alive' });
     res.write(': connected\n\n');
-    streams.add(res);
-    const unsubscribe = options.api.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
-    const ping = setInterval(() => res.write(': ping\n\n'), SSE_PING_MS);
+    const stream = new EventStream(res, { droppedFrame: droppedEvents, pingMs: SSE_PING_MS });
+    streams.set(res, stream);
+    const unsubscribe = options.api.subscribe((event) => stream.push(`data: ${JSON.stringify(event)}\n\n`));
     res.on('close', () => {
-      clearInterval(ping);
       unsubscribe();
       streams.delete(res);
     });
@@ -153,9 +165,13 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
     origin: base,
     url: `${base}#token=${token}`,
     token,
+    eventStreams: () => Array.from(streams.values(), (s) => s.state),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const stream of streams) stream.end();
+        for (const [res, stream] of streams) {
+          stream.close();
+          res.end();
+        }
         server.close(() => resolve());
         server.closeAllConnections();
       }),
