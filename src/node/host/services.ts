@@ -378,7 +378,9 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
           void old.close();
         }
         await saveSettings(settingsFile, next);
+        const retentionChanged = next.retentionDays !== settings.retentionDays || next.retentionKeep !== settings.retentionKeep;
         settings = next;
+        if (retentionChanged) void applyRetention();
         return settings;
       },
     },

@@ -261,3 +261,26 @@ describe('many writers on one folder', () => {
     expect(reader.size).toBe(3);
   });
 });
+
+describe('retention in the app host', () => {
+  it('applies the saved retention when it is saved (and at start), to entries of any writer', async () => {
+    const { startHostServices } = await import('../../../src/node/host/services.ts');
+    const d = dir();
+    writeFileSync(join(d, newHistoryFileName(DEAD_PID, T0)), [1, 2, 3].map((i) => json(requestLine(i))).join(''));
+    const settingsFile = join(d, 'settings.json');
+    const services = await startHostServices({ historyDir: d, settingsFile });
+    try {
+      for (let i = 0; i < 3; i++) await services.api.send({ id: `r-${i}`, operation: 'SendHeartbeat', body: JSON.stringify({ AgentVersion: '1', DeviceName: `r-${i}`, DeviceFleetName: 'f' }), target: { kind: 'local' }, credentials: { kind: 'demo' } });
+      expect((await services.api.history.query({})).total).toBe(6);
+      await services.api.settings.update({ retentionKeep: 2 });
+      const deadline = Date.now() + 3000;
+      while ((await services.api.history.query({})).total > 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect((await services.api.history.query({})).entries.map((e) => e.deviceName)).toEqual(['r-2', 'r-1']);
+      expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toMatchObject({ retentionKeep: 2, retentionDays: 0 });
+      await expect(services.api.settings.update({ retentionDays: -1 })).rejects.toThrow(/whole number of days/);
+      expect((await services.api.history.prune({ keep: 1 })).removed).toBe(1);
+    } finally {
+      await services.close();
+    }
+  });
+});

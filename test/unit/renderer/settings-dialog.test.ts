@@ -90,6 +90,24 @@ describe('Settings dialog', () => {
     w.unmount();
   });
 
+  it('saves the retention (days and newest entries) and checks it before asking the host', async () => {
+    const host = settingsHost();
+    const w = mountBar(pinia, { kind: 'http', api: host.api });
+    await openSettings(w);
+    expect(input(w, 'settings-retention-days').element.value).toBe('0');
+    await input(w, 'settings-retention-days').setValue('2.5');
+    await dialog(w).find('form').trigger('submit');
+    await flushPromises();
+    expect(host.calls.update).toEqual([]);
+    expect(w.find('[data-testid="settings-error"]').text()).toMatch(/whole number of days/);
+    await input(w, 'settings-retention-days').setValue('30');
+    await input(w, 'settings-retention-keep').setValue('5000');
+    await dialog(w).find('form').trigger('submit');
+    await flushPromises();
+    expect(host.calls.update).toEqual([{ retentionDays: 30, retentionKeep: 5000 }]);
+    w.unmount();
+  });
+
   it("shows the host's sentence when it refuses, and stays open", async () => {
     const sentence = 'The CA bundle must be an absolute path to a PEM file, or empty for none.';
     const host = settingsHost(sentence);
