@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -46,14 +47,31 @@ function port(text: string, flag: string): number {
   return n;
 }
 
-/** Tries the preferred port, then any free one when it is taken (and says so). */
-async function onFreePort<T>(preferred: number, start: (port: number) => Promise<T>, what: string): Promise<T> {
+/** True when nothing listens on 127.0.0.1:port (a listener is opened there and closed at once). */
+export function loopbackPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Tries the preferred port, then any free one when it is taken (and says so). `probe` first checks the
+ * port, for starts that open more than a listener before they find it taken (the host services open the
+ * history first), so the fallback does not start them twice.
+ */
+async function onFreePort<T>(preferred: number, start: (port: number) => Promise<T>, what: string, probe = false): Promise<T> {
+  const fallBack = (): Promise<T> => {
+    process.stderr.write(`heartbeat ui: port ${preferred} is taken; the ${what} uses a free port instead.\n`);
+    return start(0);
+  };
+  if (probe && preferred !== 0 && !(await loopbackPortFree(preferred))) return fallBack();
   try {
     return await start(preferred);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || preferred === 0) throw error;
-    process.stderr.write(`heartbeat ui: port ${preferred} is taken; the ${what} uses a free port instead.\n`);
-    return start(0);
+    return fallBack();
   }
 }
 
@@ -89,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
 
   let services: HostServices;
   try {
-    services = await onFreePort(endpointPort, (p) => startHostServices({ ...(historyDir ? { historyDir } : {}), endpoint: { port: p } }), 'embedded endpoint');
+    services = await onFreePort(endpointPort, (p) => startHostServices({ ...(historyDir ? { historyDir } : {}), endpoint: { port: p } }), 'embedded endpoint', true);
   } catch (error) {
     throw new CliError(`The app could not start: ${(error as Error).message.replace(/\.$/, '')}.`, EXIT.badInput);
   }
