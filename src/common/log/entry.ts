@@ -186,6 +186,14 @@ export function checkHistoryLine(value: unknown): { line: HistoryLine } | { prob
   return problem ? { problem } : { line: value as unknown as HistoryLine };
 }
 
+/** The request with its Authorization's access key id cut to the last 4 characters (what the UI and exports show). */
+export function maskKeyId<T extends LoggedRequest>(request: T): T {
+  const authorization = request.headers.authorization;
+  if (!authorization) return request;
+  const masked = authorization.replace(/Credential=([^/,\s]*)/, (_m, id: string) => `Credential=…${id.slice(-4)}`);
+  return { ...request, headers: { ...request.headers, authorization: masked } };
+}
+
 /** Parses one line of a log; undefined for a torn, blank or foreign line. */
 export function parseLogLine(text: string): LogLine | undefined {
   if (!text.trim()) return undefined;

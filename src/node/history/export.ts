@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
-import type { OutcomeLine } from '../../common/log/entry.ts';
+import { maskKeyId, type OutcomeLine } from '../../common/log/entry.ts';
 import type { HistoryEntry, HistoryIndex, HistoryQuery } from './history-index.ts';
 
 export type ExportFormat = 'jsonl' | 'har';
@@ -91,7 +91,9 @@ export async function exportHistory(index: HistoryIndex, query: HistoryQuery, fo
   let count = 0;
   try {
     if (format === 'har') await write('{"log":{"version":"1.2","creator":{"name":"heartbeat-composer","version":"0.1.0"},"entries":[\n');
-    for await (const entry of index.read({ ...query, offset: 0, limit: Number.MAX_SAFE_INTEGER })) {
+    for await (const stored of index.read({ ...query, offset: 0, limit: Number.MAX_SAFE_INTEGER })) {
+      // Exports leave the machine (attached to tickets): the access key id goes as its last 4 characters, as the app shows it.
+      const entry = { ...stored, request: { ...stored.request, request: maskKeyId(stored.request.request) } };
       if (format === 'jsonl') await write(JSON.stringify(entry.request) + '\n' + (entry.outcome ? JSON.stringify(entry.outcome) + '\n' : ''));
       else await write((count > 0 ? ',\n' : '') + JSON.stringify(harEntry(entry)));
       count++;

@@ -4,6 +4,7 @@
  */
 import type { HistoryEntry, HistoryPage, HistoryQuery, HistoryStatus, HistorySummary, LoggedRequest } from '../../common/api.ts';
 import type { EntryState, HistoryEntry as StoredEntry, HistoryQuery as IndexQuery, HistorySummary as IndexSummary } from '../history/history-index.ts';
+import { maskKeyId } from '../../common/log/entry.ts';
 import { HostError } from './host-error.ts';
 
 export const DEFAULT_PAGE = 50;
@@ -64,10 +65,7 @@ export function pageOf(found: { total: number; entries: IndexSummary[] }, query:
  * Authorization's Credential is cut to its last 4 characters as well (DESIGN: the UI sees no more).
  */
 export function requestForUi(request: LoggedRequest): LoggedRequest {
-  const authorization = request.headers.authorization;
-  if (!authorization) return request;
-  const masked = authorization.replace(/Credential=([^/,\s]*)/, (_m, id: string) => `Credential=…${id.slice(-4)}`);
-  return { ...request, headers: { ...request.headers, authorization: masked } };
+  return maskKeyId(request);
 }
 
 /** A whole entry from its stored lines and its index summary. */

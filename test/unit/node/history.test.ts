@@ -158,4 +158,22 @@ describe('the history log', () => {
     expect(log.entries[1]._error).toBe('refused');
     expect(log.entries[0].request).toMatchObject({ method: 'POST', postData: { mimeType: 'application/json' } });
   });
+
+  it('exports the access key id as its last 4 characters only (issue 14 item 16)', async () => {
+    const d = dir();
+    const log = await openHistoryLog(d);
+    const signed = requestLine(1);
+    signed.request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=AKIAEXPORTKEY0001234/20240501/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=REDACTED';
+    await log.record(signed, true);
+    await log.record(outcomeLine(1), false);
+    await log.close();
+    const index = await HistoryIndex.open(d);
+    for (const format of ['jsonl', 'har'] as const) {
+      const out = join(d, `out.${format}`);
+      await exportHistory(index, {}, format, out);
+      const text = readFileSync(out, 'utf8');
+      expect(text).not.toContain('AKIAEXPORTKEY');
+      expect(text).toContain('Credential=…1234/20240501');
+    }
+  });
 });
