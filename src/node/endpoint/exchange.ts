@@ -32,6 +32,9 @@ export interface ExchangeContext {
   limits: BodyLimits;
 }
 
+/** Events (the recent heartbeats, the admin event stream) carry the parsed body only up to this many bytes of request body. */
+export const MAX_EVENT_BODY_BYTES = 16 * 1024;
+
 const JSON_TYPES = new Set(['application/json', 'application/x-amz-json-1.0', 'application/x-amz-json-1.1']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -85,7 +88,11 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
     if (typeof doc.DeviceName === 'string') event.deviceName = doc.DeviceName;
     if (typeof doc.DeviceFleetName === 'string') event.deviceFleetName = doc.DeviceFleetName;
   }
-  if (doc !== undefined) event.body = doc;
+  // The recent-heartbeat ring and every event stream keep what an event holds: a large document is left out.
+  if (doc !== undefined) {
+    if (raw === undefined || raw.length <= MAX_EVENT_BODY_BYTES) event.body = doc;
+    else event.bodyBytes = raw.length;
+  }
   // Captured (synchronously) before the answer leaves, so a client that got an answer finds it in the file.
   if (ctx.capture) ctx.capture.write(captureLine(req, url, raw, event));
   if (!res.destroyed) res.writeHead(answer.status, headers).end(answer.body);

@@ -8,8 +8,10 @@ import type { Operation } from '../../common/model/index.ts';
 /** One answered request: what the UI lists (EndpointActivity), plus the parsed body for in-process listeners. */
 export interface EndpointEvent extends EndpointActivity {
   operation: Operation | 'unknown';
-  /** The parsed request document, when the body was valid JSON. */
+  /** The parsed request document, when the body was valid JSON and at most MAX_EVENT_BODY_BYTES (16 KiB). */
   body?: unknown;
+  /** Instead of `body` when the (valid JSON) body was larger: its size in bytes. */
+  bodyBytes?: number;
 }
 
 export interface EndpointStats {

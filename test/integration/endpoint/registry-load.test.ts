@@ -1,10 +1,12 @@
 /**
  * Issue 14 item 8: a heartbeat naming tens of thousands of models is merged in linear time (it took the
- * event loop 2.5 s), and what the registry keeps per device is capped (docs/endpoint.md).
+ * event loop 2.5 s), what the registry keeps per device is capped, and recent heartbeats keep no large
+ * document (docs/endpoint.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEndpoint, type RunningEndpoint } from '../../../src/node/endpoint/index.ts';
 import { MAX_METRICS_PER_MODEL, MAX_MODELS_PER_DEVICE, MAX_AGENT_METRICS } from '../../../src/node/endpoint/registry.ts';
+import { MAX_EVENT_BODY_BYTES } from '../../../src/node/endpoint/exchange.ts';
 import { sendSigned } from './helpers.ts';
 
 let endpoint: RunningEndpoint;
@@ -43,6 +45,10 @@ describe('device registry under a flood of model names (issue 14 item 8)', () =>
       // Handling includes hashing, decoding, parsing and validating the body: a generous bound, far below the quadratic 2.5 s (~300x a parse).
       expect(handled.handlingMs, `handling took ${handled.handlingMs.toFixed(1)} ms; JSON.parse of the body ${parseMs.toFixed(1)} ms`).toBeLessThan(Math.max(40 * parseMs, 150));
     }
+    // The ring of recent heartbeats (and the event streams) do not keep a document this large, only its size.
+    const event = endpoint.admin.recentHeartbeats(1)[0];
+    expect(event.body).toBeUndefined();
+    expect(event.bodyBytes).toBe(Buffer.byteLength(body));
     const device = endpoint.admin.device('fleet-a', 'flood-1')!;
     expect(device.models).toHaveLength(MAX_MODELS_PER_DEVICE);
     // The latest reported names are the ones kept, in the order the heartbeat listed them.
@@ -56,6 +62,8 @@ describe('device registry under a flood of model names (issue 14 item 8)', () =>
     const metrics = (n: number, ts: number) => Array.from({ length: n }, (_, i) => ({ Dimension: 'd', MetricName: `metric-${i}`, Value: i, Timestamp: ts }));
     const body = { AgentVersion: '1.0', DeviceName: 'metrics-1', DeviceFleetName: 'fleet-a', AgentMetrics: metrics(MAX_AGENT_METRICS + 50, 100), Models: [{ ModelName: 'model-a', ModelMetrics: metrics(MAX_METRICS_PER_MODEL + 50, 100) }] };
     expect((await sendSigned(endpoint.url, { body })).status).toBe(200);
+    expect(JSON.stringify(body).length).toBeLessThan(MAX_EVENT_BODY_BYTES);
+    expect(endpoint.admin.recentHeartbeats(1)[0].body).toEqual(body);
     let device = endpoint.admin.device('fleet-a', 'metrics-1')!;
     expect(device.agentMetrics).toHaveLength(MAX_AGENT_METRICS);
     expect(device.models[0].metrics).toHaveLength(MAX_METRICS_PER_MODEL);
