@@ -4,9 +4,11 @@
  * endpoint on a loopback port, manual keys encrypted with safeStorage), the IPC handlers and the menu.
  * Quitting stops the services first.
  */
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import type * as Electron from 'electron';
-import type { BrowserWindow } from 'electron';
+import type { BrowserWindow, OpenDialogOptions } from 'electron';
+import { historyDir as defaultHistoryDir } from '../src/node/history/paths.ts';
 import { sentenceOf } from '../src/node/host/host-error.ts';
 import { startHostServices, type HostOptions, type HostServices } from '../src/node/host/services.ts';
 import { MENU_CHANNEL, type MenuCommand } from './channels.ts';
@@ -16,7 +18,8 @@ import { createSafeKeyStore } from './key-store.ts';
 import { menuTemplate, type MenuActions } from './menu.ts';
 import { APP_SCHEME } from './origin.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol.ts';
-import { hardenContents, hardenSession } from './security.ts';
+import { hardenContents, hardenSession, type ConfirmExternal } from './security.ts';
+import { PickedPaths, type PickPath } from './settings-paths.ts';
 import { createMainWindow } from './window.ts';
 import { readWindowState, rememberWindowState } from './window-state.ts';
 
@@ -54,25 +57,84 @@ export function startDesktop(electron: DesktopElectron, options: DesktopOptions)
   }
   app.enableSandbox();
   electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents, electron.shell));
-  return app.whenReady().then(() => whenReady(electron, options));
+  const shown: Shown = {};
+  const confirm = confirmExternal(electron.dialog, shown);
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, electron.shell, confirm));
+  return app.whenReady().then(() => whenReady(electron, options, shown));
 }
 
+/** The app window while there is one (the parent of main's dialogs). */
+interface Shown {
+  window?: BrowserWindow;
+}
+
+const parentOf = (shown: Shown): BrowserWindow | undefined => (shown.window && !shown.window.isDestroyed() ? shown.window : undefined);
+
+/** A link that is not the app's documentation opens only when the user says so in a native dialog. */
+function confirmExternal(dialog: DesktopElectron['dialog'], shown: Shown): ConfirmExternal {
+  return async (url) => {
+    const box = {
+      type: 'question' as const,
+      buttons: ['Cancel', 'Open in Browser'],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+      title: 'Open a link',
+      message: 'Open this link in your web browser?',
+      detail: `${url}\n\nIt is not one of Heartbeat Composer's documentation links.`,
+    };
+    const parent = parentOf(shown);
+    const { response } = await (parent ? dialog.showMessageBox(parent, box) : dialog.showMessageBox(box));
+    return response === 1;
+  };
+}
+
+/** The native dialog for a path setting: a folder for the history, a PEM file for the CA bundle. */
+function pickPathNatively(dialog: DesktopElectron['dialog'], shown: Shown): PickPath {
+  return async (setting, startAt) => {
+    const options: OpenDialogOptions =
+      setting === 'historyDir'
+        ? { title: 'Choose the history folder', properties: ['openDirectory', 'createDirectory'], ...(startAt ? { defaultPath: startAt } : {}) }
+        : { title: 'Choose the CA bundle', properties: ['openFile'], filters: [{ name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] }, { name: 'All files', extensions: ['*'] }], ...(startAt ? { defaultPath: startAt } : {}) };
+    const parent = parentOf(shown);
+    const picked = await (parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options));
+    return picked.canceled ? undefined : picked.filePaths[0];
+  };
+}
+
+/** True when nothing listens on 127.0.0.1:port (a listener is opened there and closed at once). */
+function loopbackPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The host services with the endpoint on the preferred port, or on a free one when it is taken (said on
+ * the log). The port is checked first, so the services (which open the history before the endpoint) are
+ * not started twice; a port taken between the check and the start falls back too.
+ */
 async function startServices(options: DesktopOptions, base: HostOptions): Promise<HostServices> {
   const port = options.endpointPort ?? DEFAULT_ENDPOINT_PORT;
   const withDir = { ...base, ...(options.historyDir ? { historyDir: options.historyDir } : {}) };
-  try {
-    return await startHostServices({ ...withDir, endpoint: { port } });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw error;
+  const onFreePort = async (): Promise<HostServices> => {
     const services = await startHostServices({ ...withDir, endpoint: { port: 0 } });
     const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
     log(`heartbeat: port ${port} is taken; the embedded endpoint uses ${services.endpoint.url} instead.`);
     return services;
+  };
+  if (port !== 0 && !(await loopbackPortFree(port))) return onFreePort();
+  try {
+    return await startHostServices({ ...withDir, endpoint: { port } });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw error;
+    return onFreePort();
   }
 }
 
-async function whenReady(electron: DesktopElectron, options: DesktopOptions): Promise<DesktopApp | undefined> {
+async function whenReady(electron: DesktopElectron, options: DesktopOptions, shown: Shown): Promise<DesktopApp | undefined> {
   const { app, dialog } = electron;
   const platform = options.platform ?? process.platform;
   const devTools = !app.isPackaged && options.env?.HEARTBEAT_DEV === '1';
@@ -92,7 +154,13 @@ async function whenReady(electron: DesktopElectron, options: DesktopOptions): Pr
 
   let window: BrowserWindow | undefined;
   const page = () => (window && !window.isDestroyed() ? window.webContents : undefined);
-  registerApiHandlers(electron.ipcMain, services.api, page);
+  // Path settings over IPC: only the defaults, the values at launch, and what the user picks natively.
+  const launched = services.settings();
+  const picked = new PickedPaths({ historyDir: [launched.historyDir, options.historyDir, defaultHistoryDir(options.env ?? process.env)], caBundle: [launched.caBundle] });
+  const pickPath = pickPathNatively(dialog, shown);
+  registerApiHandlers(electron.ipcMain, services.api, page, {
+    'settings.update': async (named) => ({ ...named, patch: await picked.check(named.patch as Record<string, unknown>, pickPath) }),
+  });
   forwardHostEvents(services.api, page);
 
   const stateFile = join(userData, 'window-state.json');
@@ -101,9 +169,9 @@ async function whenReady(electron: DesktopElectron, options: DesktopOptions): Pr
     const opened = createMainWindow({ BrowserWindow: electron.BrowserWindow, preloadPath: options.preloadPath, devTools, state });
     rememberWindowState(opened, stateFile);
     opened.on('closed', () => {
-      if (window === opened) window = undefined;
+      if (window === opened) window = shown.window = undefined;
     });
-    window = opened;
+    window = shown.window = opened;
   };
   openWindow();
 
@@ -149,7 +217,8 @@ function menuActions(electron: DesktopElectron, services: HostServices, window: 
       const current = window();
       if (current) exportHistoryToFile(dialog, current, services.api, format).catch(failed('The history could not be exported'));
     },
-    openHistoryFolder: () => void shell.openPath(services.settings().historyDir),
+    // Shown in the file manager, never opened (openPath would run whatever the path names).
+    openHistoryFolder: () => shell.showItemInFolder(services.settings().historyDir),
     about() {
       const detail = [`Version ${app.getVersion()}, Electron ${process.versions.electron ?? '?'}`, `Embedded endpoint: ${services.endpoint.url}`, `History: ${services.settings().historyDir}`].join('\n');
       const box = { type: 'info' as const, title: 'About Heartbeat Composer', message: 'Heartbeat Composer', detail };

@@ -5,7 +5,7 @@
  * outcome: the result, or one sentence. Nothing is ever thrown back across, so no stack reaches the page.
  */
 import type { HeartbeatApi, Unsubscribe } from '../src/common/api.ts';
-import { API_METHODS, callApi, checkApiArgs } from '../src/common/api-args.ts';
+import { API_METHODS, callApi, checkApiArgs, type ApiMethod } from '../src/common/api-args.ts';
 import { HostError, sentenceOf } from '../src/node/host/host-error.ts';
 import { channelOf, EVENT_CHANNEL, type IpcOutcome } from './channels.ts';
 import { isAppUrl } from './origin.ts';
@@ -62,14 +62,21 @@ export function namedArguments(args: unknown[]): Record<string, unknown> {
   return named as Record<string, unknown>;
 }
 
+/**
+ * Main's own checks of a method's named arguments after checkApiArgs (settings.update's paths): the
+ * arguments to call with, or a thrown sentence.
+ */
+export type ArgumentGuards = Partial<Record<ApiMethod, (named: Record<string, unknown>) => Promise<Record<string, unknown>>>>;
+
 /** Registers every API channel; the returned function removes them. */
-export function registerApiHandlers(ipcMain: IpcMainLike, api: HeartbeatApi, trusted: TrustedContents): () => void {
+export function registerApiHandlers(ipcMain: IpcMainLike, api: HeartbeatApi, trusted: TrustedContents, guards: ArgumentGuards = {}): () => void {
   for (const method of API_METHODS) {
-    handleChecked(ipcMain, channelOf(method), trusted, (args) => {
+    const guard = guards[method];
+    handleChecked(ipcMain, channelOf(method), trusted, async (args) => {
       const named = namedArguments(args);
       const problem = checkApiArgs(method, named);
       if (problem) throw new HostError(problem);
-      return callApi(api, method, named);
+      return callApi(api, method, guard ? await guard(named) : named);
     });
   }
   return () => API_METHODS.forEach((method) => ipcMain.removeHandler(channelOf(method)));

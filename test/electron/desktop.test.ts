@@ -165,6 +165,77 @@ describe('desktop main process', () => {
     await expect.poll(() => fake.calls.messageBoxes).toHaveLength(1);
   });
 
+  it('takes path settings over IPC only when picked in a native dialog this session (or the defaults), and shows the history folder without opening it', async () => {
+    const fake = createFakeElectron();
+    const opts = options();
+    const app = await launch(fake, opts);
+    const contents = fake.windows[0]!.webContents;
+    const update = (patch: Record<string, unknown>) => fake.ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'heartbeat:settings.update', { patch }) as Promise<{ ok: boolean; result?: { historyDir: string; caBundle: string }; error?: { message: string } }>;
+    const start = app.services.settings();
+    expect(start.historyDir).toBe(opts.historyDir);
+
+    // A UNC path (SMB) or any path the page typed: main asks in its own dialog, never showing a network path; cancelling refuses.
+    for (const historyDir of ['\\\\attacker.example\\share\\history', '//attacker.example/share/history', '/tmp/typed-by-the-page']) {
+      expect(await update({ historyDir }), historyDir).toEqual({ ok: false, error: { message: 'The history folder was not changed: the desktop app uses a folder only when it is chosen in its folder dialog.' } });
+    }
+    expect(fake.calls.openDialogs.map((d) => [d.properties, d.defaultPath])).toEqual([
+      [['openDirectory', 'createDirectory'], undefined],
+      [['openDirectory', 'createDirectory'], undefined],
+      [['openDirectory', 'createDirectory'], '/tmp/typed-by-the-page'],
+    ]);
+    expect(await update({ caBundle: '/etc/ssl/private/key.pem' })).toEqual({ ok: false, error: { message: 'The CA bundle was not changed: the desktop app uses a file only when it is chosen in its file dialog.' } });
+    expect(fake.calls.openDialogs.at(-1)).toMatchObject({ properties: ['openFile'] });
+    expect(app.services.settings()).toEqual(start);
+
+    // What the user picks is what is saved; picked once, it is accepted again without asking.
+    const chosen = mkdtempSync(join(tmpdir(), 'hb-picked-history-'));
+    fake.dialogAnswers.open = { canceled: false, filePaths: [chosen] };
+    expect(await update({ historyDir: '/tmp/typed-by-the-page' })).toMatchObject({ ok: true, result: { historyDir: chosen } });
+    const dialogs = fake.calls.openDialogs.length;
+    fake.dialogAnswers.open = undefined;
+    expect(await update({ historyDir: chosen })).toMatchObject({ ok: true, result: { historyDir: chosen } });
+    // The folder the app started with, no CA bundle, and fields that are no paths: no dialog.
+    expect(await update({ historyDir: start.historyDir, caBundle: '', maxAttempts: 2 })).toMatchObject({ ok: true, result: { historyDir: start.historyDir, caBundle: '' } });
+    expect(fake.calls.openDialogs).toHaveLength(dialogs);
+
+    click(menuItem(fake, ['&File', 'Show History Folder']));
+    expect(fake.calls.shownItems).toEqual([start.historyDir]);
+    expect(fake.calls.openedPaths).toEqual([]);
+  });
+
+  it('opens the app\'s documentation links in the browser at once, and other links only after a native confirmation', async () => {
+    const fake = createFakeElectron();
+    await launch(fake);
+    const contents = fake.windows[0]!.webContents;
+    const doc = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_edge_SendHeartbeat.html';
+    expect(contents.windowOpenHandler?.({ url: doc })).toEqual({ action: 'deny' });
+    await expect.poll(() => fake.calls.opened).toEqual([doc]);
+    expect(fake.calls.messageBoxes).toEqual([]);
+
+    fake.dialogAnswers.messageBox = 0; // Cancel
+    contents.windowOpenHandler?.({ url: 'https://attacker.example/login' });
+    await expect.poll(() => fake.calls.messageBoxes).toHaveLength(1);
+    expect(fake.calls.messageBoxes[0]).toMatchObject({ type: 'question', buttons: ['Cancel', 'Open in Browser'], defaultId: 0, cancelId: 0, detail: expect.stringContaining('https://attacker.example/login') });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(fake.calls.opened).toEqual([doc]);
+
+    fake.dialogAnswers.messageBox = 1; // Open in Browser
+    contents.windowOpenHandler?.({ url: 'https://example.org/page' });
+    await expect.poll(() => fake.calls.opened).toEqual([doc, 'https://example.org/page']);
+  });
+
+  it('denies devices and frame navigation in the session and window it sets up', async () => {
+    const fake = createFakeElectron();
+    await launch(fake);
+    expect(fake.calls.devicePermission?.({ deviceType: 'usb', origin: 'app://heartbeat' })).toBe(false);
+    for (const event of ['select-hid-device', 'select-serial-port', 'select-usb-device']) expect(fake.calls.sessionEvents.listenerCount(event), event).toBe(1);
+    const contents = fake.windows[0]!.webContents;
+    let prevented = false;
+    contents.emit('will-frame-navigate', { url: 'https://evil.example/', isMainFrame: false, preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    expect(contents.emitPreventable('select-bluetooth-device', [], () => undefined)).toBe(true);
+  });
+
   it('remembers the window bounds, and quits by stopping the services first', async () => {
     const fake = createFakeElectron();
     const app = await launch(fake);

@@ -150,13 +150,20 @@ export interface FakeElectron {
     permissionRequest?: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void;
     permissionCheck?: (contents: unknown, permission: string, origin: string) => boolean;
     beforeRequest?: { filter: { urls: string[] }; listener: (details: { url: string }, callback: (r: { cancel: boolean }) => void) => void };
+    devicePermission?: (details: unknown) => boolean;
+    /** The session's event listeners (select-hid-device …). */
+    sessionEvents: EventEmitter;
     menu?: unknown;
     opened: string[];
     openedPaths: string[];
+    /** shell.showItemInFolder calls. */
+    shownItems: string[];
+    /** The options of every native open dialog shown. */
+    openDialogs: Record<string, unknown>[];
     errorBoxes: string[];
     messageBoxes: unknown[];
   };
-  dialogAnswers: { open?: { canceled: boolean; filePaths: string[] }; save?: { canceled: boolean; filePath?: string } };
+  dialogAnswers: { open?: { canceled: boolean; filePaths: string[] }; save?: { canceled: boolean; filePath?: string }; /** The button index showMessageBox answers (default 0). */ messageBox?: number };
 }
 
 export type FakeApp = EventEmitter & {
@@ -184,7 +191,7 @@ export function createFakeElectron(userData = mkdtempSync(join(tmpdir(), 'hb-ele
   const ipcMain = new FakeIpcMain();
   const safeStorage = new FakeSafeStorage();
   const dialogAnswers: FakeElectron['dialogAnswers'] = {};
-  const calls: FakeElectron['calls'] = { privileged: [], protocolHandlers: new Map(), opened: [], openedPaths: [], errorBoxes: [], messageBoxes: [] };
+  const calls: FakeElectron['calls'] = { privileged: [], protocolHandlers: new Map(), sessionEvents: new EventEmitter(), opened: [], openedPaths: [], shownItems: [], openDialogs: [], errorBoxes: [], messageBoxes: [] };
   let readyNow: () => void = () => undefined;
   const whenReady = new Promise<void>((resolve) => (readyNow = resolve));
 
@@ -268,18 +275,21 @@ export function createFakeElectron(userData = mkdtempSync(join(tmpdir(), 'hb-ele
       defaultSession: {
         setPermissionRequestHandler: (h: FakeElectron['calls']['permissionRequest']) => (calls.permissionRequest = h),
         setPermissionCheckHandler: (h: FakeElectron['calls']['permissionCheck']) => (calls.permissionCheck = h),
+        setDevicePermissionHandler: (h: FakeElectron['calls']['devicePermission']) => (calls.devicePermission = h),
+        on: (event: string, listener: Listener) => calls.sessionEvents.on(event, listener),
         webRequest: { onBeforeRequest: (filter: { urls: string[] }, listener: NonNullable<FakeElectron['calls']['beforeRequest']>['listener']) => (calls.beforeRequest = { filter, listener }) },
       },
     },
     shell: {
       openExternal: async (url: string) => void calls.opened.push(url),
       openPath: async (path: string) => (calls.openedPaths.push(path), ''),
+      showItemInFolder: (path: string) => void calls.shownItems.push(path),
     },
     dialog: {
-      showOpenDialog: async () => dialogAnswers.open ?? { canceled: true, filePaths: [] },
+      showOpenDialog: async (...args: unknown[]) => (calls.openDialogs.push(args.at(-1) as Record<string, unknown>), dialogAnswers.open ?? { canceled: true, filePaths: [] }),
       showSaveDialog: async () => dialogAnswers.save ?? { canceled: true },
       showErrorBox: (title: string, content: string) => void calls.errorBoxes.push(`${title}: ${content}`),
-      showMessageBox: async (...args: unknown[]) => (calls.messageBoxes.push(args.at(-1)), { response: 0 }),
+      showMessageBox: async (...args: unknown[]) => (calls.messageBoxes.push(args.at(-1)), { response: dialogAnswers.messageBox ?? 0 }),
     },
     Menu: {
       buildFromTemplate: (template: unknown) => ({ template }),
