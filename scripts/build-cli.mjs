@@ -14,7 +14,7 @@
 // Agent and EnvHttpProxyAgent the transport uses (undici's index loads fetch, WebSocket, caches and
 // mocks as well). Other packages stay external (loaded from node_modules when a command needs them, as
 // the credential providers).
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -81,27 +81,39 @@ const COMMANDS = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => basename(f, '.ts'));
 
-rmSync('dist/cli-chunks', { recursive: true, force: true });
-rmSync('dist/cli-commands', { recursive: true, force: true });
-rmSync('dist/cli.js', { force: true });
-rmSync('dist/cli.js.map', { force: true });
-await build({
-  entryPoints: { cli: 'src/cli/main.ts', ...Object.fromEntries(COMMANDS.map((c) => [`cli-commands/${c}`, `src/cli/commands/${c}.ts`])) },
-  outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  // import() of a command or package as require(): Node's import() of CommonJS first scans the whole
-  // file for its exports (cjs-module-lexer: ~60 ms for send.cjs).
-  supported: { 'dynamic-import': false },
-  // ES module builds first, so bundled packages can be tree-shaken.
-  mainFields: ['module', 'main'],
-  plugins: [commandsApart, packages],
-  sourcemap: true,
-  logLevel: 'warning',
-  // import.meta.url (the ui command finds dist/ui by it) as CommonJS has it.
-  define: { 'import.meta.url': '__hbImportMetaUrl' },
-  banner: { js: "// Built from src/cli by scripts/build-cli.mjs. Do not edit.\n'use strict';\nvar __hbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+// Built into a staging folder beside dist/ (same depth, so the source maps' relative paths hold) and
+// moved into place only when the build succeeds: a failed build leaves the previous CLI working.
+const staging = `.cli-build-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
+try {
+  await build({
+    entryPoints: { cli: 'src/cli/main.ts', ...Object.fromEntries(COMMANDS.map((c) => [`cli-commands/${c}`, `src/cli/commands/${c}.ts`])) },
+    outdir: staging,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // import() of a command or package as require(): Node's import() of CommonJS first scans the whole
+    // file for its exports (cjs-module-lexer: ~60 ms for send.cjs).
+    supported: { 'dynamic-import': false },
+    // ES module builds first, so bundled packages can be tree-shaken.
+    mainFields: ['module', 'main'],
+    plugins: [commandsApart, packages],
+    sourcemap: true,
+    logLevel: 'warning',
+    // import.meta.url (the ui command finds dist/ui by it) as CommonJS has it.
+    define: { 'import.meta.url': '__hbImportMetaUrl' },
+    banner: { js: "// Built from src/cli by scripts/build-cli.mjs. Do not edit.\n'use strict';\nvar __hbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  mkdirSync('dist', { recursive: true });
+  rmSync('dist/cli-chunks', { recursive: true, force: true });
+  rmSync('dist/cli-commands', { recursive: true, force: true });
+  rmSync('dist/cli.js', { force: true });
+  rmSync('dist/cli.js.map', { force: true });
+  renameSync(`${staging}/cli-commands`, 'dist/cli-commands');
+  renameSync(`${staging}/cli.cjs`, 'dist/cli.cjs');
+  renameSync(`${staging}/cli.cjs.map`, 'dist/cli.cjs.map');
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}

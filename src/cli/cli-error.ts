@@ -22,3 +22,6 @@ export class CliError extends Error {
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, invalid: 1, serviceError: 1, badInput: 2, transport: 3 } as const;
+
+/** Emitted on `process` when standard output (or error) is closed by its reader: long-running commands stop quietly. */
+export const OUTPUT_CLOSED = 'heartbeat:output-closed';

@@ -1,5 +1,11 @@
-/** Reading the CLI's inputs: a file path or `-` for standard input, as UTF-8 text. */
-import { readFile } from 'node:fs/promises';
+/**
+ * Reading the CLI's inputs: a file path (a regular file, a pipe, a FIFO, /dev/stdin, `<(…)`) or `-`
+ * for standard input, always as a stream read once. A whole document is read up to
+ * MAX_DOCUMENT_BYTES; NDJSON is read line by line (src/node/engine/payloads.ts), in bounded memory.
+ */
+import { stat } from 'node:fs/promises';
+import { isatty } from 'node:tty';
+import { MAX_LINE_BYTES, openInputStream, splitLines, unreadableBecause, type Line } from '../node/engine/payloads.ts';
 import { CliError } from './cli-error.ts';
 
 export interface Input {
@@ -8,28 +14,49 @@ export interface Input {
   text: string;
 }
 
+/** The largest single JSON document a command reads whole (16 MiB); NDJSON lines have the same limit. */
+export const MAX_DOCUMENT_BYTES = MAX_LINE_BYTES;
+export const MAX_DOCUMENT_TEXT = '16 MiB';
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** Checks FILE (or standard input for `-` or no FILE) can be read; returns the path to stream and its name. */
+async function checkInput(file: string | undefined): Promise<{ path: string; name: string }> {
+  if (file === undefined || file === '-') {
+    // isatty(0), not process.stdin.isTTY: creating process.stdin makes a pipe non-blocking (see openInputStream).
+    if (isatty(0)) throw new CliError('No input: give a FILE, or pipe a document into standard input.');
+    return { path: '-', name: 'standard input' };
+  }
+  if (file === '') throw new CliError('The FILE is an empty string; give a path, or - for standard input.');
+  let info;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    throw new CliError(`Cannot read ${file}: ${unreadableBecause(error)}.`);
+  }
+  if (info.isDirectory()) throw new CliError(`Cannot read ${file}: it is a folder.`);
+  return { path: file, name: file };
 }
 
-/** Reads FILE, or standard input for `-` or no file. Fails with one sentence when unreadable or not UTF-8. */
-export async function readInput(file: string | undefined): Promise<Input> {
-  const fromStdin = file === undefined || file === '-';
-  const name = fromStdin ? 'standard input' : file;
-  let bytes: Buffer;
+/**
+ * Reads FILE, or standard input for `-` or no file, whole: at most MAX_DOCUMENT_BYTES (`tooLarge` says
+ * what to do instead). Fails with one sentence when unreadable, too large or not UTF-8.
+ */
+export async function readInput(file: string | undefined, tooLarge = 'a single document may be at most that large'): Promise<Input> {
+  const { path, name } = await checkInput(file);
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    if (fromStdin && process.stdin.isTTY) throw new CliError('No input: give a FILE, or pipe a document into standard input.');
-    bytes = fromStdin ? await readStdin() : await readFile(file);
+    for await (const chunk of openInputStream(path)) {
+      size += chunk.length;
+      if (size > MAX_DOCUMENT_BYTES) throw new CliError(`${name} is larger than ${MAX_DOCUMENT_TEXT}; ${tooLarge}.`);
+      chunks.push(chunk);
+    }
   } catch (error) {
     if (error instanceof CliError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new CliError(`Cannot read ${name}: ${why}.`);
+    throw new CliError(`Cannot read ${name}: ${unreadableBecause(error)}.`);
   }
+  const bytes = Buffer.concat(chunks, size);
   try {
     return { name, text: decoder.decode(bytes) };
   } catch {
@@ -38,7 +65,21 @@ export async function readInput(file: string | undefined): Promise<Input> {
   }
 }
 
-function firstInvalidUtf8(bytes: Buffer): number {
+/** FILE (or standard input) line by line, each line at most MAX_DOCUMENT_BYTES; one line held at a time. */
+export async function readInputLines(file: string | undefined): Promise<{ name: string; lines: AsyncGenerator<Line> }> {
+  const { path, name } = await checkInput(file);
+  const lines = async function* (): AsyncGenerator<Line> {
+    try {
+      yield* splitLines(openInputStream(path), MAX_DOCUMENT_BYTES);
+    } catch (error) {
+      throw new CliError(`Cannot read ${name}: ${unreadableBecause(error)}.`);
+    }
+  };
+  return { name, lines: lines() };
+}
+
+/** The offset of the first byte of BYTES that is not UTF-8 (the start of its sequence). */
+export function firstInvalidUtf8(bytes: Buffer): number {
   let lo = 0;
   let hi = bytes.length;
   // The shortest invalid prefix, by bisection (decoding is all-or-nothing).

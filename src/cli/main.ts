@@ -2,7 +2,7 @@
  * `heartbeat`: compose, validate, convert, sign, send and replay SageMaker Edge Manager heartbeats.
  * Every command has --help; every failure is one sentence on stderr and an exit code, never a stack.
  */
-import { CliError, EXIT } from './cli-error.ts';
+import { CliError, EXIT, OUTPUT_CLOSED } from './cli-error.ts';
 
 interface Command {
   summary: string;
@@ -77,9 +77,35 @@ function explain(error: unknown): string {
   return `Unexpected failure: ${(error as Error)?.message ?? String(error)}.`;
 }
 
+/**
+ * A reader that stopped (`heartbeat serve | head -3`, `history | head`) closes our standard output:
+ * every command then ends quietly with exit 0, no stack. A long-running command (serve, ui) listens
+ * for OUTPUT_CLOSED and shuts down as on SIGTERM; any other ends at once.
+ */
+let outputClosed = false;
+function onOutputError(this: NodeJS.WriteStream, error: NodeJS.ErrnoException): void {
+  if (outputClosed) return;
+  outputClosed = true;
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') {
+    // Not a reader that went away (a full disk, say): say so once on the other stream, if it is still there.
+    const other = this === process.stdout ? process.stderr : process.stdout;
+    try {
+      other.write(`heartbeat: cannot write to standard ${this === process.stdout ? 'output' : 'error'} (${error.code ?? error.message}).\n`);
+    } catch {
+      // nowhere left to say it
+    }
+    process.exit(EXIT.badInput);
+  }
+  process.exitCode = EXIT.ok;
+  if (process.listenerCount(OUTPUT_CLOSED) > 0) (process as NodeJS.EventEmitter).emit(OUTPUT_CLOSED);
+  else process.exit(EXIT.ok);
+}
+process.stdout.on('error', onOutputError);
+process.stderr.on('error', onOutputError);
+
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = outputClosed ? EXIT.ok : code;
   },
   (error: unknown) => {
     process.stderr.write(`heartbeat: ${explain(error)}\n`);

@@ -4,6 +4,7 @@
  * a plain counter.
  */
 export interface ProgressState {
+  /** Items finished (ok + failed), the count the summary calls items. */
   done: number;
   ok: number;
   failed: number;
@@ -23,7 +24,7 @@ export function clock(seconds: number): string {
 }
 
 export function progressLine(p: ProgressState): string {
-  const counts = `${p.done} sent · ${p.ok} ok · ${p.failed} failed`;
+  const counts = `${p.done} items · ${p.ok} ok · ${p.failed} failed`;
   if (p.fraction === undefined || !Number.isFinite(p.fraction)) return counts;
   const fraction = Math.min(1, Math.max(0, p.fraction));
   const filled = Math.floor(fraction * BAR_WIDTH);

@@ -58,7 +58,7 @@ describe('replay, history and secrets (loopback server that records what it rece
     writeFileSync(file, `${payload(1)}\n${payload(2)}\n`);
     const run = await heartbeat(['replay', file, '--endpoint-url', url, '--dry-run'], env);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^signed \(dry run\) 2 sent, 2 ok, 0 failed/);
+    expect(run.stdout).toMatch(/^signed \(dry run\) 2 items: 2 ok, 0 failed; 2 signed,/);
     expect(received.length).toBe(before);
   });
 

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, exportText, IMPORT_FORMATS, importText, isError, type ExportFormat, type FormatProblem, type ImportFormat } from '../../common/formats/index.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { validate } from '../../common/validation/validate.ts';
+import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { readInput } from '../io.ts';
 
@@ -58,18 +58,14 @@ function describe(problem: FormatProblem, inputName: string): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'endpoint-url': { type: 'string' },
-      region: { type: 'string' },
-      style: { type: 'string', default: 'json' },
-      'iso-timestamps': { type: 'boolean' },
-      operation: { type: 'string' },
-    },
+  const { values, positionals } = parseCommandLine('convert', argv, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'endpoint-url': { type: 'string' },
+    region: { type: 'string' },
+    style: { type: 'string', default: 'json' },
+    'iso-timestamps': { type: 'boolean' },
+    operation: { type: 'string' },
   });
   if (!values.from) throw new CliError(`--from is required: one of ${IMPORT_FORMATS.join(', ')}.`);
   if (!values.to) throw new CliError(`--to is required: one of ${EXPORT_FORMATS.join(', ')}.`);

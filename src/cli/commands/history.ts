@@ -1,9 +1,10 @@
-import { parseArgs } from 'node:util';
 import { isoToEpoch, relativeToEpoch } from '../../common/wire/timestamps.ts';
 import { exportHistory } from '../../node/history/export.ts';
 import { HistoryIndex, type HistoryQuery } from '../../node/history/history-index.ts';
 import { historyDir } from '../../node/history/paths.ts';
+import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
+import { pruneHelp, runPrune } from './history-prune.ts';
 
 export const summary = 'Search the history of sends; export it as JSON lines (replayable) or HAR 1.2.';
 
@@ -24,7 +25,9 @@ The history lives in $HEARTBEAT_HISTORY_DIR, else ~/.local/share/heartbeat-compo
 
 Examples:
   heartbeat history search camera-01 --status error --since -1d
-  heartbeat history --export har sends.har`;
+  heartbeat history --export har sends.har
+
+${pruneHelp}`;
 
 function time(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -40,18 +43,15 @@ function count(flag: string, value: string, min: number): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      since: { type: 'string' },
-      until: { type: 'string' },
-      status: { type: 'string' },
-      limit: { type: 'string', default: '20' },
-      offset: { type: 'string', default: '0' },
-      export: { type: 'string' },
-      output: { type: 'string', default: 'text' },
-    },
+  if (argv[0] === 'prune') return runPrune(argv.slice(1));
+  const { values, positionals } = parseCommandLine('history', argv, {
+    since: { type: 'string' },
+    until: { type: 'string' },
+    status: { type: 'string' },
+    limit: { type: 'string', default: '20' },
+    offset: { type: 'string', default: '0' },
+    export: { type: 'string' },
+    output: { type: 'string', default: 'text' },
   });
   let text: string | undefined;
   let exportFile: string | undefined;
@@ -85,6 +85,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(`Cannot read the history in ${dir} (${(error as Error).message}); check HEARTBEAT_HISTORY_DIR.`);
   }
+  const first = index.warnings[0];
+  if (first) process.stderr.write(`Skipped ${index.warnings.length} unreadable line${index.warnings.length === 1 ? '' : 's'} of the history: ${first.file} line ${first.line} (${first.problem})${index.warnings.length > 1 ? ' and more' : ''}.\n`);
   if (exportFile && (values.export === 'jsonl' || values.export === 'har')) {
     let written: number;
     try {

@@ -1,21 +1,32 @@
-import { parseArgs } from 'node:util';
-import { PayloadSourceError, readPayloads, totalBytes, type ReadPosition } from '../../node/engine/payloads.ts';
-import { replay, type ReplayProgress, type ReplaySummary } from '../../node/engine/replay.ts';
+import { checkInputs, PayloadSourceError, readPayloads, totalBytes, type ReadPosition } from '../../node/engine/payloads.ts';
+import { replay, type ReplayFailure, type ReplayProgress, type ReplaySummary } from '../../node/engine/replay.ts';
 import { createEngine } from '../../node/engine/send.ts';
 import { HistoryWriteError } from '../../node/history/log-file.ts';
+import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
+import { MAX_DOCUMENT_TEXT } from '../io.ts';
 import { progressLine } from '../progress.ts';
 import { prepare, TARGET_HELP, TARGET_OPTIONS } from './send.ts';
 
 export const summary = 'Replay history exports, endpoint captures or NDJSON payloads against a target.';
 
+/** How many failed items the text summary lists (--output json lists them all). */
+const LISTED_FAILURES = 20;
+
 export const help = `Usage: heartbeat replay FILE... [--local | --endpoint-url URL | --region R] [options]
 
 ${summary}
 Each FILE is a history export (JSON lines; request lines are sent, outcome lines skipped), an
-embedded-endpoint capture (exchange lines), an NDJSON file of payloads, or one JSON payload.
+embedded-endpoint capture (exchange lines), an NDJSON file of payloads, or one JSON payload; "-"
+reads standard input, and a pipe, FIFO, /dev/stdin or <(…) works as FILE too. Every input is streamed
+line by line: memory stays bounded (one line, or one multi-line JSON document, of at most ${MAX_DOCUMENT_TEXT}
+at a time, plus the sends in flight) whatever its size.
 Every send is recorded in the history. On a terminal, a progress bar shows how much of the files is
 through, with an ETA (a plain counter when reading a pipe). Ctrl+C stops cleanly and prints the summary.
+
+The summary counts items (payloads and unreadable lines read): items = ok + failed, and sent = items
+minus the unreadable ones. It lists each failed item as FILE:LINE, status, error type and message:
+the first ${LISTED_FAILURES} in text, all of them with --output json ("failures").
 
 ${TARGET_HELP}
 Replay:
@@ -26,13 +37,16 @@ Replay:
   --device-name TEMPLATE          rename devices; {n} = the payload's number, {name} = its old name
   --fleet-name NAME               put every payload in fleet NAME
   --dry-run                       sign but do not send (nothing is recorded)
+  --debug                         print which target is used (see --local) on standard error
   --output text|json              text summary (default) or one JSON object
   -h, --help                      show this help
 
-Exit status: 0 all succeeded, 1 any failed, 2 bad input, 3 only transport errors, 130 stopped.
+Exit status: 0 all succeeded, 1 any failed, 2 bad input (an input missing, a folder, binary, or
+holding no payload; or only unreadable lines), 3 only transport errors, 130 stopped.
 
 Examples:
   heartbeat replay captured.ndjson --local --concurrency 32
+  cat captured.ndjson | heartbeat replay - --dry-run
   heartbeat replay export.jsonl --endpoint-url http://127.0.0.1:8080 --rewrite-timestamps now --device-name 'sim-{n}'`;
 
 /** Redraws the progress line on stderr at most 10 times a second; `fraction` reads how much input is through. */
@@ -48,37 +62,50 @@ function progressBar(fraction: () => number | undefined): (p: ReplayProgress) =>
   };
 }
 
+function failureLine(f: ReplayFailure): string {
+  return `  ${f.source}  ${f.status !== undefined ? `${f.status} ` : ''}${f.errorType}: ${f.message}`;
+}
+
 function describe(s: ReplaySummary): string {
   const failures = Object.entries(s.failedByType)
     .sort((a, b) => b[1] - a[1])
     .map(([type, n]) => `${type} ${n}`)
     .join(', ');
   const latency = s.p50Ms !== undefined ? `, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms` : '';
-  return `${s.stopped ? 'Stopped: ' : ''}${s.dryRun ? 'signed (dry run) ' : ''}${s.sent} sent, ${s.ok} ok, ${s.failed} failed${failures ? ` (${failures})` : ''}${latency}, ${s.ratePerSecond}/s over ${(s.elapsedMs / 1000).toFixed(1)} s.`;
+  const head = `${s.stopped ? 'Stopped: ' : ''}${s.dryRun ? 'signed (dry run) ' : ''}${s.items} item${s.items === 1 ? '' : 's'}: ${s.ok} ok, ${s.failed} failed${failures ? ` (${failures})` : ''}; ${s.sent} ${s.dryRun ? 'signed' : 'sent'}${latency}, ${s.ratePerSecond}/s over ${(s.elapsedMs / 1000).toFixed(1)} s.`;
+  if (s.failed === 0) return head;
+  const more = s.failed - s.failures.length;
+  return [head, 'Failed:', ...s.failures.map(failureLine), ...(more > 0 ? [`  … and ${more} more (--output json lists every failure)`] : [])].join('\n');
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...TARGET_OPTIONS,
-      concurrency: { type: 'string', default: '8' },
-      rate: { type: 'string' },
-      'rewrite-timestamps': { type: 'string' },
-      'device-name': { type: 'string' },
-      'fleet-name': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-    },
+  const { values, positionals } = parseCommandLine('replay', argv, {
+    ...TARGET_OPTIONS,
+    concurrency: { type: 'string', default: '8' },
+    rate: { type: 'string' },
+    'rewrite-timestamps': { type: 'string' },
+    'device-name': { type: 'string' },
+    'fleet-name': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    debug: { type: 'boolean' },
   });
-  if (positionals.length === 0) throw new CliError('replay needs at least one FILE: a history export, an endpoint capture or NDJSON payloads.');
+  if (positionals.length === 0) throw new CliError('replay needs at least one FILE (- for standard input): a history export, an endpoint capture or NDJSON payloads.');
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new CliError(`--concurrency must be a whole number from 1 to 1024, not "${values.concurrency}".`);
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (rate !== undefined && !(rate > 0)) throw new CliError(`--rate must be a positive number of sends per second, not "${values.rate}".`);
   const timestamps = values['rewrite-timestamps'];
   if (timestamps !== undefined && timestamps !== 'now' && timestamps !== 'shift') throw new CliError(`--rewrite-timestamps must be now or shift, not "${timestamps}".`);
+  if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output must be text or json, not "${values.output}".`);
+  // The inputs first: a mistyped path is the sentence to see, not a credentials error.
+  try {
+    await checkInputs(positionals);
+  } catch (error) {
+    if (error instanceof PayloadSourceError) throw new CliError(error.message);
+    throw error;
+  }
   const prepared = await prepare(values);
+  if (values.debug && prepared.session.localNote) process.stderr.write(`${prepared.session.localNote}\n`);
   const engine = createEngine({ transport: prepared.transport, history: prepared.history, ...(prepared.maxAttempts ? { maxAttempts: prepared.maxAttempts } : {}) });
   const stop = new AbortController();
   const onInterrupt = (): void => stop.abort();
@@ -98,6 +125,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values['dry-run'] ? { dryRun: true } : {}),
       signal: stop.signal,
       tags: ['replay'],
+      ...(values.output === 'json' ? {} : { maxFailuresListed: LISTED_FAILURES }),
       ...(tty ? { onProgress: progressBar(() => (total ? position.bytes / total : undefined)) } : {}),
     });
   } catch (error) {
@@ -107,6 +135,10 @@ export async function run(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', onInterrupt);
     if (tty) process.stderr.write('\r\x1b[2K');
     await prepared.close();
+  }
+  if (summaryResult.items === 0 && !summaryResult.stopped) {
+    const what = positionals.length === 1 ? `${positionals[0] === '-' ? 'stdin' : positionals[0]} holds` : 'the inputs hold';
+    throw new CliError(`Nothing to replay: ${what} no payload (empty, blank lines or only outcome lines).`);
   }
   if (values.output === 'json') process.stdout.write(JSON.stringify({ target: prepared.session.target, ...summaryResult }) + '\n');
   else process.stdout.write(describe(summaryResult) + '\n');

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { Outcome } from '../../common/log/entry.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { checkText } from '../../common/validation/check-text.ts';
@@ -10,8 +9,9 @@ import { openHistoryLog, type HistoryLog } from '../../node/history/store.ts';
 import { formatSignatureReport } from '../../node/signing/report.ts';
 import { TargetError } from '../../node/targets/target.ts';
 import { createTransport, TransportConfigError, type Transport } from '../../node/transport/dispatcher.ts';
+import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
-import { readInput } from '../io.ts';
+import { MAX_DOCUMENT_TEXT, readInput } from '../io.ts';
 
 export const summary = 'Sign and send one request, record it in the history, print the outcome.';
 
@@ -37,8 +37,9 @@ user data folder (~/.local/share/heartbeat-composer/history on Linux).`;
 export const help = `Usage: heartbeat send [FILE|-] [--local | --endpoint-url URL | --region R] [options]
 
 ${summary}
-Reads the payload from FILE or standard input, validates it (unless --no-validate), signs it with
-SigV4 (signing name "sagemaker"), sends it with retries and records request and outcome in the history.
+Reads the payload from FILE or standard input (one JSON document, at most ${MAX_DOCUMENT_TEXT}; many payloads:
+heartbeat replay), validates it (unless --no-validate), signs it with SigV4 (signing name "sagemaker"),
+sends it with retries and records request and outcome in the history.
 
 ${TARGET_HELP}
 Output:
@@ -174,14 +175,10 @@ function describe(result: SendResult): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...TARGET_OPTIONS, operation: { type: 'string', default: 'SendHeartbeat' }, 'no-validate': { type: 'boolean' }, debug: { type: 'boolean' } },
-  });
+  const { values, positionals } = parseCommandLine('send', argv, { ...TARGET_OPTIONS, operation: { type: 'string', default: 'SendHeartbeat' }, 'no-validate': { type: 'boolean' }, debug: { type: 'boolean' } });
   if (!isOperation(values.operation)) throw new CliError(`--operation must be one of ${OPERATIONS.join(', ')}, not "${values.operation}".`);
   if (positionals.length > 1) throw new CliError(`send takes one FILE, not ${positionals.length}; use "heartbeat replay" for many payloads.`);
-  const input = await readInput(positionals[0]);
+  const input = await readInput(positionals[0], 'send takes one payload; for NDJSON, use heartbeat replay');
   const check = checkText(input.text, values.operation);
   if (!check.valid && !values['no-validate']) {
     for (const p of check.problems) process.stderr.write(`${input.name}:${p.line}:${p.column} ${p.path || '(document)'}: ${p.message}\n`);

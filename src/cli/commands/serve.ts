@@ -13,7 +13,7 @@ import {
 } from '../../node/endpoint/index.ts';
 import { DEFAULT_CAPTURE_FILES, type CaptureOptions } from '../../node/endpoint/capture.ts';
 import { parseCommandLine } from '../args.ts';
-import { CliError, EXIT } from '../cli-error.ts';
+import { CliError, EXIT, OUTPUT_CLOSED } from '../cli-error.ts';
 
 export const summary = 'Run the embedded Edge-Manager-compatible endpoint (SigV4, validation, registry, capture, faults).';
 
@@ -23,7 +23,8 @@ ${summary}
 Answers POST /SendHeartbeat, /GetDeviceRegistration and /GetDeployments like the AWS service, verifies
 SigV4 (signing name sagemaker) and validates every request against the model. The first line on stdout
 is "listening on http://HOST:PORT"; then the accepted credentials and the admin token. One line per
-request follows unless --quiet. SIGINT/SIGTERM stop it gracefully and flush the capture file.
+request follows unless --quiet. SIGINT/SIGTERM stop it gracefully and flush the capture file; so
+does a reader of standard output that goes away (heartbeat serve --port 0 | head -3), with exit 0.
 
 Options:
   --host HOST                 address to bind (default 127.0.0.1; the admin API answers loopback only)
@@ -114,8 +115,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!v.quiet) endpoint.admin.subscribe((event) => out(describe(event)));
 
   return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`heartbeat serve: ${signal} received; shutting down.\n`);
+    const stop = (signal?: string) => {
+      if (signal) process.stderr.write(`heartbeat serve: ${signal} received; shutting down.\n`);
       endpoint.close().then(
         () => resolve(EXIT.ok),
         () => resolve(EXIT.badInput),
@@ -123,6 +124,8 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // The reader of standard output went away (| head): stop as on SIGTERM, quietly.
+    process.once(OUTPUT_CLOSED, () => stop());
   });
 }
 

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { emitAwsSkeleton, emitCliInputJson, emitCliInputYaml, exampleRequest, awsSkeleton } from '../../common/formats/index.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
+import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 
 export const summary = 'Print a request with every member filled in, to start from.';
@@ -25,11 +25,7 @@ Examples:
   heartbeat skeleton --aws`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { operation: { type: 'string', default: 'SendHeartbeat' }, format: { type: 'string', default: 'json' }, aws: { type: 'boolean' } },
-  });
+  const { values, positionals } = parseCommandLine('skeleton', argv, { operation: { type: 'string', default: 'SendHeartbeat' }, format: { type: 'string', default: 'json' }, aws: { type: 'boolean' } });
   if (positionals.length) throw new CliError(`skeleton takes no FILE (got "${positionals[0]}"); redirect its output instead.`);
   if (!isOperation(values.operation)) throw new CliError(`--operation must be one of ${OPERATIONS.join(', ')}, not "${values.operation}".`);
   if (values.format !== 'json' && values.format !== 'yaml') throw new CliError(`--format must be json or yaml, not "${values.format}".`);

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DEFAULT_ENDPOINT_PORT } from '../../common/demo.ts';
 import { startUiHost, type UiHost } from '../../node/host/http-host.ts';
 import { startHostServices, type HostServices } from '../../node/host/services.ts';
-import { CliError, EXIT } from '../cli-error.ts';
+import { parseCommandLine } from '../args.ts';
+import { CliError, EXIT, OUTPUT_CLOSED } from '../cli-error.ts';
 
 export const summary = 'Run the app in the browser: the composer UI and the embedded endpoint on 127.0.0.1.';
 
@@ -88,15 +88,11 @@ function openBrowser(url: string): void {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string', default: String(DEFAULT_PORT) },
-      'endpoint-port': { type: 'string', default: String(DEFAULT_ENDPOINT_PORT) },
-      'history-dir': { type: 'string' },
-      'no-open': { type: 'boolean' },
-    },
+  const { values: v, positionals } = parseCommandLine('ui', argv, {
+    port: { type: 'string', default: String(DEFAULT_PORT) },
+    'endpoint-port': { type: 'string', default: String(DEFAULT_ENDPOINT_PORT) },
+    'history-dir': { type: 'string' },
+    'no-open': { type: 'boolean' },
   });
   if (positionals.length) throw new CliError(`ui takes no positional arguments, not "${positionals[0]}"; see heartbeat ui --help.`);
   const uiDir = builtUiDir();
@@ -126,11 +122,13 @@ export async function run(argv: string[]): Promise<number> {
   if (!v['no-open']) openBrowser(host.url);
 
   return new Promise<number>((done) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`heartbeat ui: ${signal} received; shutting down.\n`);
+    const stop = (signal?: string) => {
+      if (signal) process.stderr.write(`heartbeat ui: ${signal} received; shutting down.\n`);
       Promise.allSettled([host.close(), services.close()]).then(() => done(EXIT.ok));
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // The reader of standard output went away (| head): stop as on SIGTERM, quietly.
+    process.once(OUTPUT_CLOSED, () => stop());
   });
 }

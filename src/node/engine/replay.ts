@@ -21,21 +21,43 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   tags?: string[];
   onProgress?(progress: ReplayProgress): void;
+  /** How many failures the summary lists (the first ones in input order; default: all). */
+  maxFailuresListed?: number;
 }
 
 export interface ReplayProgress {
+  /** Items finished: ok + failed. */
   done: number;
   ok: number;
   failed: number;
 }
 
+/** One item that failed: where it is in the input, and why. */
+export interface ReplayFailure {
+  /** file:line (`stdin:N` for standard input). */
+  source: string;
+  /** The HTTP status of a service error. */
+  status?: number;
+  /** The service's error type, `transport:<code>`, `cancelled`, or `unreadable`. */
+  errorType: string;
+  message: string;
+}
+
+/**
+ * The counts add up: items = ok + failed (every payload or unreadable line taken from the input and
+ * finished), and sent = items - failedByType.unreadable (payloads handed to the transport, or signed
+ * in a dry run).
+ */
 export interface ReplaySummary {
+  items: number;
   /** Payloads handed to the transport (or signed, in a dry run). */
   sent: number;
   ok: number;
   failed: number;
   /** Error type, `transport:<code>`, `cancelled`, or `unreadable` for lines that are not payloads. */
   failedByType: Record<string, number>;
+  /** The failed items in input order: all of them, or the first maxFailuresListed. */
+  failures: ReplayFailure[];
   p50Ms?: number;
   p99Ms?: number;
   ratePerSecond: number;
@@ -55,11 +77,19 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
   const failedByType: Record<string, number> = {};
   const latencies: number[] = [];
   const inFlight = new Set<SendHandle>();
-  const counts = { sent: 0, ok: 0, failed: 0, taken: 0 };
-  const fail = (type: string): void => {
+  const counts = { sent: 0, ok: 0, failed: 0, taken: 0, read: 0 };
+  const listed = options.maxFailuresListed ?? Infinity;
+  // Kept with their place in the input; trimmed to the first `listed` now and then, so a cap bounds memory.
+  let failures: Array<ReplayFailure & { index: number }> = [];
+  const byInputOrder = (a: { index: number }, b: { index: number }): number => a.index - b.index;
+  const fail = (index: number, failure: ReplayFailure): void => {
     counts.failed++;
-    failedByType[type] = (failedByType[type] ?? 0) + 1;
+    failedByType[failure.errorType] = (failedByType[failure.errorType] ?? 0) + 1;
+    if (listed <= 0) return;
+    failures.push({ index, ...failure });
+    if (failures.length >= 2 * listed + 64) failures = failures.sort(byInputOrder).slice(0, listed);
   };
+  const progress = (): void => options.onProgress?.({ done: counts.ok + counts.failed, ok: counts.ok, failed: counts.failed });
   const started = performance.now();
   const stop = (): void => {
     for (const handle of inFlight) handle.cancel();
@@ -73,8 +103,10 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
       const next = await iterator.next();
       if (next.done) return;
       const item = next.value;
+      const index = counts.read++;
       if ('problem' in item) {
-        fail('unreadable');
+        fail(index, { source: item.source, errorType: 'unreadable', message: item.problem });
+        progress();
         continue;
       }
       const sequence = ++counts.taken;
@@ -100,15 +132,15 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
             counts.ok++;
             latencies.push(total);
           } else if (outcome.kind === 'service-error') {
-            fail(outcome.errorType);
+            fail(index, { source: item.source, status: outcome.status, errorType: outcome.errorType, message: outcome.message });
             latencies.push(total);
-          } else if (outcome.kind === 'transport-error') fail(`transport:${outcome.code}`);
-          else fail('cancelled');
+          } else if (outcome.kind === 'transport-error') fail(index, { source: item.source, errorType: `transport:${outcome.code}`, message: outcome.message });
+          else fail(index, { source: item.source, errorType: 'cancelled', message: outcome.message });
         } finally {
           inFlight.delete(handle);
         }
       }
-      options.onProgress?.({ done: counts.ok + counts.failed, ok: counts.ok, failed: counts.failed });
+      progress();
     }
   };
   try {
@@ -122,10 +154,15 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
   const p50 = percentile(sorted, 50);
   const p99 = percentile(sorted, 99);
   return {
+    items: counts.ok + counts.failed,
     sent: counts.sent,
     ok: counts.ok,
     failed: counts.failed,
     failedByType,
+    failures: failures
+      .sort(byInputOrder)
+      .slice(0, listed)
+      .map(({ index: _index, ...failure }) => failure),
     ...(p50 !== undefined ? { p50Ms: Math.round(p50 * 100) / 100 } : {}),
     ...(p99 !== undefined ? { p99Ms: Math.round(p99 * 100) / 100 } : {}),
     ratePerSecond: elapsedMs > 0 ? Math.round((counts.sent / elapsedMs) * 1000 * 10) / 10 : 0,
