@@ -44,6 +44,31 @@ function line(n: number, padding = 0): ExchangeLine {
   } as ExchangeLine;
 }
 
+/** `heartbeat serve --port 0 …` as a child: its URL once it listens, its stdout/stderr so far, and a SIGTERM stop. */
+async function serve(args: string[]) {
+  const child = spawn(process.execPath, ['bin/heartbeat.js', 'serve', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const seen = { out: '', err: '' };
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (seen.err += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      seen.out += d;
+      const found = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(seen.out);
+      // The start-up lines end with "capturing to …"; the SIGTERM handler is set in the same tick.
+      if (found && /^capturing to .*\n/m.test(seen.out)) resolve(found[1]!);
+    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${seen.err}`)));
+  });
+  return {
+    url,
+    seen,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
 describe('capture durability: kill -9 of heartbeat serve --capture', () => {
   it('every request answered 200 is in the capture file (5 rounds, up to 1,000 requests each, killed mid-stream)', { timeout: 120_000 }, async () => {
     for (let round = 0; round < 5; round++) {
@@ -154,6 +179,49 @@ describe('capture rotation (--capture-max-bytes, --capture-files)', () => {
     expect(existsSync(rotatedName(file, 4))).toBe(false);
     const last = readCapture(file).lines.at(-1);
     expect((JSON.parse(last!.request.body) as { DeviceName: string }).DeviceName).toBe('cam-rot-39');
+  });
+});
+
+describe('heartbeat serve capture flags', () => {
+  it('--capture-max-bytes and --capture-files rotate the real server\'s capture and say so at start', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'hb-serve-rotate-'));
+    const file = join(folder, 'capture.jsonl');
+    const served = await serve(['--capture', file, '--capture-max-bytes', '5000', '--capture-files', '2']);
+    try {
+      expect(served.seen.out).toContain(`capturing to ${file} (rotated at 5000 bytes, at most 2 older files kept)`);
+      for (let n = 0; n < 30; n++) expect((await sendSigned(served.url, { body: { ...HEARTBEAT, DeviceName: `cam-cli-rot-${n}` } })).status).toBe(200);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+    expect(readdirSync(folder).sort()).toEqual(['capture.1.jsonl', 'capture.2.jsonl', 'capture.jsonl']);
+    for (const f of readdirSync(folder)) expect(statSync(join(folder, f)).size, f).toBeLessThanOrEqual(5000);
+    expect(readCapture(file).lines.at(-1)?.request.body).toContain('cam-cli-rot-29');
+  });
+
+  it('refuses rotation flags without what they need, in one sentence with exit 2', async () => {
+    const run = async (args: string[]) => {
+      const child = spawn(process.execPath, ['bin/heartbeat.js', 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      return { code, err: err.trim() };
+    };
+    expect(await run(['--capture-max-bytes', '1000'])).toEqual({ code: 2, err: 'heartbeat: --capture-max-bytes and --capture-files need --capture FILE.' });
+    expect(await run(['--capture', join(dir, 'x.jsonl'), '--capture-files', '2'])).toEqual({ code: 2, err: 'heartbeat: --capture-files needs --capture-max-bytes to say when to rotate.' });
+    expect(await run(['--capture', join(dir, 'x.jsonl'), '--capture-max-bytes', '0'])).toEqual({ code: 2, err: 'heartbeat: --capture-max-bytes must be a whole number from 1 to 9007199254740991, not "0".' });
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk (/dev/full) is said once on stderr; every request is still answered', async () => {
+    const served = await serve(['--capture', '/dev/full']);
+    try {
+      for (let n = 0; n < 5; n++) expect((await sendSigned(served.url, { body: { ...HEARTBEAT, DeviceName: `cam-full-${n}` } })).status).toBe(200);
+      const stats = (await (await fetch(`${served.url}/__admin/stats`, { headers: { authorization: `Bearer ${/token (\w+)/.exec(served.seen.out)?.[1]}` } })).json()) as { captureError?: string };
+      expect(stats.captureError).toMatch(/ENOSPC/);
+    } finally {
+      await served.stop();
+    }
+    const sentences = served.seen.err.split('\n').filter((l) => l.includes('capture'));
+    expect(sentences).toEqual(['heartbeat serve: Writing the capture file /dev/full failed (ENOSPC); requests are not captured until a write succeeds again.']);
   });
 });
 
