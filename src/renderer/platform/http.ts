@@ -6,7 +6,7 @@
 import { HTTP_ROUTES, type HeartbeatApi, type HostEvent, type HttpErrorBody } from '../../common/api.ts';
 import { apiClient, HTTP_ROUTE_OF } from '../../common/api-args.ts';
 import { PlatformError } from './errors.ts';
-import { readSseData } from './sse.ts';
+import { DISCONNECTED_AFTER_FAILURES, readSseData, type StreamStatus } from './sse.ts';
 
 export interface HttpApiOptions {
   /** Origin (and optional path prefix) of the host, e.g. "http://127.0.0.1:5123". */
@@ -15,6 +15,8 @@ export interface HttpApiOptions {
   fetch?: typeof fetch;
   /** Delay before reconnecting a dropped event stream, milliseconds. */
   reconnectMs?: number;
+  /** Told whether the event stream is connected, reconnecting or disconnected. */
+  status?: StreamStatus;
 }
 
 export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
@@ -54,13 +56,20 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
     (listener) => {
       const controller = new AbortController();
       const reconnectMs = options.reconnectMs ?? 2000;
+      const status = options.status;
+      let failures = 0;
       const run = async (): Promise<void> => {
         while (!controller.signal.aborted) {
           try {
             const response = await doFetch(base + HTTP_ROUTES.events, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
-            // A refused token will not get better by retrying.
-            if (response.status === 401 || response.status === 403) return;
+            // A refused token will not get better by retrying (a restarted host has a new token).
+            if (response.status === 401 || response.status === 403) {
+              status?.set('disconnected');
+              return;
+            }
             if (response.ok && response.body) {
+              failures = 0;
+              status?.set('connected');
               await readSseData(response.body, (data) => {
                 try {
                   listener(JSON.parse(data) as HostEvent);
@@ -73,6 +82,8 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
             // Dropped connection or abort: retry below unless aborted.
           }
           if (controller.signal.aborted) return;
+          failures++;
+          status?.set(failures >= DISCONNECTED_AFTER_FAILURES ? 'disconnected' : 'reconnecting');
           await new Promise((resolve) => setTimeout(resolve, reconnectMs));
         }
       };

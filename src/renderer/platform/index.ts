@@ -6,6 +6,7 @@
 import type { DesktopBridge, HeartbeatApi } from '../../common/api.ts';
 import { createHttpApi } from './http.ts';
 import { createOfflineApi } from './offline.ts';
+import { streamStatus, type StreamStatus } from './sse.ts';
 
 export type PlatformKind = 'electron' | 'http' | 'offline';
 
@@ -14,6 +15,8 @@ export interface Platform {
   api: HeartbeatApi;
   /** The desktop app's menu commands (Electron only). */
   desktop?: DesktopBridge;
+  /** The state of the event stream to the loopback host (browser mode only). */
+  connection?: StreamStatus;
 }
 
 export interface StartupEnvironment {
@@ -36,7 +39,10 @@ export function tokenFromHash(hash: string): string | undefined {
 export function createPlatform(env: StartupEnvironment): Platform {
   if (env.bridge) return { kind: 'electron', api: env.bridge, ...(env.desktop ? { desktop: env.desktop } : {}) };
   const token = tokenFromHash(env.hash);
-  if (token) return { kind: 'http', api: createHttpApi({ baseUrl: env.origin, token }) };
+  if (token) {
+    const connection = streamStatus();
+    return { kind: 'http', api: createHttpApi({ baseUrl: env.origin, token, status: connection }), connection };
+  }
   return { kind: 'offline', api: createOfflineApi() };
 }
 

@@ -28,3 +28,71 @@ export function watchSystemDark(onChange: (dark: boolean) => void): { dark: bool
   query.addEventListener('change', handler);
   return { dark: query.matches, stop: () => query.removeEventListener('change', handler) };
 }
+
+/**
+ * The composer's draft: per window in sessionStorage (a reload of this window gets it back), and the
+ * last draft of any window in localStorage (a new window starts from it).
+ */
+const DRAFT_KEY = 'heartbeat.draft';
+
+type DraftStores = { session?: Pick<Storage, 'getItem' | 'setItem'>; local?: Pick<Storage, 'getItem' | 'setItem'> };
+const defaultDraftStores = (): DraftStores => {
+  try {
+    return { session: globalThis.sessionStorage, local: globalThis.localStorage };
+  } catch {
+    return {};
+  }
+};
+
+export function loadDraft(stores: DraftStores = defaultDraftStores()): string | undefined {
+  for (const storage of [stores.session, stores.local]) {
+    try {
+      const value = storage?.getItem(DRAFT_KEY);
+      if (typeof value === 'string' && value.trim() !== '') return value;
+    } catch {
+      // Storage refused (private mode, policy): try the next one.
+    }
+  }
+  return undefined;
+}
+
+export function saveDraft(text: string, stores: DraftStores = defaultDraftStores()): void {
+  for (const storage of [stores.session, stores.local]) {
+    try {
+      storage?.setItem(DRAFT_KEY, text);
+    } catch {
+      // A full quota (a huge document): the draft is not kept; the composer works on.
+    }
+  }
+}
+
+/** Saves `read()` at most every `delayMs`, and at once when the page is hidden or unloaded. Returns a stop function. */
+export function keepDraft(read: () => string, delayMs = 400, stores?: DraftStores): { changed: () => void; flush: () => void; stop: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    saveDraft(read(), stores);
+  };
+  const changed = (): void => {
+    if (timer === undefined) timer = setTimeout(flush, delayMs);
+  };
+  const onHide = (): void => {
+    if (timer !== undefined) flush();
+  };
+  if (typeof window !== 'undefined') {
+    window.addEventListener('pagehide', onHide);
+    window.addEventListener('beforeunload', onHide);
+  }
+  return {
+    changed,
+    flush,
+    stop: () => {
+      onHide();
+      if (typeof window !== 'undefined') {
+        window.removeEventListener('pagehide', onHide);
+        window.removeEventListener('beforeunload', onHide);
+      }
+    },
+  };
+}

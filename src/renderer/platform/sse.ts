@@ -38,3 +38,35 @@ export async function readSseData(body: ReadableStream<Uint8Array>, onData: (dat
   if (buffer) flushLine(buffer);
   flushLine('');
 }
+
+/** Where the event stream to the host stands: the top bar shows it. */
+export type StreamState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export interface StreamStatus {
+  readonly state: StreamState;
+  set(state: StreamState): void;
+  /** Calls `listener` with each new state; the returned function stops it. */
+  listen(listener: (state: StreamState) => void): () => void;
+}
+
+export function streamStatus(initial: StreamState = 'connecting'): StreamStatus {
+  let state = initial;
+  const listeners = new Set<(state: StreamState) => void>();
+  return {
+    get state() {
+      return state;
+    },
+    set(next) {
+      if (next === state) return;
+      state = next;
+      for (const l of [...listeners]) l(next);
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** Failed connection attempts in a row after which the stream counts as disconnected (it keeps retrying). */
+export const DISCONNECTED_AFTER_FAILURES = 3;

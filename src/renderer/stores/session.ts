@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type { CredentialRef, SendResult, TargetSpec } from '../../common/api.ts';
 import type { PlatformKind } from '../platform/index.ts';
+import type { StreamState } from '../platform/sse.ts';
 
 export type SendState =
   | { status: 'idle' }
@@ -13,6 +14,8 @@ export type SendState =
 
 export const useSessionStore = defineStore('session', () => {
   const platformKind = shallowRef<PlatformKind>('offline');
+  /** The event stream to the host, in browser mode (undefined elsewhere). */
+  const connection = shallowRef<StreamState | undefined>(undefined);
   const target = shallowRef<TargetSpec>({ kind: 'local' });
   const credentials = shallowRef<CredentialRef>({ kind: 'demo' });
   const profiles = shallowRef<string[]>([]);
@@ -22,12 +25,14 @@ export const useSessionStore = defineStore('session', () => {
 
   return {
     platformKind,
+    connection,
     target,
     credentials,
     profiles,
     send,
     manualKeys,
     setPlatformKind: (kind: PlatformKind) => (platformKind.value = kind),
+    setConnection: (state: StreamState | undefined) => (connection.value = state),
     setTarget: (next: TargetSpec) => (target.value = next),
     setCredentials: (next: CredentialRef) => (credentials.value = next),
     setProfiles: (names: string[]) => (profiles.value = [...names]),

@@ -42,6 +42,7 @@ describe('App', () => {
     setActivePinia(pinia);
     document.body.innerHTML = '';
     localStorage.clear();
+    sessionStorage.clear(); // the composer draft (kept per window)
   });
 
   it('says in one sentence that sending needs a host when there is none', async () => {
