@@ -40,9 +40,10 @@ async function checkInput(file: string | undefined): Promise<{ path: string; nam
 
 /**
  * Reads FILE, or standard input for `-` or no file, whole: at most MAX_DOCUMENT_BYTES (`tooLarge` says
- * what to do instead). Fails with one sentence when unreadable, too large or not UTF-8.
+ * what to do instead). Fails with one sentence when unreadable, too large, not UTF-8, or empty (only
+ * white space) unless `emptyAllowed`.
  */
-export async function readInput(file: string | undefined, tooLarge = 'a single document may be at most that large'): Promise<Input> {
+export async function readInput(file: string | undefined, tooLarge = 'a single document may be at most that large', options: { emptyAllowed?: boolean } = {}): Promise<Input> {
   const { path, name } = await checkInput(file);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -57,12 +58,15 @@ export async function readInput(file: string | undefined, tooLarge = 'a single d
     throw new CliError(`Cannot read ${name}: ${unreadableBecause(error)}.`);
   }
   const bytes = Buffer.concat(chunks, size);
+  let text: string;
   try {
-    return { name, text: decoder.decode(bytes) };
+    text = decoder.decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
     throw new CliError(`Cannot read ${name}: it is not UTF-8 text (invalid byte at offset ${at}).`);
   }
+  if (!options.emptyAllowed && text.trim() === '') throw new CliError(`Cannot read ${name}: it is empty.`);
+  return { name, text };
 }
 
 /** FILE (or standard input) line by line, each line at most MAX_DOCUMENT_BYTES; one line held at a time. */

@@ -65,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (count === 0) throw new CliError(`${name} holds no payload (every line is blank); --ndjson reads one JSON payload per line.`);
   } else {
-    const input = await readInput(positionals[0], 'validate it with --ndjson if it holds one payload per line');
+    const input = await readInput(positionals[0], 'validate it with --ndjson if it holds one payload per line', { emptyAllowed: true });
     name = input.name;
     const report = checkDocument(input.text, values.operation);
     count = 1;

@@ -142,9 +142,11 @@ export function looksBinary(head: Buffer): boolean {
 /**
  * Checks every input before anything is sent, so a mistyped path fails at once with one sentence
  * (and before the target's credentials are looked up): it exists, is not a folder, can be opened, and
- * (for a regular file) starts like text. `-` may be given once, and not from a terminal.
+ * (for a regular file) starts like text. `-` may be given once, and not from a terminal. Empty files
+ * only are nothing to replay.
  */
 export async function checkInputs(files: string[], stdinIsTerminal: boolean = isatty(0)): Promise<void> {
+  let emptyFiles = 0;
   if (files.filter((f) => f === '-').length > 1) throw new PayloadSourceError('Standard input (-) can be read only once; give it once.');
   for (const file of files) {
     if (file === '-') {
@@ -161,6 +163,10 @@ export async function checkInputs(files: string[], stdinIsTerminal: boolean = is
     if (info.isDirectory()) throw new PayloadSourceError(`Cannot read ${file}: it is a folder; give the files in it.`);
     // Opening a FIFO waits for its writer, and reading one would take what replay is to read: check regular files only.
     if (!info.isFile()) continue;
+    if (info.size === 0) {
+      emptyFiles++;
+      continue;
+    }
     let head: Buffer;
     try {
       const handle = await open(file, 'r');
@@ -176,6 +182,7 @@ export async function checkInputs(files: string[], stdinIsTerminal: boolean = is
     }
     if (looksBinary(head)) throw new PayloadSourceError(`Cannot read ${file}: it is not text (a binary file?); replay reads JSON lines or one JSON document.`);
   }
+  if (emptyFiles === files.length) throw new PayloadSourceError(`Nothing to replay: ${files.length === 1 ? `${files[0]} is` : 'the files are'} empty.`);
 }
 
 /** How far a reader has got, in bytes of all its files together (for a progress bar). */
