@@ -75,7 +75,7 @@ describe('heartbeat validate', () => {
     [['validate', dir], /it is a folder/],
     [['validate', '--format', 'xml', '-'], /^heartbeat: --format must be text or json, not "xml"\.\n$/],
     [['validate', '--operation', 'Nope', '-'], /--operation must be one of SendHeartbeat, GetDeviceRegistration, GetDeployments/],
-    [['validate', '--bogus'], /^heartbeat: Unknown option '--bogus'\.\n$/],
+    [['validate', '--bogus'], /^heartbeat: Unknown option '--bogus'; see "heartbeat validate --help"\.\n$/],
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('exits 2 with one sentence for %j', async (args, expected) => {
     const run = await runCli(args);
