@@ -6,11 +6,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_CREDENTIALS } from '../../src/common/demo.ts';
 import { isolatedEnv } from '../cli/heartbeat-run.ts';
 import { serveStatic } from './static-server.ts';
+import { watchPageErrors, type PageErrors } from './harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -50,8 +51,21 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     child?.kill('SIGTERM');
   });
 
+  // Every page of the app must run without an uncaught error or a console error (issue 14 item 22).
+  let watched: PageErrors[] = [];
+  const watch = <P extends Page>(page: P): P => {
+    const errors = watchPageErrors(page);
+    watched.push(errors);
+    return page;
+  };
+  afterEach(() => {
+    const all = watched;
+    watched = [];
+    for (const errors of all) errors.expectNone();
+  });
+
   it('sends to the embedded endpoint with Ctrl+Enter: 200 in the inspector and an entry in the history', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    const page = watch(await browser.newPage({ viewport: { width: 1500, height: 950 } }));
     await page.goto(url);
     await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Connected to the local host');
     await page.getByLabel('DeviceName', { exact: true }).fill('cam-e2e-host');
@@ -68,7 +82,8 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
   }, 60_000);
 
   it('without the token the page stays offline, and the host refuses its calls', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    const page = watch(await browser.newPage({ viewport: { width: 1500, height: 950 } }));
+    watched.at(-1)!.allow(/401 \(Unauthorized\)/); // the refused call below, on purpose
     await page.goto(origin);
     await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Not connected');
     const status = await page.evaluate(async () => (await fetch('/api/endpoint/info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
@@ -78,7 +93,7 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
 
   async function openComposer(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, permissions: ['clipboard-read', 'clipboard-write'] });
-    const page = await context.newPage();
+    const page = watch(await context.newPage());
     await page.goto(url);
     await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Connected to the local host');
     return page;

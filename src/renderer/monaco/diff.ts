@@ -26,11 +26,17 @@ export function createBodyDiff(element: HTMLElement, left: string, right: string
     ariaLabel: 'Differences between the two request bodies',
   });
   editor.setModel({ original, modified });
+  // The diff is computed in a worker from the models; disposing them while it runs made Monaco throw
+  // "no diff result available" (uncaught). The models go once the diff is in (or after 5 s at most).
+  const computed = (editor as unknown as { waitForDiff?: () => Promise<void> }).waitForDiff?.() ?? Promise.resolve();
   return {
     dispose() {
       editor.dispose();
-      original.dispose();
-      modified.dispose();
+      const disposeModels = (): void => {
+        original.dispose();
+        modified.dispose();
+      };
+      void Promise.race([computed, new Promise((resolve) => setTimeout(resolve, 5000))]).then(disposeModels, disposeModels);
     },
   };
 }

@@ -4,6 +4,13 @@
  */
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
+// Services that editor contributions in the bundle ask for (the diff editor's breadcrumbs, code lens,
+// drop-into-editor) but that only editor.main registers: without them each diff editor threw
+// "depends on UNKNOWN service IOutlineModelService / ICodeLensCache / treeViewsDndService". They must be
+// registered before the first editor starts Monaco's services, so here, not in the lazily loaded diff.
+import 'monaco-editor/editor/contrib/documentSymbols/browser/outlineModel';
+import 'monaco-editor/editor/contrib/codelens/browser/codeLensCache';
+import 'monaco-editor/editor/common/services/treeViewsDndService';
 
 (globalThis as typeof globalThis & { MonacoEnvironment?: { getWorker(workerId: string, label: string): Worker } }).MonacoEnvironment = {
   getWorker: (_workerId: string, label: string) => (label === 'json' ? new JsonWorker() : new EditorWorker()),
