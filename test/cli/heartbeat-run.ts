@@ -1,6 +1,6 @@
 /** Runs the built `heartbeat` CLI for the send/replay/history tests, in an isolated environment. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,3 +37,18 @@ export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
+
+/** Every history file of `dir` (one per writer process), oldest first, as one text; '' when there is none. */
+export function historyText(dir: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return '';
+  }
+  return names
+    .filter((f) => f.startsWith('history-') && f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('');
+}

@@ -4,11 +4,11 @@
  * `stopped`, and a history with whole lines, one outcome for every request it sent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parseLogLine, type OutcomeLine } from '../../src/common/log/entry.ts';
-import { isolatedEnv } from './heartbeat-run.ts';
+import { historyText, isolatedEnv } from './heartbeat-run.ts';
 
 const PAYLOADS = 500;
 const children: ChildProcess[] = [];
@@ -32,13 +32,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-const historyLines = (file: string): string[] => {
-  try {
-    return readFileSync(file, 'utf8').split('\n');
-  } catch {
-    return [];
-  }
-};
+const historyLines = (dir: string): string[] => historyText(dir).split('\n');
 
 it('stops cleanly on SIGINT: exit 130, a stopped summary, whole history lines for what was sent', async () => {
   const serve = start(['serve', '--port', '0', '--latency', '200', '--quiet']);
@@ -48,11 +42,11 @@ it('stops cleanly on SIGINT: exit 130, a stopped summary, whole history lines fo
   const env = isolatedEnv({ HEARTBEAT_LOCAL_URL: url });
   const payloads = join(env.HOME!, 'payloads.ndjson');
   writeFileSync(payloads, Array.from({ length: PAYLOADS }, (_, i) => JSON.stringify({ AgentVersion: '1.0', DeviceName: `dev-${i}`, DeviceFleetName: 'fleet-int' })).join('\n') + '\n');
-  const historyFile = join(env.HEARTBEAT_HISTORY_DIR!, 'history-000001.jsonl');
+  const historyDir = env.HEARTBEAT_HISTORY_DIR!;
 
   const replay = start(['replay', payloads, '--local', '--concurrency', '4', '--output', 'json'], env);
   // At 200 ms per send and 4 in flight, 500 payloads take ~25 s; interrupt once 12 are answered.
-  await until(() => historyLines(historyFile).filter((l) => l.includes('"type":"outcome"')).length >= 12, 'some replayed sends to finish');
+  await until(() => historyLines(historyDir).filter((l) => l.includes('"type":"outcome"')).length >= 12, 'some replayed sends to finish');
   replay.child.kill('SIGINT');
   expect(await replay.exited).toBe(130);
 
@@ -65,7 +59,7 @@ it('stops cleanly on SIGINT: exit 130, a stopped summary, whole history lines fo
   expect(Object.keys(summary.failedByType).filter((t) => t !== 'cancelled')).toEqual([]);
   expect(summary.ok + summary.failed).toBe(summary.sent);
 
-  const raw = readFileSync(historyFile, 'utf8');
+  const raw = historyText(historyDir);
   expect(raw.endsWith('\n')).toBe(true);
   const lines = raw.trimEnd().split('\n').map(parseLogLine);
   expect(lines.every(Boolean)).toBe(true); // no torn or foreign line

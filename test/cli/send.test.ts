@@ -2,10 +2,10 @@
  * `heartbeat send` and `heartbeat history` as a user runs them (the built CLI), against the embedded
  * endpoint started in this process: plain send, session token, every exit code, the JSON output.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { heartbeat, isolatedEnv } from './heartbeat-run.ts';
+import { heartbeat, historyText, isolatedEnv } from './heartbeat-run.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,7 +132,7 @@ describe('heartbeat send against the embedded endpoint', () => {
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out.signatureReport.signedHeaders).toContain('x-amz-security-token');
-    const log = readFileSync(join(env.HEARTBEAT_HISTORY_DIR!, 'history-000001.jsonl'), 'utf8');
+    const log = historyText(env.HEARTBEAT_HISTORY_DIR!);
     expect(log).toContain('"x-amz-security-token":"REDACTED"');
     expect(log).not.toContain('IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN');
   });
@@ -152,7 +152,7 @@ describe('heartbeat send against the embedded endpoint', () => {
     const run = await heartbeat(['send', invalid, '--local'], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/is not a valid SendHeartbeat request \(1 problem\); fix it, or pass --no-validate/);
-    expect(existsSync(join(env.HEARTBEAT_HISTORY_DIR!, 'history-000001.jsonl'))).toBe(false);
+    expect(historyText(env.HEARTBEAT_HISTORY_DIR!)).toBe('');
     const forced = await heartbeat(['send', invalid, '--local', '--no-validate'], env);
     expect(forced.code).toBe(1);
     expect(forced.stderr).toMatch(/^400 ValidationException: 1 validation error detected/);

@@ -103,7 +103,7 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
 function check(req: IncomingMessage, operation: Operation, path: string, query: string, body: Buffer, ctx: ExchangeContext): { doc?: unknown; answer?: Answer } {
   const type = req.headers['content-type'];
   if (type !== undefined && !isJsonType(type)) return { answer: fail(unsupportedMediaType(type)) };
-  const verified = ctx.verifier.verify({ method: 'POST', path, query, headers: req.headers, body });
+  const verified = ctx.verifier.verify({ method: 'POST', path, query, headers: req.headersDistinct, body });
   if (verified instanceof ServiceError) return { answer: fail(verified) };
   let text: string;
   try {

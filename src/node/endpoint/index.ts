@@ -27,7 +27,8 @@ export type { EndpointEvent, EndpointStats } from './monitor.ts';
 export type { DeviceState, ModelState, MetricReading } from './registry.ts';
 export type { AcceptedKey } from './verify-signature.ts';
 
-export const SIGNING_NAME = 'sagemaker';
+export { SIGNING_NAME } from '../signing/sigv4.ts';
+import { SIGNING_NAME } from '../signing/sigv4.ts';
 
 export interface EndpointOptions {
   /** Default 127.0.0.1. */

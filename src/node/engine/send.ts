@@ -72,7 +72,7 @@ export function createEngine(options: EngineOptions): Engine {
   };
 }
 
-/** The engine's signer for these credentials and scope: one smithy SignatureV4 and its key cache per replay, not per send. */
+/** The engine's signer for these credentials and scope, kept per replay, not per send (it caches parsed URLs). */
 function signerFor(engine: Engine, credentials: Credentials, region: string, service: string): Signer {
   let byScope = engine.signers.get(credentials);
   if (!byScope) {
@@ -185,7 +185,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
   const url = `${target.url}/${input.operation}`;
   const invocationId = randomUUID();
   const signer = signerFor(engine, input.credentials, target.region, service);
-  const signAttempt = (attempt: number): Promise<SignedRequest> =>
+  const signAttempt = (attempt: number): SignedRequest =>
     signer.sign(
       {
         method: 'POST',
@@ -196,7 +196,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
       { signingDate: new Date(engine.clock.now()), report: input.report ?? true },
     );
 
-  let signed = await signAttempt(1);
+  let signed = signAttempt(1);
   const logged: LoggedRequest = { method: 'POST', url, headers: redactHeaders(signed.headers), body: input.body };
   const time = isoNow();
   await engine.history?.record({ v: LOG_VERSION, type: 'request', id, time, operation: input.operation, target, request: logged, ...(input.tags?.length ? { tags: input.tags } : {}) }, true);
@@ -210,7 +210,7 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
   const sendStarted = performance.now();
   let phasesOffset = 0;
   for (let attempt = 1; attempt <= maxAttempts && !outcome; attempt++) {
-    if (attempt > 1) signed = await signAttempt(attempt);
+    if (attempt > 1) signed = signAttempt(attempt);
     const startedAt = isoNow();
     const started = performance.now();
     const record: AttemptRecord = { attempt, startedAt, durationMs: 0, ...(attempt > 1 ? { delayMs } : {}) };

@@ -1,15 +1,12 @@
 /**
- * SigV4 signing of one HTTP request with @smithy/signature-v4 (signing name `sagemaker` for Edge
- * Manager, DESIGN §2), returning the headers to send and the signature report of exactly that signing.
+ * The client's signer: SigV4 (src/node/signing/sigv4.ts, the project's one implementation) with the
+ * signing name of Edge Manager, returning the headers to send and the signature report of exactly that
+ * signing. Synchronous: signing is a few hashes, and a replay signs thousands of requests.
  */
-import { createHash } from 'node:crypto';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { Credentials } from '../credentials/credentials.ts';
-import { buildSignatureReport, type SignatureReport } from './report.ts';
+import { parseQuery, reportOf, sign, SIGNING_NAME, type SignatureReport } from './sigv4.ts';
 
-export const SIGNING_NAME = 'sagemaker';
+export { SIGNING_NAME } from './sigv4.ts';
 
 export interface UnsignedRequest {
   method: string;
@@ -39,74 +36,25 @@ export interface SignedRequest {
 
 export interface Signer {
   /** `report: false` skips the report (bulk replay); the UI and --debug always ask for it. */
-  sign(request: UnsignedRequest, options?: { signingDate?: Date; report?: boolean }): Promise<SignedRequest>;
+  sign(request: UnsignedRequest, options?: { signingDate?: Date; report?: boolean }): SignedRequest;
 }
 
 /** What signing needs of a URL, parsed once per URL and signer (a replay signs one URL many times). */
 interface ParsedUrl {
-  protocol: string;
-  hostname: string;
   host: string;
-  port?: number;
-  pathname: string;
-  /** Decoded query parameters, in order. */
-  pairs: Array<[string, string]>;
-  /** The same, as smithy's HttpRequest takes them (repeated keys as arrays). */
-  query: Record<string, string | string[]>;
+  /** As sent: percent-encoded by the URL parser. */
+  path: string;
+  /** Decoded query pairs, as the server will read them. */
+  query: Array<[string, string]>;
 }
 
 function parseUrl(text: string): ParsedUrl {
   const url = new URL(text);
-  const pairs: Array<[string, string]> = [...url.searchParams.entries()];
-  const query: Record<string, string | string[]> = {};
-  for (const [key, value] of pairs) {
-    const prior = query[key];
-    query[key] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
-  }
-  return { protocol: url.protocol, hostname: url.hostname, host: url.host, ...(url.port ? { port: Number(url.port) } : {}), pathname: url.pathname, pairs, query };
+  return { host: url.host, path: url.pathname, query: parseQuery(url.search.slice(1)) };
 }
 
-type SigningKeyOf = (credentials: unknown, region: string, shortDate: string, service?: string) => Promise<Uint8Array>;
-
-/**
- * smithy derives the signing key through a module-wide cache whose lookup costs an HMAC of the
- * credentials on every signing. This signer's credentials never change, so its keys are kept per
- * date, region and service (smithy still derives each one). `getSigningKey` is smithy's own (not
- * typed as public) hook: if a later version renamed it, this assignment would simply not be called.
- */
-function cacheSigningKeys(signer: SignatureV4): void {
-  const hooked = signer as unknown as { getSigningKey?: SigningKeyOf };
-  const derive = hooked.getSigningKey;
-  if (typeof derive !== 'function') return;
-  const keys = new Map<string, Promise<Uint8Array>>();
-  hooked.getSigningKey = (credentials, region, shortDate, service) => {
-    const id = `${shortDate}/${region}/${service ?? ''}`;
-    let key = keys.get(id);
-    if (!key) {
-      if (keys.size >= 8) keys.clear();
-      key = derive.call(signer, credentials, region, shortDate, service);
-      keys.set(id, key);
-      key.catch(() => keys.delete(id));
-    }
-    return key;
-  };
-}
-
-/**
- * One signer per credentials and scope: one smithy SignatureV4, its signing keys kept per day, and
- * each URL parsed once, so a replay's thousands of requests re-derive nothing but the signature.
- */
+/** One signer per credentials and scope; each URL parsed once. Signing keys are cached by the core. */
 export function createSigner(credentials: Credentials, options: SignOptions): Signer {
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) },
-    region: options.region,
-    service: options.service ?? SIGNING_NAME,
-    // The SDK's own choice: node:crypto SHA-256 behind smithy's Hash.
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: true,
-    applyChecksum: options.applyChecksum ?? true,
-  });
-  cacheSigningKeys(signer);
   const urls = new Map<string, ParsedUrl>();
   const urlOf = (text: string): ParsedUrl => {
     let parsed = urls.get(text);
@@ -117,40 +65,20 @@ export function createSigner(credentials: Credentials, options: SignOptions): Si
     }
     return parsed;
   };
-  const applyChecksum = options.applyChecksum ?? true;
+  const service = options.service ?? SIGNING_NAME;
+  const payloadHashHeader = options.applyChecksum ?? true;
   return {
-    sign: (request, perRequest = {}) =>
-      signWith(signer, credentials.secretAccessKey, urlOf(request.url), request, perRequest.signingDate ?? options.signingDate, perRequest.report ?? true, applyChecksum),
+    sign(request, perRequest = {}) {
+      const url = urlOf(request.url);
+      const input = { method: request.method, path: url.path, query: url.query, headers: { ...request.headers, host: url.host }, body: request.body };
+      const signed = sign(input, { credentials, region: options.region, service, date: perRequest.signingDate ?? options.signingDate ?? new Date(), payloadHashHeader });
+      const out: SignedRequest = { method: request.method, url: request.url, headers: signed.headers, body: request.body };
+      if (perRequest.report ?? true) out.report = reportOf(input, signed, credentials.accessKeyId);
+      return out;
+    },
   };
 }
 
-export async function signRequest(request: UnsignedRequest, credentials: Credentials, options: SignOptions): Promise<SignedRequest> {
+export function signRequest(request: UnsignedRequest, credentials: Credentials, options: SignOptions): SignedRequest {
   return createSigner(credentials, options).sign(request);
-}
-
-async function signWith(signer: SignatureV4, secret: string, url: ParsedUrl, request: UnsignedRequest, signingDate: Date | undefined, withReport: boolean, applyChecksum: boolean): Promise<SignedRequest> {
-  const headers: Record<string, string> = {};
-  for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name]!;
-  headers.host = url.host;
-  // The payload hash smithy would add (SHA-256 of the UTF-8 body, hex), made by node:crypto in one
-  // native call instead of smithy's generic hash wrapper; smithy signs a given x-amz-content-sha256 as is.
-  if (applyChecksum && headers['x-amz-content-sha256'] === undefined) headers['x-amz-content-sha256'] = createHash('sha256').update(request.body, 'utf8').digest('hex');
-  const unsigned = new HttpRequest({
-    method: request.method,
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port !== undefined ? { port: url.port } : {}),
-    path: url.pathname,
-    // smithy clones the request before it signs, so the cached query object is never changed.
-    query: url.query,
-    headers,
-    body: request.body,
-  });
-  const signed = await signer.sign(unsigned, signingDate ? { signingDate } : {});
-  // Names we passed are lower-case, and so are those smithy adds (x-amz-date, x-amz-content-sha256,
-  // x-amz-security-token, authorization); its result is a copy of ours, ours to hand on.
-  const out = signed.headers;
-  const signedRequest: SignedRequest = { method: request.method, url: request.url, headers: out, body: request.body };
-  if (withReport) signedRequest.report = buildSignatureReport({ method: request.method, path: url.pathname, query: url.pairs, headers: out, body: request.body }, secret);
-  return signedRequest;
 }
