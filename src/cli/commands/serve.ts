@@ -100,6 +100,20 @@ export async function run(argv: string[]): Promise<number> {
   options.faults = faultFlags(v);
 
   const endpoint = await wrap(() => startEndpoint(options));
+  // Set up before the first line is out: a SIGTERM sent as soon as "listening on" is read stops it gracefully.
+  const stopped = new Promise<number>((resolve) => {
+    const stop = (signal?: string) => {
+      if (signal) process.stderr.write(`heartbeat serve: ${signal} received; shutting down.\n`);
+      endpoint.close().then(
+        () => resolve(EXIT.ok),
+        () => resolve(EXIT.badInput),
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    // The reader of standard output went away (| head): stop as on SIGTERM, quietly.
+    process.once(OUTPUT_CLOSED, () => stop());
+  });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`listening on ${endpoint.url}`);
   const demo = options.credentials === undefined;
@@ -114,19 +128,7 @@ export async function run(argv: string[]): Promise<number> {
   if (v.capture) out(`capturing to ${v.capture}${capture.maxBytes ? ` (rotated at ${capture.maxBytes} bytes, at most ${capture.files ?? DEFAULT_CAPTURE_FILES} older files kept)` : ''}`);
   if (!v.quiet) endpoint.admin.subscribe((event) => out(describe(event)));
 
-  return new Promise<number>((resolve) => {
-    const stop = (signal?: string) => {
-      if (signal) process.stderr.write(`heartbeat serve: ${signal} received; shutting down.\n`);
-      endpoint.close().then(
-        () => resolve(EXIT.ok),
-        () => resolve(EXIT.badInput),
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    // The reader of standard output went away (| head): stop as on SIGTERM, quietly.
-    process.once(OUTPUT_CLOSED, () => stop());
-  });
+  return stopped;
 }
 
 function describe(e: EndpointEvent): string {

@@ -114,14 +114,8 @@ export async function run(argv: string[]): Promise<number> {
     await services.close();
     throw new CliError(`The UI could not start: ${(error as Error).message.replace(/\.$/, '')}.`, EXIT.badInput);
   }
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`listening on ${host.origin.replace(/\/$/, '')}`);
-  out(`open ${host.url}`);
-  out(`embedded endpoint ${services.endpoint.url} (${services.endpoint.anyRegion ? 'any region' : `region ${services.endpoint.region}`}, demo keys; see heartbeat serve --help)`);
-  out(`history in ${services.settings().historyDir}`);
-  if (!v['no-open']) openBrowser(host.url);
-
-  return new Promise<number>((done) => {
+  // Set up before the first line is out: a SIGTERM sent as soon as "listening on" is read stops it gracefully.
+  const stopped = new Promise<number>((done) => {
     const stop = (signal?: string) => {
       if (signal) process.stderr.write(`heartbeat ui: ${signal} received; shutting down.\n`);
       Promise.allSettled([host.close(), services.close()]).then(() => done(EXIT.ok));
@@ -131,4 +125,12 @@ export async function run(argv: string[]): Promise<number> {
     // The reader of standard output went away (| head): stop as on SIGTERM, quietly.
     process.once(OUTPUT_CLOSED, () => stop());
   });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`listening on ${host.origin.replace(/\/$/, '')}`);
+  out(`open ${host.url}`);
+  out(`embedded endpoint ${services.endpoint.url} (${services.endpoint.anyRegion ? 'any region' : `region ${services.endpoint.region}`}, demo keys; see heartbeat serve --help)`);
+  out(`history in ${services.settings().historyDir}`);
+  if (!v['no-open']) openBrowser(host.url);
+
+  return stopped;
 }
