@@ -68,6 +68,19 @@ describe('replay inputs and summary', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ items: 1, sent: 1, ok: 1, failed: 0 });
   });
 
+  it('a line longer than 16 MiB from a pipe is one unreadable item, not a crash', async () => {
+    const run = await shell(`{ echo '${payload(1)}'; head -c 20000000 /dev/zero | tr '\\0' 'a'; echo; echo '${payload(2)}'; } | heartbeat replay - --dry-run --output json`);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      items: 3,
+      ok: 2,
+      failed: 1,
+      sent: 2,
+      failures: [{ source: 'stdin:2', errorType: 'unreadable', message: 'the line is longer than 16777216 bytes (20000000)' }],
+    });
+  });
+
   it('counts add up and every failure names its input line, status, error type and message', async () => {
     const file = join(dir, 'mixed.ndjson');
     const lines = [...Array.from({ length: 40 }, (_, i) => payload(i + 1)), 'not json', '[1, 2]'];
