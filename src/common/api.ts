@@ -1,5 +1,5 @@
 /**
- * HeartbeatApi: the whole surface the UI needs from a host (DESIGN §4). Three hosts implement it —
+ * HeartbeatApi: the whole surface the UI needs from a host (docs/architecture.md#one-api-three-hosts). Three hosts implement it —
  * Electron IPC, the loopback HTTP host of browser mode, and an in-process one for the CLI and tests —
  * and one contract suite runs against all of them.
  *

@@ -75,7 +75,7 @@ export function emitAwsCli(doc: unknown, options: AwsCliExportOptions = {}): str
 
 /**
  * A runnable curl command that signs with SigV4 (curl ≥ 7.75) using the credentials in
- * $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY. Signing name "sagemaker" (DESIGN §2).
+ * $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY. Signing name "sagemaker" (docs/architecture.md#aws-facts).
  */
 export function emitCurl(doc: unknown, target: ExportTarget = {}): string {
   const { operation, region, endpoint } = resolvedTarget(target);

@@ -11,7 +11,7 @@ export interface ExportTarget {
 
 export const DEFAULT_REGION = 'us-east-1';
 
-/** The AWS regional endpoint of SageMaker Edge Manager (DESIGN §2). */
+/** The AWS regional endpoint of SageMaker Edge Manager (docs/architecture.md#aws-facts). */
 export function regionalEndpoint(region: string): string {
   return `https://edge.sagemaker.${region}.amazonaws.com`;
 }

@@ -119,7 +119,7 @@ function checkShape(schema: SchemaNode, value: unknown, where: string): string |
   }
 }
 
-/** Model patterns are ECMA-262 searches (DESIGN §2); a few are not u-flag safe, so fall back without it. */
+/** Model patterns are ECMA-262 searches (docs/architecture.md#aws-facts); a few are not u-flag safe, so fall back without it. */
 function patternOf(source: string): RegExp {
   try {
     return new RegExp(source, 'u');

@@ -1,6 +1,6 @@
 /**
  * The service errors the endpoint answers with, shaped the way AWS restJson1 services answer
- * (DESIGN §2): a status, the `x-amzn-ErrorType` header and a JSON body `{"message": ...}`.
+ * (docs/architecture.md#aws-facts): a status, the `x-amzn-ErrorType` header and a JSON body `{"message": ...}`.
  * InternalServiceException is the one modelled error of Edge Manager; its body member is `Message`.
  */
 export class ServiceError extends Error {

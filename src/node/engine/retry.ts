@@ -1,5 +1,5 @@
 /**
- * The AWS SDK v3 "standard" retry mode (DESIGN §2), written out so every decision is visible and
+ * The AWS SDK v3 "standard" retry mode (docs/architecture.md#aws-facts), written out so every decision is visible and
  * testable: which failures retry, full-jitter backoff, Retry-After, the shared retry quota.
  */
 import type { TransportErrorCode } from '../../common/log/entry.ts';

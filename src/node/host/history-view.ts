@@ -62,7 +62,7 @@ export function pageOf(found: { total: number; entries: IndexSummary[] }, query:
 
 /**
  * The request as the UI may see it: the log already holds no signature or token; the access key id in
- * Authorization's Credential is cut to its last 4 characters as well (DESIGN: the UI sees no more).
+ * Authorization's Credential is cut to its last 4 characters as well (docs/architecture.md#security-model: the UI sees no more).
  */
 export function requestForUi(request: LoggedRequest): LoggedRequest {
   return maskKeyId(request);

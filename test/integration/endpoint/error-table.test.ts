@@ -1,4 +1,4 @@
-/** Every row of the DESIGN §2 error table, over HTTP: status, x-amzn-ErrorType, JSON message, RequestId, Date. */
+/** Every row of the error table of docs/architecture.md#aws-facts, over HTTP: status, x-amzn-ErrorType, JSON message, RequestId, Date. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEndpoint, type RunningEndpoint } from '../../../src/node/endpoint/index.ts';
 import { HEARTBEAT, rawRequest, sendSigned, signed, type RawResponse } from './helpers.ts';
@@ -22,7 +22,7 @@ function expectAws(res: RawResponse, status: number, errorType: string, message:
   else expect(body[member]).toMatch(message);
 }
 
-describe('the DESIGN §2 error table', () => {
+describe('the error table of docs/architecture.md#aws-facts', () => {
   it('success: 200, empty body, with x-amzn-RequestId and Date', async () => {
     const res = await sendSigned(endpoint.url);
     expect(res.status).toBe(200);

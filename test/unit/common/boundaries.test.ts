@@ -102,7 +102,7 @@ describe('the boundary generator', () => {
   });
 });
 
-describe('pattern semantics (DESIGN §2)', () => {
+describe('pattern semantics (docs/architecture.md#aws-facts)', () => {
   const base = { DeviceName: 'd', DeviceFleetName: 'f' };
   it('AgentVersion is not anchored: "1.0-beta" is valid, "-" is not', () => {
     expect(validate({ ...base, AgentVersion: '1.0-beta' }).valid).toBe(true);
