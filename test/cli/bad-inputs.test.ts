@@ -4,7 +4,7 @@
  * or an unknown option, exits with the documented code (2 bad input; 1 for a document `validate`
  * reads and finds invalid) and one sentence on stderr.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,7 +64,8 @@ const optionCases: Array<[string[], RegExp]> = [
   [['send', '-', '--no-validate=yes'], /^Option '--no-validate' does not take an argument/],
 ];
 
-const COMMANDS = ['validate', 'convert', 'skeleton', 'send', 'replay', 'history', 'serve', 'ui'];
+/** Every registered command (as src/cli/main.ts lists them), and the subcommand history prune. */
+const COMMANDS = [...[...readFileSync('src/cli/main.ts', 'utf8').matchAll(/^ {2}([\w-]+): async \(\) =>/gm)].map((m) => m[1]!), 'history prune'];
 
 function expectOneSentence(run: { code: number; stderr: string }, code: number, says: RegExp): void {
   const lines = run.stderr.split('\n').filter((l) => l !== '');
@@ -93,7 +94,7 @@ describe('bad inputs: one sentence and the documented exit code, never "Unexpect
 
   for (const command of COMMANDS) {
     it(`${command} --bogus (an unknown option)`, async () => {
-      const run = await heartbeat([command, '--bogus'], env, '');
+      const run = await heartbeat([...command.split(' '), '--bogus'], env, '');
       expectOneSentence(run, 2, new RegExp(`^Unknown option '--bogus'; see "heartbeat ${command} --help"\\.$`));
     });
   }

@@ -60,8 +60,9 @@ const helps = await Promise.all(registered.map(async (name) => [name, ((await im
 const examples: Array<[where: string, line: string]> = [
   ...docs.flatMap((file) => commandLines(fencedBlocks(readFileSync(file, 'utf8'))).map((line) => [file, line] as [string, string])),
   ...helps.flatMap(([name, help]) => {
-    const section = help.split(/^Examples:\n/m)[1] ?? '';
-    return commandLines(section.split(/\n\S/)[0]!).map((line) => [`heartbeat ${name} --help`, line] as [string, string]);
+    // Every Examples section (a help may hold a subcommand's too), each up to its first unindented line.
+    const sections = help.split(/^Examples:\n/m).slice(1);
+    return sections.flatMap((section) => commandLines(section.split(/\n\S/)[0]!)).map((line) => [`heartbeat ${name} --help`, line] as [string, string]);
   }),
 ];
 
