@@ -129,6 +129,14 @@ describe('replay inputs and summary', () => {
     expect(json.failures.map((f: { source: string }) => f.source)).toEqual(Array.from({ length: 30 }, (_, i) => `${file}:${i + 2}`));
   });
 
+  it('--debug says which target is used (docs/sending.md)', async () => {
+    const run = await heartbeat(['replay', join(dir, 'five.ndjson'), '--endpoint-url', url, '--debug'], env);
+    expect([run.code, run.stderr]).toEqual([0, `Target: ${url} (signed for us-east-1).\n`]);
+    const local = await heartbeat(['replay', join(dir, 'five.ndjson'), '--local', '--debug', '--dry-run'], env);
+    expect(local.code).toBe(0);
+    expect(local.stderr).toMatch(/^Target: a throwaway embedded endpoint at http:\/\/127\.0\.0\.1:\d+, started for this command/);
+  });
+
   it('a missing input is reported before the target is set up (not as a credentials error)', async () => {
     const run = await heartbeat(['replay', join(dir, 'missing.ndjson'), '--endpoint-url', url], isolatedEnv());
     expect(run).toEqual({ code: 2, stdout: '', stderr: `heartbeat: Cannot read ${join(dir, 'missing.ndjson')}: it does not exist.\n` });

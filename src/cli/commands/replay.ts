@@ -37,7 +37,8 @@ Replay:
   --device-name TEMPLATE          rename devices; {n} = the payload's number, {name} = its old name
   --fleet-name NAME               put every payload in fleet NAME
   --dry-run                       sign but do not send (nothing is recorded)
-  --debug                         print which target is used (see --local) on standard error
+  --debug                         print the target used (for --local: which embedded endpoint) on
+                                  standard error before sending
   --output text|json              text summary (default) or one JSON object
   -h, --help                      show this help
 
@@ -105,7 +106,7 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
   const prepared = await prepare(values);
-  if (values.debug && prepared.session.localNote) process.stderr.write(`${prepared.session.localNote}\n`);
+  if (values.debug) process.stderr.write(`${prepared.session.localNote ?? `Target: ${prepared.session.target.url} (signed for ${prepared.session.target.region}).`}\n`);
   const engine = createEngine({ transport: prepared.transport, history: prepared.history, ...(prepared.maxAttempts ? { maxAttempts: prepared.maxAttempts } : {}) });
   const stop = new AbortController();
   const onInterrupt = (): void => stop.abort();
