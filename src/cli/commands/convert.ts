@@ -3,14 +3,15 @@ import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { validate } from '../../common/validation/validate.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
-import { readInput } from '../io.ts';
+import { MAX_DOCUMENT_TEXT, readInput } from '../io.ts';
 
 export const summary = 'Convert a request between JSON, YAML, aws CLI shorthand, curl and SDK snippets.';
 
 export const help = `Usage: heartbeat convert [FILE|-] --from FORMAT --to FORMAT [options]
 
 ${summary}
-Reads FILE, or standard input when FILE is "-" or missing; writes the result to standard output.
+Reads FILE (at most ${MAX_DOCUMENT_TEXT}), or standard input when FILE is "-" or missing; writes the result
+to standard output.
 
 --from (what the input is):
   json             the wire document (timestamps as epoch-second numbers)
