@@ -264,7 +264,9 @@ export async function* readPayloads(files: string[], operation: Operation = 'Sen
         } else if (mode === 'gather') {
           gathered.push(line);
           gatheredBytes += (line.text?.length ?? 0) + 1;
-          if (line.text === undefined || gatheredBytes > MAX_LINE_BYTES) yield* flush();
+          // An unindented line that is a whole JSON object is an NDJSON line (the first was torn), not
+          // the inside of a pretty-printed document: stop gathering at once.
+          if (line.text === undefined || gatheredBytes > MAX_LINE_BYTES || (line.text.startsWith('{') && parses(line.text))) yield* flush();
           continue;
         }
         const item = lineItem(line, name, operation);

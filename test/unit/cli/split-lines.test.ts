@@ -1,6 +1,9 @@
-/** The line splitter every streamed input goes through (src/node/engine/payloads.ts splitLines). */
+/** The line splitter every streamed input goes through, and how replay tells a pretty-printed document from NDJSON (src/node/engine/payloads.ts). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { splitLines, type Line } from '../../../src/node/engine/payloads.ts';
+import { readPayloads, splitLines, type Line } from '../../../src/node/engine/payloads.ts';
 
 async function* chunks(...parts: Array<string | Buffer>): AsyncGenerator<Buffer> {
   for (const part of parts) yield Buffer.isBuffer(part) ? part : Buffer.from(part);
@@ -38,5 +41,18 @@ describe('splitLines', () => {
 
   it('yields nothing for an empty input', async () => {
     expect(await lines(chunks())).toEqual([]);
+  });
+});
+
+describe('readPayloads: a pretty-printed document, or NDJSON whose first line is torn', () => {
+  it('reads an indented multi-line document as one payload, and an NDJSON file with a torn first line line by line', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hb-gather-'));
+    const doc = join(d, 'doc.json');
+    writeFileSync(doc, '{\n  "AgentVersion": "1",\n  "AgentMetrics": [\n    {"Dimension": "cpu", "MetricName": "load", "Value": 1, "Timestamp": 1}\n  ],\n  "DeviceName": "a",\n  "DeviceFleetName": "f"\n}\n');
+    const torn = join(d, 'torn.ndjson');
+    writeFileSync(torn, '{"AgentVersion": "1", "DeviceN\n{"AgentVersion":"1","DeviceName":"b","DeviceFleetName":"f"}\n{"AgentVersion":"1","DeviceName":"c","DeviceFleetName":"f"}\n');
+    const seen: string[] = [];
+    for await (const item of readPayloads([doc, torn])) seen.push('problem' in item ? `${item.source.replace(d, '')}: ${item.problem}` : `${item.source.replace(d, '')}: ${JSON.parse(item.body).DeviceName}`);
+    expect(seen).toEqual(['/doc.json:1: a', '/torn.ndjson:1: the line is not JSON (a torn or foreign line)', '/torn.ndjson:2: b', '/torn.ndjson:3: c']);
   });
 });
