@@ -29,7 +29,7 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
     try {
       response = await doFetch(base + route, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(args ?? {}) });
     } catch {
-      throw new PlatformError('The app host did not answer: check that `heartbeat ui` is still running, then reload this page.', 'network');
+      throw new PlatformError('The app host did not answer: check that "heartbeat ui" is still running, then reload this page.', 'network');
     }
     const text = await response.text();
     let body: unknown;
@@ -41,7 +41,7 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
     if (!response.ok) {
       const message = (body as Partial<HttpErrorBody> | undefined)?.error?.message;
       if (response.status === 401 || response.status === 403) {
-        throw new PlatformError(message ?? 'The app host refused this page: open the URL `heartbeat ui` printed (it carries the access token).', 'unauthorized');
+        throw new PlatformError(message ?? 'The app host refused this page: open the URL "heartbeat ui" printed (it carries the access token).', 'unauthorized');
       }
       throw new PlatformError(message ?? `The app host answered HTTP ${response.status}; try again.`, 'host');
     }

@@ -5,7 +5,7 @@
 import type { HeartbeatApi } from '../../common/api.ts';
 import { PlatformError } from './errors.ts';
 
-export const NOT_CONNECTED = 'Not connected to a host: start the app with `npm start` (or `heartbeat ui`) to send and see history.';
+export const NOT_CONNECTED = 'Not connected to a host: start the app with "npm start" (or "heartbeat ui") to send and see history.';
 
 export function createOfflineApi(): HeartbeatApi {
   const refuse = (): Promise<never> => Promise.reject(new PlatformError(NOT_CONNECTED, 'not-connected'));

@@ -50,7 +50,7 @@ describe('App', () => {
     expect(w.find('[data-testid="connection"]').text()).toContain('Not connected');
     pressSend();
     await flushPromises();
-    expect(w.find('[data-testid="inspector-status"]').text()).toContain('Not connected to a host: start the app with `npm start`');
+    expect(w.find('[data-testid="inspector-status"]').text()).toContain('Not connected to a host: start the app with "npm start"');
     w.unmount();
   });
 

@@ -223,7 +223,7 @@ describe('EndpointPanel', () => {
   it('says in one sentence that the endpoint needs the host when offline', async () => {
     const w = mountPanel(pinia, { kind: 'offline', api: createOfflineApi() });
     await flushPromises();
-    expect(w.find('[data-testid="endpoint-offline"]').text()).toBe('The embedded endpoint runs inside the app host: start the app with `npm start` (or `heartbeat ui`) to see it here.');
+    expect(w.find('[data-testid="endpoint-offline"]').text()).toBe('The embedded endpoint runs inside the app host: start the app with "npm start" (or "heartbeat ui") to see it here.');
     expect(w.findAll('input, select, button')).toHaveLength(0);
     w.unmount();
   });

@@ -188,7 +188,7 @@ describe('Manual keys', () => {
   it('says in one sentence that manual keys need the host when offline', async () => {
     const w = mountBar(pinia, { kind: 'offline', api: createOfflineApi() });
     await openKeys(w);
-    expect(w.find('[data-testid="manual-keys-offline"]').text()).toBe('Manual keys are handed to the app host: start the app with `npm start` (or `heartbeat ui`) to use them.');
+    expect(w.find('[data-testid="manual-keys-offline"]').text()).toBe('Manual keys are handed to the app host: start the app with "npm start" (or "heartbeat ui") to use them.');
     expect(dialog(w).find('fieldset').attributes('disabled')).toBeDefined();
     expect(w.findAll('button').find((b) => b.text() === 'Use these keys')!.attributes('disabled')).toBeDefined();
     expect(document.activeElement?.textContent).toBe('Cancel');

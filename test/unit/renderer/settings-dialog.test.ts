@@ -178,7 +178,7 @@ describe('Settings dialog', () => {
   it('keeps the theme working offline and says why the host settings are disabled', async () => {
     const w = mountBar(pinia, { kind: 'offline', api: createOfflineApi() });
     await openSettings(w);
-    expect(w.find('[data-testid="settings-state"]').text()).toBe('Timeout, attempts, CA bundle and history folder are kept by the app host: start the app with `npm start` (or `heartbeat ui`) to change them.');
+    expect(w.find('[data-testid="settings-state"]').text()).toBe('Timeout, attempts, CA bundle and history folder are kept by the app host: start the app with "npm start" (or "heartbeat ui") to change them.');
     expect(dialog(w).find('fieldset').attributes('disabled')).toBeDefined();
     expect(w.findAll('button').find((b) => b.text() === 'Save')!.attributes('disabled')).toBeDefined();
     await w.find('#theme').setValue('dark');
