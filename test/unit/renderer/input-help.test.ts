@@ -5,7 +5,9 @@
  * language service over the schema the editor is given.
  */
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- Monaco ships its JSON language service without declarations; the test calls configure, doComplete and parseJSONDocument.
 import { getLanguageService } from '../../../node_modules/monaco-editor/esm/external/vscode-json-languageservice/lib/esm/jsonLanguageService.js';
+// @ts-expect-error -- as above: TextDocument.create and positionAt.
 import { TextDocument } from '../../../node_modules/monaco-editor/esm/external/vscode-languageserver-textdocument/lib/esm/main.js';
 import { OPERATIONS, requestSchema, type SchemaNode } from '../../../src/common/model/index.ts';
 import { fieldsOf } from '../../../src/renderer/form/fields.ts';
