@@ -2,12 +2,14 @@
  * Replay throughput at concurrency 32 against the embedded endpoint and a trivial loopback server:
  * our engine (signing, retries, durable history) next to @aws-sdk/client-sagemaker-edge sending the
  * same payloads at the same concurrency, and autocannon's ceiling (one pre-signed request replayed) on
- * the same target (`heartbeat send` cold start is its own section, cold-start.bench.ts).
+ * the same target, and a Locust FastHttpUser locustfile (bench/locust/) signing the same heartbeats
+ * (`heartbeat send` cold start is its own section, cold-start.bench.ts).
  * Both servers run in child processes (bench/servers.ts), so the load generators do not share their
  * event loop. Each runs warm (an untimed first round of WARM_UP sends), then once timed; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error autocannon ships no type declarations; the one call below is typed by hand.
 import autocannonUntyped from 'autocannon';
@@ -64,9 +66,9 @@ async function sdk(url: string, n = N): Promise<number> {
 }
 
 /**
- * The floor under any engine built on our libraries: undici requests signed by @smithy/signature-v4,
- * at the same concurrency, with nothing else (no retries, history, timings or outcomes). What our
- * replay cannot beat without replacing them.
+ * The floor under any engine built on our libraries: undici requests signed by the SigV4 core
+ * (src/node/signing/sigv4.ts), at the same concurrency, with nothing else (no retries, history, timings
+ * or outcomes). What our replay cannot beat without replacing them.
  */
 async function bare(url: string, n = N): Promise<number> {
   const agent = new Agent({ connections: C });
@@ -87,6 +89,35 @@ async function bare(url: string, n = N): Promise<number> {
   );
   await agent.close();
   return (n / (performance.now() - started)) * 1000;
+}
+
+/**
+ * A Locust FastHttpUser locustfile signing the same heartbeats with hmac/hashlib, in one process (Debian's
+ * python3-locust); undefined, with a sentence, where it is missing.
+ */
+async function locust(url: string): Promise<number | undefined> {
+  const python = '/usr/bin/python3';
+  const probe = spawnSync(python, ['-c', 'import locust.contrib.fasthttp'], { stdio: 'ignore' });
+  if (probe.status !== 0) {
+    console.log('  (Locust skipped: Debian\'s python3-locust is not installed; apt-get install python3-locust)');
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'hb-bench-locust-'));
+  try {
+    const run = spawnSync(python, ['-m', 'locust', '-f', 'bench/locust/replay_locustfile.py', '--headless', '-u', String(C), '-r', '1000', '--run-time', '10s', '--host', url, '--csv', join(dir, 'run'), '--only-summary', '--loglevel', 'WARNING'], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey, AWS_REGION: DEMO_REGION },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const csv = readFileSync(join(dir, 'run_stats.csv'), 'utf8').trim().split('\n');
+    const header = csv[0]!.split(',').map((h) => h.replace(/"/g, ''));
+    const total = csv.at(-1)!.split(',').map((v) => v.replace(/"/g, ''));
+    const failures = Number(total[header.indexOf('Failure Count')]);
+    if (failures > 0) throw new Error(`Locust: ${failures} failed requests (${run.stderr.slice(-300)})`);
+    return Number(total[header.indexOf('Requests/s')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function ceiling(url: string): Promise<number> {
@@ -115,8 +146,10 @@ export async function run(): Promise<void> {
       await bare(url, WARM_UP);
       const b = await bare(url);
       const c = await ceiling(url);
-      console.log(`${name}, c=${C}, ${N} payloads: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling (goal ≥ 0.4)`);
-      console.log(`  floor: bare undici + @smithy/signature-v4 ${b.toFixed(0)}/s = ${(b / s).toFixed(2)}× the SDK, ${(b / c).toFixed(2)} of the ceiling; our replay reaches ${(o / b).toFixed(2)} of it`);
+      const l = await locust(url);
+      console.log(`${name}, c=${C}, ${N} payloads, ${availableParallelism()} cores: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling`);
+      if (l !== undefined) console.log(`  Locust FastHttpUser (one process, hmac/hashlib) ${l.toFixed(0)}/s → heartbeat replay ${(o / l).toFixed(2)}× Locust (goal ≥ 1.2)`);
+      console.log(`  floor: bare undici + the SigV4 core ${b.toFixed(0)}/s = ${(b / s).toFixed(2)}× the SDK, ${(b / c).toFixed(2)} of the ceiling; our replay reaches ${(o / b).toFixed(2)} of it (goal ≥ 0.8)`);
     }
   } finally {
     await Promise.all([stop(endpoint.child), stop(trivial.child)]);

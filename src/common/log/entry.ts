@@ -2,7 +2,7 @@
  * The JSON-lines record shared by the send side's history log and the embedded endpoint's capture,
  * so either file can be searched, exported and replayed by the same code.
  *
- * A history send writes a `request` line (fsynced before the request leaves) and later an `outcome`
+ * A history send writes a `request` line (before the request leaves) and later an `outcome`
  * line with the same id; a crash in between leaves a visible pending entry. The endpoint's capture
  * writes one `exchange` line per received request, holding both halves. Secrets never appear: the
  * Authorization signature and X-Amz-Security-Token are redacted before a line is built.

@@ -7,7 +7,7 @@ import type { TargetRecord } from '../../common/log/entry.ts';
 import { createSigner } from '../signing/sign.ts';
 import type { ReplayItem, ReplayProblem } from './payloads.ts';
 import { createRewriter, type RewriteOptions } from './rewrite.ts';
-import { send, type Engine, type SendHandle } from './send.ts';
+import { send, type Engine, type SendHandle, type SendResult } from './send.ts';
 
 export interface ReplayOptions {
   target: TargetRecord;
@@ -98,8 +98,12 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
   const iterator = items[Symbol.asyncIterator]();
   const signer = options.dryRun ? createSigner(options.credentials, { region: options.target.region }) : undefined;
 
+  /** Sends answered whose lines are not yet durable: counted when they are. */
+  const settling = new Set<Promise<void>>();
+  let writeFailure: unknown;
+
   const worker = async (): Promise<void> => {
-    while (!options.signal?.aborted) {
+    while (!options.signal?.aborted && writeFailure === undefined) {
       const next = await iterator.next();
       if (next.done) return;
       const item = next.value;
@@ -119,36 +123,54 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
       const body = rewrite(item, sequence);
       counts.sent++;
       if (signer) {
-        await signer.sign({ method: 'POST', url: `${options.target.url}/${item.operation}`, headers: { 'content-type': 'application/json' }, body }, { report: false });
+        signer.sign({ method: 'POST', url: `${options.target.url}/${item.operation}`, headers: { 'content-type': 'application/json' }, body }, { report: false });
         counts.ok++;
       } else {
         const handle = send(engine, { operation: item.operation, body, target: options.target, credentials: options.credentials, report: false, ...(options.tags ? { tags: options.tags } : {}) });
         inFlight.add(handle);
         try {
-          const result = await handle.response;
-          const total = result.attempts.reduce((sum, a) => sum + a.durationMs + (a.delayMs ?? 0), 0);
-          const outcome = result.outcome;
-          if (outcome.kind === 'success') {
-            counts.ok++;
-            latencies.push(total);
-          } else if (outcome.kind === 'service-error') {
-            fail(index, { source: item.source, status: outcome.status, errorType: outcome.errorType, message: outcome.message });
-            latencies.push(total);
-          } else if (outcome.kind === 'transport-error') fail(index, { source: item.source, errorType: `transport:${outcome.code}`, message: outcome.message });
-          else fail(index, { source: item.source, errorType: 'cancelled', message: outcome.message });
+          // The slot is free once the answer is in; the send counts once its lines are durable.
+          await handle.answered;
         } finally {
           inFlight.delete(handle);
         }
+        const counted = handle.response.then(
+          (result) => {
+            tally(index, item.source, result);
+            progress();
+          },
+          (error: unknown) => {
+            writeFailure ??= error;
+            stop();
+          },
+        );
+        settling.add(counted);
+        void counted.finally(() => settling.delete(counted));
+        continue;
       }
       progress();
     }
   };
+  const tally = (index: number, source: string, result: SendResult): void => {
+    const total = result.attempts.reduce((sum, a) => sum + a.durationMs + (a.delayMs ?? 0), 0);
+    const outcome = result.outcome;
+    if (outcome.kind === 'success') {
+      counts.ok++;
+      latencies.push(total);
+    } else if (outcome.kind === 'service-error') {
+      fail(index, { source, status: outcome.status, errorType: outcome.errorType, message: outcome.message });
+      latencies.push(total);
+    } else if (outcome.kind === 'transport-error') fail(index, { source, errorType: `transport:${outcome.code}`, message: outcome.message });
+    else fail(index, { source, errorType: 'cancelled', message: outcome.message });
+  };
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
+    while (settling.size > 0) await Promise.all(settling);
   } finally {
     options.signal?.removeEventListener('abort', stop);
     await iterator.return?.(undefined);
   }
+  if (writeFailure !== undefined) throw writeFailure;
   const elapsedMs = performance.now() - started;
   const sorted = Float64Array.from(latencies).sort();
   const p50 = percentile(sorted, 50);

@@ -115,7 +115,13 @@ export interface SendResult {
 export interface SendHandle {
   id: string;
   cancel(): void;
+  /** The send's result once its outcome line is durable (fsynced): what "done" means. */
   response: Promise<SendResult>;
+  /**
+   * The same result as soon as the answer is in (its outcome line then goes out with the next group
+   * commit): a replay frees the slot for the next request here and counts the send at `response`.
+   */
+  answered: Promise<SendResult>;
 }
 
 /**
@@ -174,10 +180,19 @@ function isoNow(): string {
 export function send(engine: Engine, input: SendInput): SendHandle {
   const id = randomUUID();
   const cancel = new SendCancel();
-  return { id, cancel: () => cancel.cancel(), response: run(engine, input, id, cancel) };
+  const running = run(engine, input, id, cancel);
+  return {
+    id,
+    cancel: () => cancel.cancel(),
+    answered: running.then((r) => r.result),
+    response: running.then(async (r) => {
+      await r.durable;
+      return r.result;
+    }),
+  };
 }
 
-async function run(engine: Engine, input: SendInput, id: string, signal: SendCancel): Promise<SendResult> {
+async function run(engine: Engine, input: SendInput, id: string, signal: SendCancel): Promise<{ result: SendResult; durable: Promise<void> | undefined }> {
   const maxAttempts = Math.max(1, input.maxAttempts ?? engine.maxAttempts);
   const service = input.service ?? SIGNING_NAME;
   // A target from an older history line may still carry userinfo: it is neither sent nor recorded again.
@@ -199,7 +214,9 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
   let signed = signAttempt(1);
   const logged: LoggedRequest = { method: 'POST', url, headers: redactHeaders(signed.headers), body: input.body };
   const time = isoNow();
-  await engine.history?.record({ v: LOG_VERSION, type: 'request', id, time, operation: input.operation, target, request: logged, ...(input.tags?.length ? { tags: input.tags } : {}) }, true);
+  // Written (to the page cache: a kill -9 cannot lose it) before the request leaves; made durable by the
+  // fsync that covers its outcome line, before the send is reported done (docs/history.md).
+  await engine.history?.record({ v: LOG_VERSION, type: 'request', id, time, operation: input.operation, target, request: logged, ...(input.tags?.length ? { tags: input.tags } : {}) }, false);
 
   const attempts: AttemptRecord[] = [];
   let outcome: Outcome | undefined;
@@ -268,8 +285,10 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
   }
   const final = outcome ?? { kind: 'cancelled', message: 'The send was cancelled.' };
   timings = wholeSend(timings, phasesOffset, performance.now() - sendStarted);
-  await engine.history?.record({ v: LOG_VERSION, type: 'outcome', id, time: isoNow(), outcome: final, attempts, ...(timings ? { timings } : {}) }, false);
-  return { id, outcome: final, attempts, ...(timings ? { timings } : {}), ...(signed.report ? { report: signed.report } : {}), request: logged };
+  const durable = engine.history?.record({ v: LOG_VERSION, type: 'outcome', id, time: isoNow(), outcome: final, attempts, ...(timings ? { timings } : {}) }, true);
+  // Settled here too, so a failed write is never an unhandled rejection when only `answered` is awaited.
+  durable?.catch(() => undefined);
+  return { result: { id, outcome: final, attempts, ...(timings ? { timings } : {}), ...(signed.report ? { report: signed.report } : {}), request: logged }, durable };
 }
 
 /**

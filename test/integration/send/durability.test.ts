@@ -61,7 +61,7 @@ it('survives kill -9 mid-replay', async () => {
   const outcomes = parsed.filter((l) => l!.type === 'outcome');
   expect(requests.length).toBeGreaterThan(1000);
   expect(requests.length).toBeLessThan(10_000); // it really was killed mid-replay
-  // Each request line was fsynced before its request left, so the server saw no more than were logged.
+  // Each request line was written before its request left, so the server saw no more than were logged.
   expect(requests.length).toBeGreaterThanOrEqual(invocations.size);
   const requestIds = new Set(requests.map((l) => l!.id));
   expect(outcomes.every((l) => requestIds.has(l!.id))).toBe(true);
