@@ -100,8 +100,21 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
 
   const transportFor = (s: HostSettings): Promise<Transport> => createTransport({ connectTimeoutMs: s.timeoutMs, readTimeoutMs: s.timeoutMs, ...(s.caBundle ? { caBundle: s.caBundle } : {}) });
   let transport = await transportFor(settings).catch(() => transportFor({ ...settings, caBundle: '' }));
-  const store = await HistoryStore.open(dir);
-  const endpoint = await startEndpoint(options.endpoint ?? {});
+  let store: HistoryStore;
+  let endpoint: RunningEndpoint;
+  try {
+    store = await HistoryStore.open(dir);
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
+  try {
+    endpoint = await startEndpoint(options.endpoint ?? {});
+  } catch (error) {
+    // A busy port (EADDRINUSE, kept in the error) is the caller's to handle; nothing may stay open.
+    await Promise.allSettled([transport.close(), store.close()]);
+    throw error;
+  }
   const listeners = new Set<(event: HostEvent) => void>();
   const emit = (event: HostEvent): void => {
     for (const listener of listeners) {
