@@ -96,3 +96,39 @@ export function keepDraft(read: () => string, delayMs = 400, stores?: DraftStore
     },
   };
 }
+
+/** The workspace's pane widths (CSS px) and which side panes are collapsed; undefined widths follow the window. */
+export interface LayoutPreference {
+  history?: number;
+  inspector?: number;
+  historyCollapsed: boolean;
+  inspectorCollapsed: boolean;
+}
+
+const LAYOUT_KEY = 'heartbeat.layout';
+
+export function loadLayoutPreference(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): LayoutPreference {
+  const fallback: LayoutPreference = { historyCollapsed: false, inspectorCollapsed: false };
+  try {
+    const raw: unknown = JSON.parse(storage?.getItem(LAYOUT_KEY) ?? 'null');
+    if (!raw || typeof raw !== 'object') return fallback;
+    const r = raw as Record<string, unknown>;
+    const width = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 10_000 ? Math.round(v) : undefined);
+    return {
+      ...(width(r.history) !== undefined ? { history: width(r.history) } : {}),
+      ...(width(r.inspector) !== undefined ? { inspector: width(r.inspector) } : {}),
+      historyCollapsed: r.historyCollapsed === true,
+      inspectorCollapsed: r.inspectorCollapsed === true,
+    };
+  } catch {
+    return fallback;
+  }
+}
+
+export function saveLayoutPreference(layout: LayoutPreference, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+  try {
+    storage?.setItem(LAYOUT_KEY, JSON.stringify(layout));
+  } catch {
+    // Not kept: the layout lasts for this window only.
+  }
+}
