@@ -1,30 +1,22 @@
 /**
- * Argument checks for HeartbeatApi calls that cross a process boundary (the loopback HTTP host, Electron
- * IPC): the shape of each argument, so a host never hands a service something it was not written for.
- * Deeper checks (a valid region, readable files, the payload's own validity) stay with the services.
- * Returns a sentence for the first problem, or undefined when the arguments are acceptable.
+ * The table of HeartbeatApi methods (docs/architecture.md#one-api-three-hosts): for each method, its
+ * named arguments in call order with their checks. Everything else is derived from it: the method list,
+ * the HTTP routes of browser mode (`/api/<method with / for .>`), the Electron IPC channels and preload
+ * bridge (`apiClient`), and the dispatcher every host uses (`callApi`). Adding a method is two edits:
+ * its type in `HeartbeatApi` (src/common/api.ts) and its row in `ARGUMENTS` below (the type forces it).
+ *
+ * The checks are of shape, so a host never hands a service something it was not written for; deeper
+ * checks (a valid region, readable files, the payload's own validity) stay with the services. Each host
+ * boundary checks once (the HTTP host, IPC, or `withArgumentChecks` for in-process callers).
  */
-import { HTTP_ROUTES, type HeartbeatApi } from './api.ts';
+import type { HeartbeatApi } from './api.ts';
 import { isOperation } from './model/index.ts';
 
-export type ApiMethod =
-  | 'send'
-  | 'cancel'
-  | 'history.query'
-  | 'history.get'
-  | 'history.export'
-  | 'history.clear'
-  | 'history.prune'
-  | 'replay'
-  | 'credentials.profiles'
-  | 'credentials.registerManualKeys'
-  | 'credentials.manualKeys'
-  | 'credentials.forgetManualKeys'
-  | 'endpoint.info'
-  | 'endpoint.setFaults'
-  | 'endpoint.reset'
-  | 'settings.get'
-  | 'settings.update';
+/** 'send' | 'history.query' | …: every method of HeartbeatApi but `subscribe`, by its dotted path. */
+type MethodPaths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends (...args: never[]) => unknown ? `${Prefix}${K}` : MethodPaths<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+export type ApiMethod = Exclude<MethodPaths<HeartbeatApi>, 'subscribe'>;
 
 type Check = (value: unknown, name: string) => string | undefined;
 
@@ -84,6 +76,7 @@ const historyQuery = obj(
   { text: str(500, true), device: str(200, true), fleet: str(200, true), status: oneOf(['success', 'error', 'pending'], true), from: str(64, true), to: str(64, true), limit: num(), cursor: str(32, true) },
   true,
 );
+const historyQueryArg: Check = (v, name) => (v === undefined ? `${name} is needed (an empty object for every entry).` : historyQuery(v, name));
 /** Clearing everything is its own explicit choice: a missing query never means "all". */
 const clearSelection: Check = (v, name) => {
   if (isObject(v) && 'all' in v) return v.all === true && Object.keys(v).length === 1 ? undefined : `${name} must be { all: true } or { query: {...} }.`;
@@ -94,9 +87,9 @@ const clearSelection: Check = (v, name) => {
 const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   send: { request: obj({ id: str(128), operation, body: str(64 * 1024 * 1024), target, credentials, options: sendOptions }) },
   cancel: { id: str(128) },
-  'history.query': { query: historyQuery },
+  'history.query': { query: historyQueryArg },
   'history.get': { id: str(128) },
-  'history.export': { query: historyQuery, format: oneOf(['jsonl', 'har']) },
+  'history.export': { query: historyQueryArg, format: oneOf(['jsonl', 'har']) },
   'history.clear': { selection: clearSelection },
   'history.prune': { rule: obj({ olderThanDays: whole(1, 36_500), keep: whole(0, 100_000_000) }) },
   replay: { id: str(128), overrides: obj({ sendId: str(128, true), target: (v, n) => (v === undefined ? undefined : target(v, n)), credentials: (v, n) => (v === undefined ? undefined : credentials(v, n)), options: sendOptions }, true) },
@@ -124,111 +117,65 @@ export function checkApiArgs(method: ApiMethod, args: Record<string, unknown>): 
 
 export const API_METHODS = Object.keys(ARGUMENTS) as ApiMethod[];
 
-/** The HTTP binding's route of each method (see HTTP_ROUTES). */
-export const HTTP_ROUTE_OF: Readonly<Record<ApiMethod, string>> = {
-  send: HTTP_ROUTES.send,
-  cancel: HTTP_ROUTES.cancel,
-  'history.query': HTTP_ROUTES.historyQuery,
-  'history.get': HTTP_ROUTES.historyGet,
-  'history.export': HTTP_ROUTES.historyExport,
-  'history.clear': HTTP_ROUTES.historyClear,
-  'history.prune': HTTP_ROUTES.historyPrune,
-  replay: HTTP_ROUTES.replay,
-  'credentials.profiles': HTTP_ROUTES.credentialProfiles,
-  'credentials.registerManualKeys': HTTP_ROUTES.credentialManual,
-  'credentials.manualKeys': HTTP_ROUTES.credentialManualList,
-  'credentials.forgetManualKeys': HTTP_ROUTES.credentialManualForget,
-  'endpoint.info': HTTP_ROUTES.endpointInfo,
-  'endpoint.setFaults': HTTP_ROUTES.endpointFaults,
-  'endpoint.reset': HTTP_ROUTES.endpointReset,
-  'settings.get': HTTP_ROUTES.settingsGet,
-  'settings.update': HTTP_ROUTES.settingsUpdate,
-};
+/** Browser mode's route of a method: `POST /api/history/query` for `history.query` (docs/architecture.md#one-api-three-hosts). */
+export const routeOf = (method: ApiMethod): string => `/api/${method.replace('.', '/')}`;
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- each argument's shape was checked by checkApiArgs */
-/** Calls one method of `api` with named arguments that passed checkApiArgs (the hosts' one dispatcher). */
-export function callApi(api: HeartbeatApi, method: ApiMethod, a: Record<string, any>): Promise<unknown> {
-  switch (method) {
-    case 'send':
-      return api.send(a.request);
-    case 'cancel':
-      return api.cancel(a.id);
-    case 'history.query':
-      return api.history.query(a.query ?? {});
-    case 'history.get':
-      return api.history.get(a.id).then((entry) => entry ?? null);
-    case 'history.export':
-      return api.history.export(a.query ?? {}, a.format);
-    case 'history.clear':
-      return api.history.clear(a.selection);
-    case 'history.prune':
-      return api.history.prune(a.rule);
-    case 'replay':
-      return api.replay(a.id, a.overrides);
-    case 'credentials.profiles':
-      return api.credentials.profiles();
-    case 'credentials.registerManualKeys':
-      return api.credentials.registerManualKeys(a.keys);
-    case 'credentials.manualKeys':
-      return api.credentials.manualKeys();
-    case 'credentials.forgetManualKeys':
-      return api.credentials.forgetManualKeys(a.id);
-    case 'endpoint.info':
-      return api.endpoint.info();
-    case 'endpoint.setFaults':
-      return api.endpoint.setFaults(a.faults);
-    case 'endpoint.reset':
-      return api.endpoint.reset();
-    case 'settings.get':
-      return api.settings.get();
-    case 'settings.update':
-      return api.settings.update(a.patch);
-  }
+/** Browser mode's server-sent events: one `data:` line of a HostEvent per event. */
+export const EVENTS_ROUTE = '/api/events';
+
+type AnyMethod = (...args: unknown[]) => Promise<unknown>;
+
+/** The function of `api` a method names, bound to its group. */
+function methodOf(api: HeartbeatApi, method: ApiMethod): AnyMethod {
+  const [group, name] = method.split('.') as [string, string | undefined];
+  const owner = (name === undefined ? api : (api as unknown as Record<string, unknown>)[group]) as Record<string, AnyMethod>;
+  return owner[name ?? group]!.bind(owner);
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Where `withArgumentChecks` keeps the API it wraps, so a host that has checked calls past the wrapper. */
+const UNCHECKED = Symbol('the API without argument checks');
 
 /**
- * A HeartbeatApi whose every method is `call(method, namedArguments)`: the one shape every client of
- * a host has (the HTTP client, the Electron preload's bridge, the argument-checking wrapper), so the
- * named arguments of each method are written down once, beside their checks. Hosts answer `null`
- * where the API says undefined (JSON and structured clone), which `history.get` turns back.
+ * Calls one method with named arguments that passed checkApiArgs (the hosts' one dispatcher). Answers
+ * `null` where the API says undefined (JSON and structured clone carry no undefined); `apiClient`
+ * turns it back.
  */
-export function apiClient(call: <T>(method: ApiMethod, args: Record<string, unknown>) => Promise<T>, subscribe: HeartbeatApi['subscribe']): HeartbeatApi {
-  return {
-    send: (request) => call('send', { request }),
-    cancel: (id) => call('cancel', { id }),
-    history: {
-      query: (query) => call('history.query', { query }),
-      get: (id) => call<Awaited<ReturnType<HeartbeatApi['history']['get']>> | null>('history.get', { id }).then((entry) => entry ?? undefined),
-      export: (query, format) => call('history.export', { query, format }),
-      clear: (selection) => call('history.clear', { selection }),
-      prune: (rule) => call('history.prune', { rule }),
-    },
-    replay: (id, overrides) => call('replay', overrides === undefined ? { id } : { id, overrides }),
-    credentials: {
-      profiles: () => call('credentials.profiles', {}),
-      registerManualKeys: (keys) => call('credentials.registerManualKeys', { keys }),
-      manualKeys: () => call('credentials.manualKeys', {}),
-      forgetManualKeys: (id) => call('credentials.forgetManualKeys', { id }),
-    },
-    endpoint: {
-      info: () => call('endpoint.info', {}),
-      setFaults: (faults) => call('endpoint.setFaults', { faults }),
-      reset: () => call('endpoint.reset', {}),
-    },
-    settings: {
-      get: () => call('settings.get', {}),
-      update: (patch) => call('settings.update', { patch }),
-    },
-    subscribe,
-  };
+export function callApi(api: HeartbeatApi, method: ApiMethod, args: Record<string, unknown>): Promise<unknown> {
+  const target = (api as HeartbeatApi & { [UNCHECKED]?: HeartbeatApi })[UNCHECKED] ?? api;
+  const values = Object.keys(ARGUMENTS[method]).map((name) => args[name]);
+  return methodOf(target, method)(...values).then((result) => (result === undefined ? null : result));
 }
 
-/** `api` with every call's arguments checked first, so each host refuses the same calls alike. */
+/**
+ * A HeartbeatApi whose every method is `call(method, namedArguments)`: the one shape every client of a
+ * host has (the HTTP client, the Electron preload's bridge, the argument-checking wrapper), built from
+ * the table, so no client is written by hand. Arguments left undefined are not sent.
+ */
+export function apiClient(call: <T>(method: ApiMethod, args: Record<string, unknown>) => Promise<T>, subscribe: HeartbeatApi['subscribe']): HeartbeatApi {
+  const api: Record<string, unknown> = { subscribe };
+  for (const method of API_METHODS) {
+    const names = Object.keys(ARGUMENTS[method]);
+    const invoke = (...values: unknown[]): Promise<unknown> => {
+      const named: Record<string, unknown> = {};
+      names.forEach((name, i) => {
+        if (values[i] !== undefined) named[name] = values[i];
+      });
+      return call<unknown>(method, named).then((result) => (result === null ? undefined : result));
+    };
+    const [group, name] = method.split('.') as [string, string | undefined];
+    if (name === undefined) api[group] = invoke;
+    else ((api[group] ??= {}) as Record<string, unknown>)[name] = invoke;
+  }
+  return api as unknown as HeartbeatApi;
+}
+
+/** `api` with every call's arguments checked first, for callers in the host's own process (the CLI, tests). */
 export function withArgumentChecks(api: HeartbeatApi, refuse: (sentence: string) => Error = (s) => new Error(s)): HeartbeatApi {
   const call = <T>(method: ApiMethod, args: Record<string, unknown>): Promise<T> => {
     const problem = checkApiArgs(method, args);
     return problem ? Promise.reject(refuse(problem)) : (callApi(api, method, args) as Promise<T>);
   };
-  return apiClient(call, (listener) => api.subscribe(listener));
+  const checked = apiClient(call, (listener) => api.subscribe(listener));
+  Object.defineProperty(checked, UNCHECKED, { value: api });
+  return checked;
 }

@@ -280,32 +280,12 @@ export interface DesktopBridge {
 }
 
 /**
- * The HTTP binding of HeartbeatApi used by browser mode. Every call is `POST /api/<route>` with a JSON
- * body of the arguments and `Authorization: Bearer <token>`; the answer is `{ "result": ... }` or, with
- * a 4xx/5xx status, `{ "error": { "message": "<one sentence>" } }`. Events: `GET /api/events` as
+ * The HTTP binding of HeartbeatApi used by browser mode: every call is `POST /api/<route>` (routeOf in
+ * api-args.ts: `/api/history/query` for history.query) with a JSON body of the named arguments and
+ * `Authorization: Bearer <token>`; the answer is `{ "result": ... }` or, with a 4xx/5xx status,
+ * `{ "error": { "message": "<one sentence>" } }`. Events: `GET /api/events` (EVENTS_ROUTE) as
  * server-sent events, one `data:` line of a HostEvent per event.
  */
-export const HTTP_ROUTES = {
-  send: '/api/send',
-  cancel: '/api/cancel',
-  historyQuery: '/api/history/query',
-  historyGet: '/api/history/get',
-  historyExport: '/api/history/export',
-  historyClear: '/api/history/clear',
-  historyPrune: '/api/history/prune',
-  replay: '/api/replay',
-  credentialProfiles: '/api/credentials/profiles',
-  credentialManual: '/api/credentials/manual',
-  credentialManualList: '/api/credentials/manual/list',
-  credentialManualForget: '/api/credentials/manual/forget',
-  endpointInfo: '/api/endpoint/info',
-  endpointFaults: '/api/endpoint/faults',
-  endpointReset: '/api/endpoint/reset',
-  settingsGet: '/api/settings/get',
-  settingsUpdate: '/api/settings/update',
-  events: '/api/events',
-} as const;
-
 export interface HttpErrorBody {
   error: { message: string };
 }

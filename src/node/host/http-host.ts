@@ -1,5 +1,5 @@
 /**
- * Browser mode's host: serves the built UI and the HeartbeatApi (HTTP_ROUTES in src/common/api.ts) on
+ * Browser mode's host: serves the built UI and the HeartbeatApi (routeOf in src/common/api-args.ts) on
  * 127.0.0.1 only. Every API call needs the per-launch token (it reaches the page in the URL fragment,
  * which browsers never send to a server); the Host header must name this loopback address (DNS
  * rebinding); a foreign Origin or a cross-site fetch is refused; no CORS headers are ever sent.
@@ -7,8 +7,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HTTP_ROUTES, type HeartbeatApi, type HostEvent, type HttpErrorBody } from '../../common/api.ts';
-import { callApi, checkApiArgs } from '../../common/api-args.ts';
+import type { HeartbeatApi, HostEvent, HttpErrorBody } from '../../common/api.ts';
+import { callApi, checkApiArgs, EVENTS_ROUTE } from '../../common/api-args.ts';
 import { EventStream, type EventStreamState } from '../endpoint/event-stream.ts';
 import { HostError, sentenceOf } from './host-error.ts';
 import { methodOfRoute } from './routes.ts';
@@ -100,7 +100,7 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (!authorized(req)) return refuse(res, 401, 'This page lacks the app host\'s access token: open the URL that "heartbeat ui" printed.');
-    if (path === HTTP_ROUTES.events) {
+    if (path === EVENTS_ROUTE) {
       if (req.method !== 'GET') return refuse(res, 405, 'Use GET for the event stream.');
       return openEventStream(res);
     }

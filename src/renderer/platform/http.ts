@@ -1,10 +1,10 @@
 /**
  * HeartbeatApi over HTTP, for browser mode: the loopback host serves the UI and this API on the same
  * origin. The per-launch token arrives in the URL fragment (never sent to a server by the browser) and
- * goes out as a bearer token on every call. See HTTP_ROUTES in src/common/api.ts for the binding.
+ * goes out as a bearer token on every call. See the HTTP binding in src/common/api.ts.
  */
-import { HTTP_ROUTES, type HeartbeatApi, type HostEvent, type HttpErrorBody } from '../../common/api.ts';
-import { apiClient, HTTP_ROUTE_OF } from '../../common/api-args.ts';
+import type { HeartbeatApi, HostEvent, HttpErrorBody } from '../../common/api.ts';
+import { apiClient, EVENTS_ROUTE, routeOf } from '../../common/api-args.ts';
 import { PlatformError } from './errors.ts';
 import { DISCONNECTED_AFTER_FAILURES, readSseData, type StreamStatus } from './sse.ts';
 
@@ -52,7 +52,7 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
   }
 
   return apiClient(
-    (method, args) => call(HTTP_ROUTE_OF[method], args),
+    (method, args) => call(routeOf(method), args),
     (listener) => {
       const controller = new AbortController();
       const reconnectMs = options.reconnectMs ?? 2000;
@@ -61,7 +61,7 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
       const run = async (): Promise<void> => {
         while (!controller.signal.aborted) {
           try {
-            const response = await doFetch(base + HTTP_ROUTES.events, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
+            const response = await doFetch(base + EVENTS_ROUTE, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
             // A refused token will not get better by retrying (a restarted host has a new token).
             if (response.status === 401 || response.status === 403) {
               status?.set('disconnected');

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_ROUTES } from '../../../src/common/api.ts';
+import { EVENTS_ROUTE, routeOf } from '../../../src/common/api-args.ts';
 import { DEMO_CREDENTIALS } from '../../../src/common/demo.ts';
 import { startUiHost, type UiHost } from '../../../src/node/host/http-host.ts';
 import { startHostFixture, type HostFixture } from '../../contract/host-fixture.ts';
@@ -77,42 +77,42 @@ describe('loopback UI host', () => {
   });
 
   it('answers the API with the token, and refuses a missing or wrong token', async () => {
-    expect((await api(HTTP_ROUTES.endpointInfo, {})).status).toBe(200);
-    const missing = await raw('POST', HTTP_ROUTES.endpointInfo, { 'content-type': 'application/json' }, '{}');
+    expect((await api(routeOf('endpoint.info'), {})).status).toBe(200);
+    const missing = await raw('POST', routeOf('endpoint.info'), { 'content-type': 'application/json' }, '{}');
     expect(missing.status).toBe(401);
     expect(JSON.parse(missing.body).error.message).toMatch(/access token/);
-    expect((await api(HTTP_ROUTES.endpointInfo, {}, { authorization: `Bearer ${host.token.slice(0, -1)}x` })).status).toBe(401);
-    expect((await raw('GET', HTTP_ROUTES.events)).status).toBe(401);
+    expect((await api(routeOf('endpoint.info'), {}, { authorization: `Bearer ${host.token.slice(0, -1)}x` })).status).toBe(401);
+    expect((await raw('GET', EVENTS_ROUTE)).status).toBe(401);
   });
 
   it('refuses a foreign Origin, a cross-site fetch and another Host name (DNS rebinding), even with the token', async () => {
-    expect((await api(HTTP_ROUTES.endpointInfo, {}, { origin: 'http://evil.example' })).status).toBe(403);
-    expect((await api(HTTP_ROUTES.endpointInfo, {}, { origin: `http://127.0.0.1:${port + 1}` })).status).toBe(403);
-    expect((await api(HTTP_ROUTES.endpointInfo, {}, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect((await api(HTTP_ROUTES.endpointInfo, {}, { host: `evil.example:${port}` })).status).toBe(421);
+    expect((await api(routeOf('endpoint.info'), {}, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await api(routeOf('endpoint.info'), {}, { origin: `http://127.0.0.1:${port + 1}` })).status).toBe(403);
+    expect((await api(routeOf('endpoint.info'), {}, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await api(routeOf('endpoint.info'), {}, { host: `evil.example:${port}` })).status).toBe(421);
     expect((await raw('GET', '/', { host: 'rebind.example' })).status).toBe(421);
-    expect((await api(HTTP_ROUTES.endpointInfo, {}, { origin: `http://127.0.0.1:${port}` })).status).toBe(200);
-    expect((await api(HTTP_ROUTES.endpointInfo, {}, { origin: `http://localhost:${port}`, host: `localhost:${port}` })).status).toBe(200);
+    expect((await api(routeOf('endpoint.info'), {}, { origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+    expect((await api(routeOf('endpoint.info'), {}, { origin: `http://localhost:${port}`, host: `localhost:${port}` })).status).toBe(200);
   });
 
   it('never sends CORS headers, even to a preflight', async () => {
-    const preflight = await raw('OPTIONS', HTTP_ROUTES.send, { origin: `http://127.0.0.1:${port}`, 'access-control-request-method': 'POST' });
+    const preflight = await raw('OPTIONS', routeOf('send'), { origin: `http://127.0.0.1:${port}`, 'access-control-request-method': 'POST' });
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
-    const ok = await api(HTTP_ROUTES.endpointInfo, {});
+    const ok = await api(routeOf('endpoint.info'), {});
     expect(ok.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('refuses wrong methods, content types, unknown routes and malformed arguments with sentences', async () => {
-    expect((await raw('GET', HTTP_ROUTES.endpointInfo, { authorization: `Bearer ${host.token}` })).status).toBe(405);
-    expect((await api(HTTP_ROUTES.endpointInfo, {}, { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await raw('GET', routeOf('endpoint.info'), { authorization: `Bearer ${host.token}` })).status).toBe(405);
+    expect((await api(routeOf('endpoint.info'), {}, { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await api('/api/shell/exec', {})).status).toBe(404);
-    const notJson = await raw('POST', HTTP_ROUTES.send, { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, '{"request":');
+    const notJson = await raw('POST', routeOf('send'), { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, '{"request":');
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error.message).toMatch(/not a JSON object/);
-    const extra = await api(HTTP_ROUTES.cancel, { id: 'x', command: 'rm -rf /' });
+    const extra = await api(routeOf('cancel'), { id: 'x', command: 'rm -rf /' });
     expect(extra.status).toBe(400);
     expect(JSON.parse(extra.body).error.message).toMatch(/"command" is not an argument of cancel/);
-    const badTarget = await api(HTTP_ROUTES.send, { request: { id: 'a', operation: 'SendHeartbeat', body: '{}', target: { kind: 'local', url: 'http://evil' }, credentials: { kind: 'demo' } } });
+    const badTarget = await api(routeOf('send'), { request: { id: 'a', operation: 'SendHeartbeat', body: '{}', target: { kind: 'local', url: 'http://evil' }, credentials: { kind: 'demo' } } });
     expect(JSON.parse(badTarget.body).error.message).toMatch(/unknown field "url"/);
   });
 
@@ -121,7 +121,7 @@ describe('loopback UI host', () => {
     const response = await fetch(`${host.origin}api/events`, { headers: { authorization: `Bearer ${host.token}` }, signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = response.body!.getReader();
-    await api(HTTP_ROUTES.send, { request: { id: 'sse-1', operation: 'SendHeartbeat', body: JSON.stringify({ AgentVersion: '1', DeviceName: 'cam-sse', DeviceFleetName: 'f' }), target: { kind: 'local' }, credentials: { kind: 'demo' } } });
+    await api(routeOf('send'), { request: { id: 'sse-1', operation: 'SendHeartbeat', body: JSON.stringify({ AgentVersion: '1', DeviceName: 'cam-sse', DeviceFleetName: 'f' }), target: { kind: 'local' }, credentials: { kind: 'demo' } } });
     let text = '';
     while (!text.includes('cam-sse')) text += new TextDecoder().decode((await reader.read()).value);
     expect(text).toMatch(/^: connected/);
@@ -130,8 +130,8 @@ describe('loopback UI host', () => {
   });
 
   it('never puts a secret or a signature in any answer', async () => {
-    await api(HTTP_ROUTES.credentialManual, { keys: { accessKeyId: 'AKIAMANUALKEY0000001', secretAccessKey: 'manual-secret-never-echoed-000000' } });
-    await api(HTTP_ROUTES.historyExport, { query: {}, format: 'har' });
+    await api(routeOf('credentials.registerManualKeys'), { keys: { accessKeyId: 'AKIAMANUALKEY0000001', secretAccessKey: 'manual-secret-never-echoed-000000' } });
+    await api(routeOf('history.export'), { query: {}, format: 'har' });
     const all = answers.join('\n');
     expect(all).not.toContain(DEMO_CREDENTIALS.secretAccessKey);
     expect(all).not.toContain('manual-secret-never-echoed');

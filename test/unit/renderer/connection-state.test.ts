@@ -7,7 +7,7 @@ import { mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { createHttpApi } from '../../../src/renderer/platform/http.ts';
 import { streamStatus, type StreamState } from '../../../src/renderer/platform/sse.ts';
-import { HTTP_ROUTES } from '../../../src/common/api.ts';
+import { EVENTS_ROUTE } from '../../../src/common/api-args.ts';
 import TopBar from '../../../src/renderer/components/TopBar.vue';
 import { useSessionStore } from '../../../src/renderer/stores/session.ts';
 
@@ -17,7 +17,7 @@ const open = new Set<ServerResponse>();
 
 async function eventHost(status = 200): Promise<string> {
   server = createServer((req, res) => {
-    if (req.url !== HTTP_ROUTES.events) return void res.writeHead(404).end();
+    if (req.url !== EVENTS_ROUTE) return void res.writeHead(404).end();
     res.writeHead(status, { 'content-type': 'text/event-stream' });
     if (status !== 200) return void res.end();
     res.write(': connected\n\n');
@@ -90,14 +90,15 @@ describe('event stream state', () => {
     session.setConnection('connected');
     await w.vm.$nextTick();
     const line = () => w.find('[data-testid="connection"]');
-    expect(line().text()).toBe('Connected to the local host');
+    const long = () => line().find('.long').text();
+    expect(long()).toBe('Connected to the local host');
     session.setConnection('reconnecting');
     await w.vm.$nextTick();
-    expect(line().text()).toMatch(/^Reconnecting/);
+    expect(long()).toMatch(/^Reconnecting/);
     expect(line().classes()).toContain('reconnecting');
     session.setConnection('disconnected');
     await w.vm.$nextTick();
-    expect(line().text()).toMatch(/^Disconnected/);
+    expect(long()).toMatch(/^Disconnected/);
     expect(line().classes()).toContain('disconnected');
     w.unmount();
   });

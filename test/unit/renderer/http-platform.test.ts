@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { createHttpApi } from '../../../src/renderer/platform/http.ts';
 import { createPlatform, tokenFromHash } from '../../../src/renderer/platform/index.ts';
 import { PlatformError } from '../../../src/renderer/platform/errors.ts';
-import { HTTP_ROUTES, type HostEvent } from '../../../src/common/api.ts';
+import type { HostEvent } from '../../../src/common/api.ts';
+import { routeOf } from '../../../src/common/api-args.ts';
 
 const TOKEN = 'tok_0123456789abcdefABCDEF';
 let server: Server | undefined;
@@ -35,13 +36,13 @@ describe('HTTP platform', () => {
     const api = createHttpApi({ baseUrl: base, token: TOKEN });
     expect(await api.credentials.profiles()).toEqual(['default', 'prod']);
     await api.history.export({ device: 'd' }, 'har');
-    expect(seen[0]).toEqual({ url: HTTP_ROUTES.credentialProfiles, auth: `Bearer ${TOKEN}`, body: {} });
-    expect(seen[1]).toMatchObject({ url: HTTP_ROUTES.historyExport, body: { query: { device: 'd' }, format: 'har' } });
+    expect(seen[0]).toEqual({ url: routeOf('credentials.profiles'), auth: `Bearer ${TOKEN}`, body: {} });
+    expect(seen[1]).toMatchObject({ url: routeOf('history.export'), body: { query: { device: 'd' }, format: 'har' } });
   });
 
   it("turns the host's error into its sentence, and a refusal into advice", async () => {
     const base = await host((req, _body, res) => {
-      if (req.url === HTTP_ROUTES.replay) res.writeHead(404).end(JSON.stringify({ error: { message: 'No history entry has id x: pick one from the list.' } }));
+      if (req.url === routeOf('replay')) res.writeHead(404).end(JSON.stringify({ error: { message: 'No history entry has id x: pick one from the list.' } }));
       else res.writeHead(401).end('');
     });
     const api = createHttpApi({ baseUrl: base, token: TOKEN });
