@@ -1,15 +1,10 @@
-// Lint, with the runtime layering of DESIGN §3 enforced: a folder is a runtime.
+// Lint, with the layering of docs/architecture.md#layers enforced: an allow-list per folder
+// (scripts/eslint-layers.mjs) of the folders and packages it may import, and no browser or Node globals where they do not exist.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import pluginVue from 'eslint-plugin-vue';
-import { builtinModules } from 'node:module';
-
-const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
-const layer = (what, patterns, extra = []) => ({
-  paths: [...extra],
-  patterns: patterns.map((group) => ({ group: [group], message: `${what} must not import this (DESIGN §3 layering).` })),
-});
+import { layersPlugin } from './scripts/eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-results/', 'src/common/model/generated/validators.js'] },
@@ -36,38 +31,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.{ts,vue}', 'electron/**/*.ts'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/allowed-imports': 'error' },
+  },
+  {
     files: ['src/common/**/*.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
-    rules: {
-      'no-restricted-imports': ['error', layer('src/common runs anywhere and', ['**/node/**', '**/renderer/**', '**/cli/**', '**/electron/**', 'electron'], nodeBuiltins)],
-      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', 'window', 'document'],
-    },
+    rules: { 'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', 'window', 'document'] },
   },
   {
     files: ['src/renderer/**/*.{ts,vue}'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': ['error', layer('The renderer', ['**/node/**', '**/cli/**', '**/electron/**', 'electron'], nodeBuiltins)],
-      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname'],
-    },
-  },
-  {
-    files: ['src/node/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', layer('src/node', ['**/renderer/**', '**/cli/**', '**/electron/**', 'electron'])] },
+    rules: { 'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname'] },
   },
   {
     // The desktop shell: Electron main (Node) and its preload.
     files: ['electron/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
-    rules: { 'no-restricted-imports': ['error', layer('electron/', ['**/renderer/**', '**/cli/**'])] },
-  },
-  {
-    // What the sandboxed preload bundles: it can require nothing but electron, so no Node and no src/node.
-    files: ['electron/preload.ts', 'electron/bridge.ts', 'electron/channels.ts'],
-    rules: { 'no-restricted-imports': ['error', layer('The sandboxed preload', ['**/renderer/**', '**/cli/**', '**/node/**', './ipc.ts', './desktop.ts'], nodeBuiltins)] },
-  },
-  {
-    files: ['src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', layer('The CLI', ['**/renderer/**', '**/electron/**', 'electron'])] },
   },
 );
