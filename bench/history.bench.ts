@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOG_VERSION, redactHeaders, type LogLine, type OutcomeLine, type RequestLine } from '../src/common/log/entry.ts';
-import { HistoryIndex, type HistoryQuery } from '../src/node/history/history-index.ts';
+import { HistoryIndex, type IndexQuery } from '../src/node/history/history-index.ts';
 import { historyFileName } from '../src/node/history/log-file.ts';
 
 const ENTRIES = 100_000;
@@ -51,7 +51,7 @@ function outcomeLine(i: number): OutcomeLine {
   return { v: LOG_VERSION, type: 'outcome', id: `entry-${i}`, time: new Date(T0 + i * 1000 + 4).toISOString(), outcome, attempts: [{ attempt: 1, startedAt, status: 200, durationMs: 3.2 }], timings: { connectMs: 0.3, firstByteMs: 3, totalMs: 3.2 } };
 }
 
-const QUERIES: Array<[string, HistoryQuery]> = [
+const QUERIES: Array<[string, IndexQuery]> = [
   ['text "camera-42"', { text: 'camera-42' }],
   ['device camera-4242', { deviceName: 'camera-4242' }],
   ['status ThrottlingException', { status: 'ThrottlingException' }],
@@ -60,7 +60,7 @@ const QUERIES: Array<[string, HistoryQuery]> = [
 ];
 
 /** The peer's linear scan: the same filters over fully parsed lines. */
-function naiveQuery(lines: LogLine[], q: HistoryQuery): number {
+function naiveQuery(lines: LogLine[], q: IndexQuery): number {
   const outcomes = new Map<string, OutcomeLine>();
   for (const line of lines) if (line.type === 'outcome') outcomes.set(line.id, line);
   let total = 0;

@@ -5,7 +5,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BrowserWindow, Dialog } from 'electron';
-import type { ExportFormat, HeartbeatApi } from '../src/common/api.ts';
+import type { HistoryExportFormat, HeartbeatApi } from '../src/common/api.ts';
 import type { MenuCommand } from './channels.ts';
 
 /** The same limit as the page's own Open (a request is at most 16 MiB). */
@@ -41,7 +41,7 @@ export async function pickFile(dialog: PickDialog, window: BrowserWindow, comman
 }
 
 /** Exports the whole history and saves it where the user says; the file name, or undefined when cancelled. */
-export async function exportHistoryToFile(dialog: SaveDialog, window: BrowserWindow, api: HeartbeatApi, format: ExportFormat): Promise<string | undefined> {
+export async function exportHistoryToFile(dialog: SaveDialog, window: BrowserWindow, api: HeartbeatApi, format: HistoryExportFormat): Promise<string | undefined> {
   const exported = await api.history.export({}, format);
   const chosen = await dialog.showSaveDialog(window, {
     title: 'Export the history',

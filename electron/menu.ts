@@ -3,13 +3,13 @@
  * the page must do (load a file, save its document) goes to it as a MenuCommand; the rest stays in main.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { ExportFormat } from '../src/common/api.ts';
+import type { HistoryExportFormat } from '../src/common/api.ts';
 
 export interface MenuActions {
   open(): void;
   import(): void;
   save(): void;
-  exportHistory(format: ExportFormat): void;
+  exportHistory(format: HistoryExportFormat): void;
   openHistoryFolder(): void;
   about(): void;
 }

@@ -140,7 +140,7 @@ export interface HistoryPage {
   nextCursor?: string;
 }
 
-export type ExportFormat = 'jsonl' | 'har';
+export type HistoryExportFormat = 'jsonl' | 'har';
 
 export interface ExportedFile {
   fileName: string;
@@ -229,7 +229,7 @@ export interface HeartbeatApi {
   history: {
     query(query: HistoryQuery): Promise<HistoryPage>;
     get(id: string): Promise<HistoryEntry | undefined>;
-    export(query: HistoryQuery, format: ExportFormat): Promise<ExportedFile>;
+    export(query: HistoryQuery, format: HistoryExportFormat): Promise<ExportedFile>;
     /**
      * Removes the entries a query selects (`{ all: true }`: every entry), from every reader at once and
      * from the disk as docs/history.md says; resolves with how many went.

@@ -66,7 +66,7 @@ export interface PageErrors {
 export function watchPageErrors(page: Page): PageErrors {
   const list: string[] = [];
   const allowed: RegExp[] = [];
-  page.on('pageerror', (error) => list.push(`pageerror: ${error.message}`));
+  page.on('pageerror', (error) => list.push(`pageerror: ${error.message}${error.stack ? `\n${error.stack}` : ''}`));
   page.on('console', (message: ConsoleMessage) => {
     if (message.type() === 'error') list.push(`console error: ${message.text()}`);
   });

@@ -1,6 +1,6 @@
 import { isoToEpoch, relativeToEpoch } from '../../common/wire/timestamps.ts';
 import { exportHistory } from '../../node/history/export.ts';
-import { HistoryIndex, type HistoryQuery } from '../../node/history/history-index.ts';
+import { HistoryIndex, type IndexQuery } from '../../node/history/history-index.ts';
 import { historyDir } from '../../node/history/paths.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
@@ -70,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output must be text or json, not "${values.output}".`);
   const sinceMs = time('--since', values.since);
   const untilMs = time('--until', values.until);
-  const query: HistoryQuery = {
+  const query: IndexQuery = {
     ...(text !== undefined ? { text } : {}),
     ...(values.status ? { status: values.status } : {}),
     ...(sinceMs !== undefined ? { sinceMs } : {}),

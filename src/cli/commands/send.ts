@@ -2,7 +2,7 @@ import type { Outcome } from '../../common/log/entry.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { checkText } from '../../common/validation/check-text.ts';
 import { CredentialsError } from '../../node/credentials/credentials.ts';
-import { createEngine, send, type SendResult } from '../../node/engine/send.ts';
+import { createEngine, send, type EngineResult } from '../../node/engine/send.ts';
 import { openSession, type Session } from '../../node/engine/session.ts';
 import { HistoryWriteError } from '../../node/history/log-file.ts';
 import { openHistoryLog, type HistoryLog } from '../../node/history/store.ts';
@@ -163,7 +163,7 @@ export function exitCodeOf(outcome: Outcome): number {
   return 130;
 }
 
-function describe(result: SendResult): string {
+function describe(result: EngineResult): string {
   const o = result.outcome;
   const tries = `${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'}`;
   const ms = result.timings ? `, ${result.timings.totalMs} ms` : '';
@@ -189,7 +189,7 @@ export async function run(argv: string[]): Promise<number> {
   const handle = send(engine, { operation: values.operation, body: input.text, target: prepared.session.target, credentials: prepared.session.credentials });
   const onInterrupt = (): void => handle.cancel();
   process.once('SIGINT', onInterrupt);
-  let result: SendResult;
+  let result: EngineResult;
   try {
     result = await handle.response;
   } catch (error) {

@@ -8,9 +8,9 @@ import {
   type AcceptedKey,
   type EndpointEvent,
   type EndpointOptions,
-  type FaultSettings,
   type InjectableError,
 } from '../../node/endpoint/index.ts';
+import type { FaultSettings } from '../../common/api.ts';
 import { DEFAULT_CAPTURE_FILES, type CaptureOptions } from '../../node/endpoint/capture.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT, OUTPUT_CLOSED } from '../cli-error.ts';

@@ -3,6 +3,7 @@
  * (the "profile " prefix, sso-session sections, AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE) match
  * what the AWS CLI and SDKs do.
  */
+import { DEFAULT_REGION } from '../../common/formats/target.ts';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 
 export interface ProfileInfo {
@@ -10,7 +11,6 @@ export interface ProfileInfo {
   region?: string;
 }
 
-export const DEFAULT_REGION = 'us-east-1';
 
 /** Every profile in ~/.aws/config and ~/.aws/credentials, sorted, with its region when the config gives one. */
 export async function listProfiles(): Promise<ProfileInfo[]> {

@@ -19,7 +19,8 @@ import { parseJson } from '../../common/json/parse.ts';
 import { readBody } from './body.ts';
 import { ServiceError } from './errors.ts';
 import { EventStream, type EventStreamState } from './event-stream.ts';
-import type { FaultSettings, ResolvedFaults } from './faults.ts';
+import type { FaultSettings } from '../../common/api.ts';
+import type { ResolvedFaults } from './faults.ts';
 import type { EndpointEvent, EndpointStats, EventListener } from './monitor.ts';
 import type { DeviceState } from './registry.ts';
 

@@ -3,9 +3,9 @@
  *   AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date, Signature=<64 hex>
  * Anything else is an IncompleteSignatureException, phrased like AWS phrases it.
  */
+import { ALGORITHM } from '../signing/sigv4.ts';
 import { incompleteSignature, type ServiceError } from './errors.ts';
 
-export const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 export interface ParsedAuthorization {
   accessKeyId: string;

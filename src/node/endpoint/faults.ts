@@ -4,24 +4,12 @@
  * endpoint runs (admin API); faults apply to well-formed, authenticated requests, after validation and
  * before anything is recorded, so a retried heartbeat is recorded once.
  */
+import type { FaultSettings } from '../../common/api.ts';
 import { internalFault, throttling, type ServiceError } from './errors.ts';
 
 export const INJECTABLE_ERRORS = ['InternalServiceException', 'ThrottlingException'] as const;
 export type InjectableError = (typeof INJECTABLE_ERRORS)[number];
 
-export interface FaultSettings {
-  /** Added before answering, in milliseconds. */
-  latencyMs?: number;
-  /** Latency varies uniformly by ± this much. */
-  latencyJitterMs?: number;
-  /** Probability 0..1 that a request fails with `errorType`. */
-  errorRate?: number;
-  /** Every Nth request fails with `errorType` (0 = off). */
-  failEveryNth?: number;
-  errorType?: InjectableError;
-  /** Retry-After of injected ThrottlingException, in seconds. */
-  retryAfterSeconds?: number;
-}
 
 export type ResolvedFaults = Required<FaultSettings>;
 

@@ -5,13 +5,13 @@
 import type { Outcome } from '../../common/log/entry.ts';
 import type { RawResponse } from '../transport/send-once.ts';
 
-export interface ServiceError {
+export interface ParsedServiceError {
   errorType: string;
   message: string;
 }
 
 /** restJson1 error: x-amzn-ErrorType (before any ':'), else the body's __type/code; message from message/Message. */
-export function parseServiceError(response: RawResponse): ServiceError {
+export function parseServiceError(response: RawResponse): ParsedServiceError {
   let body: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(response.body);
@@ -53,7 +53,7 @@ function minutes(ms: number): string {
 }
 
 /** Plain words for a 403 about authentication; undefined when there is nothing useful to add. */
-export function diagnose403(error: ServiceError, context: DiagnosisContext): string | undefined {
+export function diagnose403(error: ParsedServiceError, context: DiagnosisContext): string | undefined {
   const { errorType, message } = error;
   if (errorType === 'UnrecognizedClientException' || errorType === 'InvalidClientTokenId') {
     return `The endpoint does not know the access key ending in ${context.accessKeyIdLast4}: check the profile or keys, or that you are sending to the right endpoint (the embedded endpoint only accepts its demo keys).`;

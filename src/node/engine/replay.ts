@@ -7,7 +7,7 @@ import type { TargetRecord } from '../../common/log/entry.ts';
 import { createSigner } from '../signing/sign.ts';
 import type { ReplayItem, ReplayProblem } from './payloads.ts';
 import { createRewriter, type RewriteOptions } from './rewrite.ts';
-import { send, type Engine, type SendHandle, type SendResult } from './send.ts';
+import { send, type Engine, type SendHandle, type EngineResult } from './send.ts';
 
 export interface ReplayOptions {
   target: TargetRecord;
@@ -151,7 +151,7 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
       progress();
     }
   };
-  const tally = (index: number, source: string, result: SendResult): void => {
+  const tally = (index: number, source: string, result: EngineResult): void => {
     const total = result.attempts.reduce((sum, a) => sum + a.durationMs + (a.delayMs ?? 0), 0);
     const outcome = result.outcome;
     if (outcome.kind === 'success') {

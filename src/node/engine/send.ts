@@ -7,7 +7,7 @@ import { LOG_VERSION, redactHeaders, type AttemptRecord, type LoggedRequest, typ
 import type { Operation } from '../../common/model/index.ts';
 import type { Credentials } from '../credentials/credentials.ts';
 import { createSigner, SIGNING_NAME, type SignedRequest, type Signer } from '../signing/sign.ts';
-import type { SignatureReport } from '../signing/report.ts';
+import type { SigningReport } from '../signing/report.ts';
 import { withoutUserinfo } from '../targets/userinfo.ts';
 import { TransportFailure } from '../transport/errors.ts';
 import { sendOnce } from '../transport/send-once.ts';
@@ -102,13 +102,13 @@ export interface SendInput {
   report?: boolean;
 }
 
-export interface SendResult {
+export interface EngineResult {
   id: string;
   outcome: Outcome;
   attempts: AttemptRecord[];
   timings?: Timings;
   /** The report of the last signing. */
-  report?: SignatureReport;
+  report?: SigningReport;
   request: LoggedRequest;
 }
 
@@ -116,12 +116,12 @@ export interface SendHandle {
   id: string;
   cancel(): void;
   /** The send's result once its outcome line is durable (fsynced): what "done" means. */
-  response: Promise<SendResult>;
+  response: Promise<EngineResult>;
   /**
    * The same result as soon as the answer is in (its outcome line then goes out with the next group
    * commit): a replay frees the slot for the next request here and counts the send at `response`.
    */
-  answered: Promise<SendResult>;
+  answered: Promise<EngineResult>;
 }
 
 /**
@@ -192,7 +192,7 @@ export function send(engine: Engine, input: SendInput): SendHandle {
   };
 }
 
-async function run(engine: Engine, input: SendInput, id: string, signal: SendCancel): Promise<{ result: SendResult; durable: Promise<void> | undefined }> {
+async function run(engine: Engine, input: SendInput, id: string, signal: SendCancel): Promise<{ result: EngineResult; durable: Promise<void> | undefined }> {
   const maxAttempts = Math.max(1, input.maxAttempts ?? engine.maxAttempts);
   const service = input.service ?? SIGNING_NAME;
   // A target from an older history line may still carry userinfo: it is neither sent nor recorded again.

@@ -4,10 +4,10 @@
  */
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
+import type { HistoryExportFormat } from '../../common/api.ts';
 import { maskKeyId, type OutcomeLine } from '../../common/log/entry.ts';
-import type { HistoryEntry, HistoryIndex, HistoryQuery } from './history-index.ts';
+import type { StoredEntry, HistoryIndex, IndexQuery } from './history-index.ts';
 
-export type ExportFormat = 'jsonl' | 'har';
 
 interface HarNameValue {
   name: string;
@@ -17,7 +17,7 @@ interface HarNameValue {
 const pairs = (headers: Record<string, string>): HarNameValue[] => Object.entries(headers).map(([name, value]) => ({ name, value }));
 
 /** One HAR 1.2 entry; a send that got no response has status 0 and `_error` (HAR's custom-field convention). */
-export function harEntry(entry: HistoryEntry): Record<string, unknown> {
+export function harEntry(entry: StoredEntry): Record<string, unknown> {
   const { request } = entry;
   const url = new URL(request.request.url);
   let status = 0;
@@ -82,7 +82,7 @@ export function harEntry(entry: HistoryEntry): Record<string, unknown> {
 }
 
 /** Writes the matching entries to `path`; returns how many were written. */
-export async function exportHistory(index: HistoryIndex, query: HistoryQuery, format: ExportFormat, path: string): Promise<number> {
+export async function exportHistory(index: HistoryIndex, query: IndexQuery, format: HistoryExportFormat, path: string): Promise<number> {
   const handle = await open(path, 'w');
   const out = handle.createWriteStream();
   const write = async (text: string): Promise<void> => {

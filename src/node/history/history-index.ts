@@ -18,7 +18,7 @@ import { listHistoryFiles, writerPid, type LineLocation } from './log-file.ts';
 
 export type EntryState = 'pending' | 'success' | 'service-error' | 'transport-error' | 'cancelled';
 
-export interface HistorySummary {
+export interface IndexSummary {
   id: string;
   time: string;
   operation: string;
@@ -48,7 +48,7 @@ interface Indexed {
   gone?: boolean;
 }
 
-export interface HistoryQuery {
+export interface IndexQuery {
   /** Case-insensitive substring of the device, fleet or a model name. */
   text?: string;
   /** ok | error | not-ok (error or cancelled) | pending | cancelled | service-error | transport-error | 403 | 4xx | an error type or transport code. */
@@ -63,12 +63,12 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-export interface HistoryPage {
+export interface IndexPage {
   total: number;
-  entries: HistorySummary[];
+  entries: IndexSummary[];
 }
 
-export interface HistoryEntry {
+export interface StoredEntry {
   request: RequestLine | ExchangeLine;
   outcome?: OutcomeLine;
 }
@@ -82,7 +82,7 @@ export interface HistoryWarning {
 
 /** What a refresh changed: entries added or completed, lines skipped, or everything (a rebuild). */
 export interface IndexChange {
-  entries: HistorySummary[];
+  entries: IndexSummary[];
   warnings: HistoryWarning[];
   rebuilt: boolean;
 }
@@ -419,7 +419,7 @@ export class HistoryIndex {
     this.added = [];
   }
 
-  private matcher(query: HistoryQuery): (entry: Indexed) => boolean {
+  private matcher(query: IndexQuery): (entry: Indexed) => boolean {
     const text = query.text?.toLowerCase();
     const status = query.status?.toLowerCase();
     const statusTest = ((): ((e: Indexed) => boolean) | undefined => {
@@ -442,11 +442,11 @@ export class HistoryIndex {
   }
 
   /** Newest first. */
-  query(query: HistoryQuery = {}): HistoryPage {
+  query(query: IndexQuery = {}): IndexPage {
     const matches = this.matcher(query);
     const offset = Math.max(0, query.offset ?? 0);
     const limit = Math.max(0, query.limit ?? 50);
-    const page: HistorySummary[] = [];
+    const page: IndexSummary[] = [];
     let total = 0;
     const entries = this.state.entries;
     for (let i = entries.length - 1; i >= 0; i--) {
@@ -459,13 +459,13 @@ export class HistoryIndex {
   }
 
   /** The ids of every matching entry, oldest first (for clear and prune). */
-  ids(query: HistoryQuery = {}): string[] {
+  ids(query: IndexQuery = {}): string[] {
     const matches = this.matcher(query);
     return this.state.entries.filter(matches).map((e) => e.id);
   }
 
   /** Every matching entry, oldest first, read back from disk (for export). */
-  async *read(query: HistoryQuery = {}): AsyncGenerator<HistoryEntry> {
+  async *read(query: IndexQuery = {}): AsyncGenerator<StoredEntry> {
     const matches = this.matcher(query);
     const handles = new Map<string, FileHandle>();
     try {
@@ -480,12 +480,12 @@ export class HistoryIndex {
   }
 
   /** The list view of one entry, as `query` gives it. */
-  summary(id: string): HistorySummary | undefined {
+  summary(id: string): IndexSummary | undefined {
     const entry = this.state.byId.get(id);
     return entry && summarize(entry);
   }
 
-  async get(id: string): Promise<HistoryEntry | undefined> {
+  async get(id: string): Promise<StoredEntry | undefined> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const entry = this.state.byId.get(id);
       if (!entry) return undefined;
@@ -503,7 +503,7 @@ export class HistoryIndex {
   }
 }
 
-function summarize(e: Indexed): HistorySummary {
+function summarize(e: Indexed): IndexSummary {
   return {
     id: e.id,
     time: new Date(e.timeMs).toISOString(),
@@ -517,7 +517,7 @@ function summarize(e: Indexed): HistorySummary {
   };
 }
 
-async function readEntry(dir: string, handles: Map<string, FileHandle>, entry: Indexed): Promise<HistoryEntry | undefined> {
+async function readEntry(dir: string, handles: Map<string, FileHandle>, entry: Indexed): Promise<StoredEntry | undefined> {
   const request = await readLine(dir, handles, entry.request);
   if (!request || request.id !== entry.id || (request.type !== 'request' && request.type !== 'exchange')) return undefined;
   const outcome = entry.outcome ? await readLine(dir, handles, entry.outcome) : undefined;

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LOG_VERSION, type LogLine } from '../../common/log/entry.ts';
-import { HistoryIndex, type HistoryQuery, type IndexOptions } from './history-index.ts';
+import { HistoryIndex, type IndexQuery, type IndexOptions } from './history-index.ts';
 import { HistoryWriter, type WriterOptions } from './log-file.ts';
 import { compact } from './maintenance.ts';
 import { historyDir } from './paths.ts';
@@ -47,7 +47,7 @@ export class HistoryStore {
    * live process still appends to keeps them until that process ends and a later compaction runs.
    * Returns how many entries were removed.
    */
-  async forget(query: HistoryQuery | 'all'): Promise<number> {
+  async forget(query: IndexQuery | 'all'): Promise<number> {
     await this.index.refresh();
     const ids = this.index.ids(query === 'all' ? {} : query);
     await forgetIds(this.writer, ids);

@@ -3,7 +3,7 @@
  * log's index (src/node/history). Paging cursors are offsets, opaque to the caller.
  */
 import type { HistoryEntry, HistoryPage, HistoryQuery, HistoryStatus, HistorySummary, LoggedRequest } from '../../common/api.ts';
-import type { EntryState, HistoryEntry as StoredEntry, HistoryQuery as IndexQuery, HistorySummary as IndexSummary } from '../history/history-index.ts';
+import type { EntryState, IndexQuery, IndexSummary, StoredEntry } from '../history/history-index.ts';
 import { maskKeyId } from '../../common/log/entry.ts';
 import { HostError } from './host-error.ts';
 

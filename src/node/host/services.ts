@@ -14,7 +14,7 @@ import type {
   CredentialRef,
   EndpointActivity,
   EndpointInfo,
-  ExportFormat,
+  HistoryExportFormat,
   HeartbeatApi,
   HostEvent,
   HostSettings,
@@ -36,7 +36,7 @@ import { historyDir as defaultHistoryDir } from '../history/paths.ts';
 import type { HistoryWarning } from '../history/history-index.ts';
 import { HistoryStore } from '../history/store.ts';
 import { DEMO_CREDENTIALS } from '../../common/demo.ts';
-import type { SignatureReport as FullReport } from '../signing/report.ts';
+import type { SigningReport } from '../signing/report.ts';
 import { resolveTarget, TargetError } from '../targets/target.ts';
 import { createTransport, TransportConfigError, type Transport } from '../transport/dispatcher.ts';
 import { withArgumentChecks } from '../../common/api-args.ts';
@@ -80,7 +80,7 @@ function skippedNotice(warnings: HistoryWarning[]): string {
   return `The history skipped ${warnings.length} unreadable line${warnings.length === 1 ? '' : 's'}: ${first.file} line ${first.line} (${first.problem})${more > 0 ? ` and ${more} more` : ''}.`;
 }
 
-function reportOf(report: FullReport | undefined): SignatureReport | undefined {
+function reportOf(report: SigningReport | undefined): SignatureReport | undefined {
   if (!report) return undefined;
   const { algorithm, amzDate, credentialScope, signedHeaders, canonicalRequest, stringToSign, accessKeyIdLast4 } = report;
   return { algorithm, amzDate, credentialScope, signedHeaders, canonicalRequest, stringToSign, accessKeyIdLast4 };
@@ -256,7 +256,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     };
   }
 
-  async function exportText(query: Parameters<HeartbeatApi['history']['export']>[0], format: ExportFormat): Promise<{ fileName: string; mediaType: string; text: string }> {
+  async function exportText(query: Parameters<HeartbeatApi['history']['export']>[0], format: HistoryExportFormat): Promise<{ fileName: string; mediaType: string; text: string }> {
     if (format !== 'jsonl' && format !== 'har') throw new HostError('Export as "jsonl" or "har".');
     const folder = await mkdtemp(join(tmpdir(), 'heartbeat-export-'));
     try {

@@ -3,12 +3,12 @@
  * (src/node/signing/sigv4.ts reportOf): canonical request, string to sign, scope, signed headers and
  * signature of exactly that signing; the secret never enters it, a session token is masked.
  */
-import type { SignatureReport } from './sigv4.ts';
+import type { SigningReport } from './sigv4.ts';
 
-export type { SignatureReport } from './sigv4.ts';
+export type { SigningReport } from './sigv4.ts';
 
 /** The report as botocore --debug prints it: the pieces, one after another. */
-export function formatSignatureReport(report: SignatureReport): string {
+export function formatSignatureReport(report: SigningReport): string {
   return [
     `Canonical request:\n${report.canonicalRequest}`,
     `String to sign:\n${report.stringToSign}`,

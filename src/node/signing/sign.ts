@@ -4,7 +4,7 @@
  * signing. Synchronous: signing is a few hashes, and a replay signs thousands of requests.
  */
 import type { Credentials } from '../credentials/credentials.ts';
-import { parseQuery, reportOf, sign, SIGNING_NAME, type SignatureReport } from './sigv4.ts';
+import { parseQuery, reportOf, sign, SIGNING_NAME, type SigningReport } from './sigv4.ts';
 
 export { SIGNING_NAME } from './sigv4.ts';
 
@@ -31,7 +31,7 @@ export interface SignedRequest {
   /** Lower-case names, including authorization, x-amz-date and (with temporary keys) x-amz-security-token. */
   headers: Record<string, string>;
   body: string;
-  report?: SignatureReport;
+  report?: SigningReport;
 }
 
 export interface Signer {

@@ -180,7 +180,7 @@ export interface SignParams {
   payloadHashHeader?: boolean;
 }
 
-export interface SignatureReport {
+export interface SigningReport {
   algorithm: typeof ALGORITHM;
   /** X-Amz-Date, e.g. 20150830T123600Z. */
   amzDate: string;
@@ -229,7 +229,7 @@ export function sign(input: SignInput, params: SignParams): Signature {
 }
 
 /** The report of a signing: what was signed, without the secret, with the token masked and the key id cut to 4 characters. */
-export function reportOf(input: SignInput, signed: Signature, accessKeyId: string): SignatureReport {
+export function reportOf(input: SignInput, signed: Signature, accessKeyId: string): SigningReport {
   const masked = signed.headers['x-amz-security-token'] === undefined ? signed.canonicalRequest : canonicalRequest({ method: input.method, path: input.path, query: input.query, headers: signed.headers, signedHeaders: signed.signedHeaders, payloadHash: signed.canonicalRequest.slice(-64) }, true)!;
   return {
     algorithm: ALGORITHM,
@@ -243,7 +243,7 @@ export function reportOf(input: SignInput, signed: Signature, accessKeyId: strin
   };
 }
 
-export interface VerifyInput {
+export interface SignatureCheck {
   method: string;
   /** The path as received (the request target before '?', not decoded). */
   path: string;
@@ -266,7 +266,7 @@ export interface VerifyInput {
  * True when `signature` is the one the secret makes for this request (compared in constant time);
  * false too when a signed header is missing.
  */
-export function verify(input: VerifyInput, secretAccessKey: string): boolean {
+export function verify(input: SignatureCheck, secretAccessKey: string): boolean {
   const names = isSorted(input.signedHeaders) ? input.signedHeaders : [...input.signedHeaders].sort();
   const canonical = canonicalRequest({ method: input.method, path: input.path, query: input.query === '' ? [] : parseQuery(input.query), headers: input.headers, signedHeaders: names, payloadHash: input.payloadHash });
   if (canonical === undefined || !/^[0-9a-f]{64}$/.test(input.signature)) return false;

@@ -11,7 +11,7 @@ import { withoutUserinfo } from './userinfo.ts';
 
 export { withoutUserinfo } from './userinfo.ts';
 
-export type TargetSpec =
+export type TargetChoice =
   | { kind: 'local'; url: string; region: string }
   | { kind: 'region'; region: string; fips?: boolean; dualStack?: boolean }
   | { kind: 'url'; url: string; region: string };
@@ -20,7 +20,7 @@ export class TargetError extends Error {}
 
 customEndpointFunctions.aws = { ...customEndpointFunctions.aws, partition: (region: string) => partitionOf(region) };
 
-export function resolveTarget(spec: TargetSpec): TargetRecord {
+export function resolveTarget(spec: TargetChoice): TargetRecord {
   if (spec.kind === 'region') {
     if (!/^[a-z0-9-]{1,63}$/.test(spec.region)) throw new TargetError(`"${spec.region}" is not a region name; use one like us-east-1.`);
     try {
