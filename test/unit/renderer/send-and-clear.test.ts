@@ -188,6 +188,26 @@ describe('Clear… and sending (issue 14)', () => {
     expect(status).not.toContain('replayed-1');
   });
 
+  it('a re-send with the demo keys of an entry sent elsewhere asks first', async () => {
+    const host = fakeHost([entry('e', 'cam-away', 'success', 'url'), entry('a', 'cam-1', 'success')]);
+    mountWith(host.api);
+    await flushPromises();
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
+    const resend = (device: string) => w!.findAll('button').find((b) => (b.attributes('aria-label') ?? '').startsWith(`Re-send ${device}`))!;
+    await resend('cam-1').trigger('click');
+    await flushPromises();
+    expect(confirm).not.toHaveBeenCalled();
+    expect(host.calls.replay).toHaveLength(1);
+    await resend('cam-away').trigger('click');
+    await flushPromises();
+    expect(confirm.mock.calls[0]![0]).toMatch(/^Send with the demo keys to https:\/\/edge\.example\.test\?/);
+    expect(host.calls.replay).toHaveLength(1);
+    await resend('cam-away').trigger('click');
+    await flushPromises();
+    expect(host.calls.replay).toHaveLength(2);
+    expect(host.calls.replay[1]).toMatchObject(['e', { credentials: { kind: 'demo' } }]);
+  });
+
   it('a failed send replaces the previous answer with the error', async () => {
     const host = fakeHost(three());
     mountWith(host.api);
