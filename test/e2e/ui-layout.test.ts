@@ -241,14 +241,17 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
       expect(await line.getAttribute('class')).toContain('connected');
       // The JSON view fully loaded first (its language support is a chunk of its own, from the host).
       await expect.poll(() => page.locator('.monaco-editor .view-lines').innerText(), { timeout: 15_000 }).toMatch(/\d{4}-\d\d-\d\dT/);
-      // ... and both Monaco workers started (the editor worker starts a moment later): a worker the page
-      // cannot load once the host is gone would be an error of its own.
-      const workers = () => page.evaluate(() => performance.getEntriesByType('resource').filter((e) => /(editor|json)\.worker/.test(e.name)).length);
-      await expect.poll(workers, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      // Monaco starts its editor worker on demand; once the host is gone that script cannot load, and
+      // Monaco reports the worker's error event as uncaught. Accepted only when a worker script failed.
+      const failedWorkers: string[] = [];
+      page.on('requestfailed', (r) => {
+        if (/\.worker-[\w-]+\.js$/.test(new URL(r.url()).pathname)) failedWorkers.push(r.url());
+      });
       await own.stop();
       await expect.poll(() => line.innerText(), { timeout: 10_000 }).toMatch(/^Reconnecting|^Disconnected/);
       await expect.poll(() => line.innerText(), { timeout: 15_000 }).toMatch(/^Disconnected/);
       await page.screenshot({ path: join(SHOTS, 'connection-lost.png'), clip: { x: 0, y: 0, width: 1440, height: 60 } });
+      if (failedWorkers.length) errors.at(-1)!.allow(/^pageerror: Event$/);
     } finally {
       await own.stop();
     }
