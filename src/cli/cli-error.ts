@@ -1,22 +1,13 @@
+import { AppError, type ErrorCode } from '../common/errors.ts';
+
 /**
- * Marks CliErrors across copies of this class: the dispatcher (dist/cli.cjs) and each command file in
- * dist/cli-commands/ are separate bundles, each with its own CliError, and `instanceof` must still hold.
+ * A failure the CLI reports as one sentence; its exit code comes from its code (EXIT_CODE_OF in
+ * src/common/errors.ts), like every AppError a command lets through. Recognised across the CLI's bundles
+ * by AppError's brand (isAppError), never by `instanceof`.
  */
-const CLI_ERROR = Symbol.for('heartbeat-composer.CliError');
-
-/** A failure the CLI reports as one sentence, with its exit code. */
-export class CliError extends Error {
-  readonly [CLI_ERROR] = true;
-
-  constructor(
-    message: string,
-    readonly exitCode: number = 2,
-  ) {
-    super(message);
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as { [CLI_ERROR]?: unknown })[CLI_ERROR] === true;
+export class CliError extends AppError {
+  constructor(message: string, code: ErrorCode = 'BAD_INPUT') {
+    super(code, message);
   }
 }
 

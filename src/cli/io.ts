@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { isatty } from 'node:tty';
 import { MAX_LINE_BYTES, openInputStream, splitLines, unreadableBecause, type Line } from '../node/engine/payloads.ts';
+import { isAppError } from '../common/errors.ts';
 import { CliError } from './cli-error.ts';
 
 export interface Input {
@@ -54,7 +55,7 @@ export async function readInput(file: string | undefined, tooLarge = 'a single d
       chunks.push(chunk);
     }
   } catch (error) {
-    if (error instanceof CliError) throw error;
+    if (isAppError(error)) throw error;
     throw new CliError(`Cannot read ${name}: ${unreadableBecause(error)}.`);
   }
   const bytes = Buffer.concat(chunks, size);

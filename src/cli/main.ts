@@ -2,6 +2,7 @@
  * `heartbeat`: compose, validate, convert, sign, send and replay SageMaker Edge Manager heartbeats.
  * Every command has --help; every failure is one sentence on stderr and an exit code, never a stack.
  */
+import { EXIT_CODE_OF, isAppError } from '../common/errors.ts';
 import { CliError, EXIT, OUTPUT_CLOSED } from './cli-error.ts';
 
 interface Command {
@@ -70,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function explain(error: unknown): string {
-  if (error instanceof CliError) return error.message;
+  if (isAppError(error)) return error.message;
   const code = (error as { code?: string }).code;
   // node:util parseArgs errors are already sentences about the arguments.
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return `${(error as Error).message.replace(/\. To specify.*$/s, '')}.`.replace(/\.\.$/, '.');
@@ -109,6 +110,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`heartbeat: ${explain(error)}\n`);
-    process.exitCode = error instanceof CliError ? error.exitCode : EXIT.badInput;
+    process.exitCode = isAppError(error) ? EXIT_CODE_OF[error.code] : EXIT.badInput;
   },
 );

@@ -1,7 +1,6 @@
-import { checkInputs, PayloadSourceError, readPayloads, totalBytes, type ReadPosition } from '../../node/engine/payloads.ts';
+import { checkInputs, readPayloads, totalBytes, type ReadPosition } from '../../node/engine/payloads.ts';
 import { replay, type ReplayFailure, type ReplayProgress, type ReplaySummary } from '../../node/engine/replay.ts';
 import { createEngine } from '../../node/engine/send.ts';
-import { HistoryWriteError } from '../../node/history/log-file.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { MAX_DOCUMENT_TEXT } from '../io.ts';
@@ -99,12 +98,7 @@ export async function run(argv: string[]): Promise<number> {
   if (timestamps !== undefined && timestamps !== 'now' && timestamps !== 'shift') throw new CliError(`--rewrite-timestamps must be now or shift, not "${timestamps}".`);
   if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output must be text or json, not "${values.output}".`);
   // The inputs first: a mistyped path is the sentence to see, not a credentials error.
-  try {
-    await checkInputs(positionals);
-  } catch (error) {
-    if (error instanceof PayloadSourceError) throw new CliError(error.message);
-    throw error;
-  }
+  await checkInputs(positionals);
   const prepared = await prepare(values);
   if (values.debug) process.stderr.write(`${prepared.session.localNote ?? `Target: ${prepared.session.target.url} (signed for ${prepared.session.target.region}).`}\n`);
   const engine = createEngine({ transport: prepared.transport, history: prepared.history, ...(prepared.maxAttempts ? { maxAttempts: prepared.maxAttempts } : {}) });
@@ -129,9 +123,6 @@ export async function run(argv: string[]): Promise<number> {
       ...(values.output === 'json' ? {} : { maxFailuresListed: LISTED_FAILURES }),
       ...(tty ? { onProgress: progressBar(() => (total ? position.bytes / total : undefined)) } : {}),
     });
-  } catch (error) {
-    if (error instanceof PayloadSourceError || error instanceof HistoryWriteError) throw new CliError(error.message);
-    throw error;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     if (tty) process.stderr.write('\r\x1b[2K');

@@ -1,14 +1,11 @@
 import type { Outcome } from '../../common/log/entry.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { checkText } from '../../common/validation/check-text.ts';
-import { CredentialsError } from '../../node/credentials/credentials.ts';
 import { createEngine, send, type EngineResult } from '../../node/engine/send.ts';
 import { openSession, type Session } from '../../node/engine/session.ts';
-import { HistoryWriteError } from '../../node/history/log-file.ts';
 import { openHistoryLog, type HistoryLog } from '../../node/history/store.ts';
 import { formatSignatureReport } from '../../node/signing/report.ts';
-import { TargetError } from '../../node/targets/target.ts';
-import { createTransport, TransportConfigError, type Transport } from '../../node/transport/dispatcher.ts';
+import { createTransport, type Transport } from '../../node/transport/dispatcher.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { MAX_DOCUMENT_TEXT, readInput } from '../io.ts';
@@ -93,14 +90,9 @@ function positiveNumber(value: string | undefined, flag: string, integer: boolea
   return n;
 }
 
-/** Turns engine set-up failures into CLI sentences (exit 2: the user's configuration). */
+/** Engine set-up: its failures are AppErrors (target, credentials, transport, history), each one sentence with its exit code. */
 async function configured<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof TargetError || error instanceof CredentialsError || error instanceof TransportConfigError || error instanceof HistoryWriteError) throw new CliError(error.message);
-    throw error;
-  }
+  return work();
 }
 
 export interface Prepared {
@@ -192,9 +184,6 @@ export async function run(argv: string[]): Promise<number> {
   let result: EngineResult;
   try {
     result = await handle.response;
-  } catch (error) {
-    if (error instanceof HistoryWriteError) throw new CliError(error.message);
-    throw error;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     await prepared.close();

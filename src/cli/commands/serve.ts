@@ -192,6 +192,6 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw new CliError((error as Error).message, EXIT.badInput);
+    throw new CliError((error as Error).message);
   }
 }

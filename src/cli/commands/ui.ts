@@ -105,14 +105,14 @@ export async function run(argv: string[]): Promise<number> {
   try {
     services = await onFreePort(endpointPort, (p) => startHostServices({ ...(historyDir ? { historyDir } : {}), endpoint: { port: p } }), 'embedded endpoint', true);
   } catch (error) {
-    throw new CliError(`The app could not start: ${(error as Error).message.replace(/\.$/, '')}.`, EXIT.badInput);
+    throw new CliError(`The app could not start: ${(error as Error).message.replace(/\.$/, '')}.`);
   }
   let host: UiHost;
   try {
     host = await onFreePort(uiPort, (p) => startUiHost({ api: services.api, uiDir, port: p }), 'UI');
   } catch (error) {
     await services.close();
-    throw new CliError(`The UI could not start: ${(error as Error).message.replace(/\.$/, '')}.`, EXIT.badInput);
+    throw new CliError(`The UI could not start: ${(error as Error).message.replace(/\.$/, '')}.`);
   }
   // Set up before the first line is out: a SIGTERM sent as soon as "listening on" is read stops it gracefully.
   const stopped = new Promise<number>((done) => {

@@ -3,6 +3,7 @@
  * hand them to the signer, and anything shown to a person goes through `describeCredentials`.
  */
 import { DEMO_CREDENTIALS } from '../../common/demo.ts';
+import { AppError } from '../../common/errors.ts';
 
 export interface Credentials {
   accessKeyId: string;
@@ -27,12 +28,12 @@ export interface CredentialSummary {
   hasSessionToken: boolean;
 }
 
-export class CredentialsError extends Error {
+export class CredentialsError extends AppError {
   /** Why the chain found nothing, without the CLI's advice (hosts give their own). */
   readonly why?: string;
 
   constructor(message: string, why?: string) {
-    super(message);
+    super('CREDENTIALS', message);
     if (why !== undefined) this.why = why;
   }
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { outputSchemas, type EdgeDeployment, type SchemaNode } from '../../common/model/index.ts';
+import { AppError } from '../../common/errors.ts';
 
 export interface FleetConfig {
   name: string;
@@ -29,7 +30,11 @@ export interface EndpointConfig {
   devices?: DeviceConfig[];
 }
 
-export class EndpointConfigError extends Error {}
+export class EndpointConfigError extends AppError {
+  constructor(message: string) {
+    super('ENDPOINT_CONFIG', message);
+  }
+}
 
 export async function loadEndpointConfig(path: string): Promise<EndpointConfig> {
   let text: string;

@@ -10,6 +10,7 @@ import { open, stat } from 'node:fs/promises';
 import { isatty } from 'node:tty';
 import { asLogLine } from '../../common/log/entry.ts';
 import { isOperation, type Operation } from '../../common/model/index.ts';
+import { AppError } from '../../common/errors.ts';
 
 /** The longest line, and the largest multi-line JSON document, an input may hold: 16 MiB. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -27,7 +28,11 @@ export interface ReplayProblem {
   source: string;
 }
 
-export class PayloadSourceError extends Error {}
+export class PayloadSourceError extends AppError {
+  constructor(message: string) {
+    super('BAD_INPUT', message);
+  }
+}
 
 /** What to call an input in messages: its path, or "stdin" for `-`. */
 export function inputName(file: string): string {

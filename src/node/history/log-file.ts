@@ -22,6 +22,7 @@ import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, writeSync } f
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryLine } from '../../common/log/entry.ts';
+import { AppError } from '../../common/errors.ts';
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** Every history file: a writer's (`history-<stamp>-<pid>-<rand>`), a compacted one (`…-x-<rand>`), or an old sequence number. */
@@ -111,8 +112,10 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-export class HistoryWriteError extends Error {
-  readonly code = 'HISTORY_WRITE';
+export class HistoryWriteError extends AppError {
+  constructor(message: string) {
+    super('HISTORY', message);
+  }
 }
 
 export interface WriterOptions {

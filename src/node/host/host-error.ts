@@ -1,19 +1,12 @@
-/** A failure a host reports to the UI: its message is one sentence for a person, never a stack. */
-export class HostError extends Error {
-  constructor(
-    message: string,
-    /** HTTP status the loopback host answers with. */
-    readonly status = 400,
-  ) {
-    super(message);
+import { AppError, sentenceOf as sentence, type ErrorCode } from '../../common/errors.ts';
+
+/** A failure a host reports to the UI: one sentence for a person, never a stack; its code decides the HTTP status. */
+export class HostError extends AppError {
+  constructor(message: string, code: ErrorCode = 'BAD_INPUT') {
+    super(code, message);
     this.name = 'HostError';
   }
 }
 
 /** The sentence to show for any failure inside a host. */
-export function sentenceOf(error: unknown): string {
-  if (error instanceof HostError) return error.message;
-  const message = error instanceof Error ? error.message : String(error);
-  // Known service errors of src/node already speak in sentences; anything else is wrapped.
-  return /[.!?]$/.test(message) ? message : `The host failed: ${message}.`;
-}
+export const sentenceOf = (error: unknown): string => sentence(error, 'The host');

@@ -11,6 +11,7 @@ import type { HeartbeatApi, HostEvent, HttpErrorBody } from '../../common/api.ts
 import { callApi, checkApiArgs, EVENTS_ROUTE } from '../../common/api-args.ts';
 import { EventStream, type EventStreamState } from '../endpoint/event-stream.ts';
 import { HostError, sentenceOf } from './host-error.ts';
+import { HTTP_STATUS_OF, isAppError } from '../../common/errors.ts';
 import { methodOfRoute } from './routes.ts';
 import { serveStaticFile } from './static-files.ts';
 
@@ -66,7 +67,7 @@ function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_API_BODY) {
-        reject(new HostError('The request to the app host is too large (over 16 MiB).', 413));
+        reject(new HostError('The request to the app host is too large (over 16 MiB).', 'TOO_LARGE'));
         req.destroy();
         return;
       }
@@ -117,7 +118,7 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
       if (problem) throw new HostError(`The app host refused the call: ${problem}`);
       sendJson(res, 200, { result: await callApi(options.api, method, args) });
     } catch (error) {
-      refuse(res, error instanceof HostError ? error.status : 500, sentenceOf(error));
+      refuse(res, isAppError(error) ? HTTP_STATUS_OF[error.code] : 500, sentenceOf(error));
     }
   }
 

@@ -37,9 +37,10 @@ import type { HistoryWarning } from '../history/history-index.ts';
 import { HistoryStore } from '../history/store.ts';
 import { DEMO_CREDENTIALS } from '../../common/demo.ts';
 import type { SigningReport } from '../signing/report.ts';
-import { resolveTarget, TargetError } from '../targets/target.ts';
-import { createTransport, TransportConfigError, type Transport } from '../transport/dispatcher.ts';
+import { resolveTarget } from '../targets/target.ts';
+import { createTransport, type Transport } from '../transport/dispatcher.ts';
 import { withArgumentChecks } from '../../common/api-args.ts';
+import { isAppError } from '../../common/errors.ts';
 import { HostError, sentenceOf } from './host-error.ts';
 import { entryOf, indexQuery, pageOf, requestForUi, summaryOf } from './history-view.ts';
 import { applySettings, defaultSettings, defaultSettingsFile, legacySettingsFile, loadSettings, saveSettings } from './settings.ts';
@@ -162,7 +163,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
       if (spec.kind === 'region') return resolveTarget({ kind: 'region', region: spec.region, ...(spec.fips ? { fips: true } : {}) });
       return resolveTarget({ kind: 'url', url: spec.url, region: spec.region });
     } catch (error) {
-      throw new HostError(error instanceof TargetError ? error.message : 'The target is not one the host understands.');
+      throw new HostError(isAppError(error) ? error.message : 'The target is not one the host understands.', 'TARGET');
     }
   }
 
@@ -184,7 +185,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     let source: CredentialSource;
     if (ref.kind === 'manual') {
       const held = manualKeys.get(ref.id);
-      if (!held) throw new HostError('Those manual keys are no longer held by the host (it was restarted); enter them again.');
+      if (!held) throw new HostError('Those manual keys are no longer held by the host (it was restarted); enter them again.', 'NOT_FOUND');
       return held;
     }
     if (ref.kind === 'profile') source = { kind: 'profile', profile: ref.profile };
@@ -193,15 +194,15 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     try {
       return await resolveCredentials(source);
     } catch (error) {
-      if (error instanceof CredentialsError && ref.kind === 'default-chain' && error.why !== undefined) {
-        throw new HostError(`Could not find AWS credentials (${error.why}); choose a profile or "Enter keys…" in the top bar, or send to the embedded endpoint with Demo keys.`);
+      if (isAppError(error) && error.code === 'CREDENTIALS' && ref.kind === 'default-chain' && (error as CredentialsError).why !== undefined) {
+        throw new HostError(`Could not find AWS credentials (${(error as CredentialsError).why}); choose a profile or "Enter keys…" in the top bar, or send to the embedded endpoint with Demo keys.`);
       }
-      throw new HostError(error instanceof CredentialsError ? error.message : sentenceOf(error));
+      throw new HostError(sentenceOf(error), 'CREDENTIALS');
     }
   }
 
   async function dispatch(input: { id: string; operation: Operation; body: string; target: TargetSpec; credentials: CredentialRef; options?: SendOptions; tags?: string[] }): Promise<SendResult> {
-    if (inFlight.has(input.id)) throw new HostError('A send with this id is already in flight; wait for it or cancel it.');
+    if (inFlight.has(input.id)) throw new HostError('A send with this id is already in flight; wait for it or cancel it.', 'CONFLICT');
     if (!input.options?.skipValidation) {
       const check = checkText(input.body, input.operation);
       const first = check.problems[0];
@@ -293,7 +294,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
       },
       export: exportText,
       async clear(selection) {
-        if (inFlight.size > 0) throw new HostError('Sends are still in flight; wait for them (or cancel them) before clearing the history.');
+        if (inFlight.size > 0) throw new HostError('Sends are still in flight; wait for them (or cancel them) before clearing the history.', 'CONFLICT');
         const { offset: _offset, limit: _limit, ...query } = 'all' in selection ? {} : indexQuery(selection.query);
         return { removed: await store.forget('all' in selection ? 'all' : query) };
       },
@@ -305,7 +306,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     },
     async replay(id, overrides = {}) {
       const stored = await store.index.get(id);
-      if (!stored) throw new HostError('That history entry no longer exists; refresh the history.');
+      if (!stored) throw new HostError('That history entry no longer exists; refresh the history.', 'NOT_FOUND');
       const { request } = stored;
       if (!isOperation(request.operation)) throw new HostError('That entry is not a request to an operation of the service, so it cannot be sent again.');
       const original: TargetSpec =
@@ -383,7 +384,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
           try {
             fresh = await transportFor(next);
           } catch (error) {
-            throw new HostError(error instanceof TransportConfigError ? error.message : sentenceOf(error));
+            throw new HostError(sentenceOf(error), 'TRANSPORT_CONFIG');
           }
           const old = transport;
           transport = fresh;

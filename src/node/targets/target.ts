@@ -8,6 +8,7 @@ import ruleSet from '../../../reference/sagemaker-edge-2020-09-23.endpoint-rule-
 import type { TargetRecord } from '../../common/log/entry.ts';
 import { partitionOf } from './partitions.ts';
 import { withoutUserinfo } from './userinfo.ts';
+import { AppError } from '../../common/errors.ts';
 
 export { withoutUserinfo } from './userinfo.ts';
 
@@ -16,7 +17,11 @@ export type TargetChoice =
   | { kind: 'region'; region: string; fips?: boolean; dualStack?: boolean }
   | { kind: 'url'; url: string; region: string };
 
-export class TargetError extends Error {}
+export class TargetError extends AppError {
+  constructor(message: string) {
+    super('TARGET', message);
+  }
+}
 
 customEndpointFunctions.aws = { ...customEndpointFunctions.aws, partition: (region: string) => partitionOf(region) };
 

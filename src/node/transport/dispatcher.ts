@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { createConnector } from './connector.ts';
+import { AppError } from '../../common/errors.ts';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -33,7 +34,11 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-export class TransportConfigError extends Error {}
+export class TransportConfigError extends AppError {
+  constructor(message: string) {
+    super('TRANSPORT_CONFIG', message);
+  }
+}
 
 export async function createTransport(options: TransportOptions = {}): Promise<Transport> {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
