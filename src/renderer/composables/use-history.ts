@@ -164,6 +164,9 @@ export function useHistory() {
   }
 
   useHostEvents((event) => {
+    // Entries were cleared or pruned (here or by another process), or live events were dropped: ask again.
+    if (event.type === 'history-reset') return refreshSoon(0);
+    if (event.type === 'notice') return history.setNotice(event.message);
     if (event.type !== 'history') return;
     // A filtered list cannot know whether the entry matches: ask again.
     if (history.filtered) refreshSoon();

@@ -25,6 +25,8 @@ export const useHistoryStore = defineStore('history', () => {
   const nextCursor = shallowRef<string | undefined>(undefined);
   const loading = shallowRef(false);
   const error = shallowRef<string | undefined>(undefined);
+  /** What the host said that no call returned (lines of the history skipped, live events dropped). */
+  const notice = shallowRef<string | undefined>(undefined);
   /** Ids picked for a diff, oldest pick first, at most two. */
   const picked = shallowRef<string[]>([]);
   const filtered = computed(() => Object.entries(filters.value).some(([, v]) => v !== ''));
@@ -36,6 +38,8 @@ export const useHistoryStore = defineStore('history', () => {
     nextCursor,
     loading,
     error,
+    notice,
+    setNotice: (message: string | undefined) => (notice.value = message),
     picked,
     filtered,
     setFilters: (patch: Partial<HistoryFilters>) => (filters.value = { ...filters.value, ...patch }),

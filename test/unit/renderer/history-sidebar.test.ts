@@ -108,6 +108,23 @@ describe('HistorySidebar', () => {
     expect(w.text()).toContain('No entry matches these filters.');
   });
 
+  it("shows the host's notices and queries again when the history was reset by another process", async () => {
+    const host = fakeHost(entries());
+    const w = mountWith(host.api);
+    await flushPromises();
+    const queries = host.calls.query.length;
+    host.emit({ type: 'notice', message: 'The history skipped 2 unreadable lines: history-000001.jsonl line 3 (it has no time) and 1 more.' });
+    await flushPromises();
+    expect(w.find('[data-testid="history-notice"]').text()).toContain('skipped 2 unreadable lines');
+    expect(w.find('[data-testid="history-notice"]').attributes('role')).toBe('status');
+    await w.find('button[aria-label="Dismiss this notice"]').trigger('click');
+    expect(w.find('[data-testid="history-notice"]').exists()).toBe(false);
+    host.emit({ type: 'history-reset' });
+    await new Promise((r) => setTimeout(r, 20));
+    await flushPromises();
+    expect(host.calls.query.length).toBe(queries + 1);
+  });
+
   it('opens an entry into the composer and the inspector, with its diagnosis', async () => {
     const w = mountWith(fakeHost(entries()).api);
     await flushPromises();
