@@ -23,17 +23,7 @@ import { build } from 'esbuild';
 /** Bundled packages: their code goes into the chunks. */
 const BUNDLED = /^(@smithy\/|@aws-crypto\/|tslib$|undici\/lib\/)/;
 
-/**
- * `undici` as src imports it at run time (types aside): the two dispatchers, from undici's own modules,
- * with the one API method of undici's index that they use, `connect` (ProxyAgent tunnels with it); the
- * transport itself calls `dispatch`. request/stream/pipeline would pull in fetch's body code.
- */
-const UNDICI_PARTS = {
-  Agent: 'undici/lib/dispatcher/agent.js',
-  EnvHttpProxyAgent: 'undici/lib/dispatcher/env-http-proxy-agent.js',
-};
-const UNDICI_DISPATCHER = 'undici/lib/dispatcher/dispatcher.js';
-const UNDICI_CONNECT = 'undici/lib/api/api-connect.js';
+import { UNDICI_CONNECT, UNDICI_DISPATCHER, UNDICI_PARTS } from './undici-parts.mjs';
 
 const require = createRequire(import.meta.url);
 // Fails the build if undici moved them.

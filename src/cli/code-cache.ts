@@ -2,8 +2,10 @@
  * Loads one bundled command file (dist/cli-commands/NAME.cjs) as Node's require would, with V8's code
  * cache: the code the previous run compiled is read back from the user's cache folder, so a cold
  * `heartbeat send` does not parse and compile ~850 kB of JavaScript again (~35 ms of ~170 ms here).
- * Python's .pyc files do the same for the AWS CLI; Node 22 has it built in (module.enableCompileCache),
- * Node 20 does not.
+ * Python's .pyc files do the same for the AWS CLI. Node ≥ 22.1 has it built in (module.enableCompileCache),
+ * and there this loader steps aside; on Node 20 it is kept because `npm run bench cold-start` shows it pays
+ * (a cold `send` ~140 ms → ~100 ms), and test/cli/code-cache.test.ts is its canary: the second run
+ * must use the cache unchanged (V8 accepted it), or the test fails.
  *
  * The cache is written when the process exits, so it holds every function the run compiled, and only
  * when V8 had none or rejected it (another Node, other V8 flags). Its name carries the file's size and
@@ -25,7 +27,21 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env, platform: Nod
   return join(cache, 'heartbeat-composer', 'code-cache');
 }
 
+type EnableCompileCache = (dir?: string) => unknown;
+let builtInCache: boolean | undefined;
+
+/** Node ≥ 22.1 keeps compiled code itself (module.enableCompileCache): this module's loader is then not used. */
+function useBuiltInCache(env: NodeJS.ProcessEnv): boolean {
+  if (builtInCache === undefined) {
+    const enable = (Module as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
+    builtInCache = typeof enable === 'function';
+    if (builtInCache && env.HEARTBEAT_CODE_CACHE !== 'off') enable!(codeCacheDir(env));
+  }
+  return builtInCache;
+}
+
 export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  if (useBuiltInCache(env)) return createRequire(file)(file);
   const source = readFileSync(file, 'utf8');
   const dir = env.HEARTBEAT_CODE_CACHE === 'off' ? undefined : codeCacheDir(env);
   const stat = statSync(file);
