@@ -5,7 +5,7 @@ import { emitShorthand, parseShorthand } from '../../../src/common/formats/short
 import { parseShorthandSyntax, shorthandString, ShorthandSyntaxError } from '../../../src/common/formats/shorthand-syntax.ts';
 import { requestSchema } from '../../../src/common/model/index.ts';
 import { validate } from '../../../src/common/validation/validate.ts';
-import { awkwardText, heartbeat } from './arbitraries.ts';
+import { awkwardText, heartbeat } from '../../unit/formats/arbitraries.ts';
 
 const schema = requestSchema('SendHeartbeat');
 const models = schema.properties!.Models;

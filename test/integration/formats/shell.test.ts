@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shellQuote, splitShellWords } from '../../../src/common/formats/shell.ts';
-import { awkwardText } from './arbitraries.ts';
+import { awkwardText } from '../../unit/formats/arbitraries.ts';
 
 describe('shellQuote', () => {
   it('leaves plain words bare and single-quotes the rest, escaping a quote as \'\\\'\'', () => {

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heartbeat } from './arbitraries.ts';
+import { heartbeat } from '../../unit/formats/arbitraries.ts';
 import { emitAwsCli, emitCurl } from '../../../src/common/formats/export-shell.ts';
 import { emitJs, emitPython, emitR } from '../../../src/common/formats/export-snippets.ts';
 import type { SendHeartbeatRequest } from '../../../src/common/model/index.ts';
