@@ -2,7 +2,7 @@
  * The composer end to end in a real Chromium, against the production build (dist/ui) served on
  * 127.0.0.1 under its own CSP: any CSP violation fails the run. Screenshots go to test-results/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +85,11 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+  // Each test fails on any page error, console error or CSP violation it leaves (issue 14 item 22).
+  afterEach(() => {
+    const problems = [...consoleProblems.splice(0), ...violations.splice(0)];
+    expect(problems, 'errors in the page').toEqual([]);
   });
 
   /** The JSON as Monaco shows it (lines in view, with inlay hints): its line elements are reused out of order. */
