@@ -120,9 +120,17 @@ export function canonicalRequest(parts: CanonicalParts, mask = false): string | 
 
 export const sha256Hex = (data: string | Uint8Array): string => hash('sha256', data, 'hex');
 
-/** YYYYMMDDTHHMMSSZ of an instant. */
+let amzSecond = NaN;
+let amzText = '';
+
+/** YYYYMMDDTHHMMSSZ of an instant (made once a second: a replay signs thousands a second). */
 export function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== amzSecond) {
+    amzSecond = second;
+    amzText = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  }
+  return amzText;
 }
 
 export function credentialScope(date: string, region: string, service: string): string {
