@@ -158,6 +158,8 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
   it('keyboard: skip links, one tab stop for the history list, arrows/Home/End/Enter inside it, Paste gives the focus back', async () => {
     const page = await openApp(1440, 900);
     for (let i = 0; i < 21; i++) {
+      // Ctrl+Enter while a send is still in flight sends nothing: wait for Send to be back.
+      await page.getByRole('banner').getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 15_000 });
       await page.getByLabel('DeviceName', { exact: true }).fill(`cam-kb-${String(i).padStart(2, '0')}`);
       await page.keyboard.press('ControlOrMeta+Enter');
       await expect.poll(() => page.getByTestId('history-entry').filter({ hasText: `cam-kb-${String(i).padStart(2, '0')}` }).count(), { timeout: 15_000 }).toBe(1);
