@@ -258,4 +258,48 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
       await own.stop();
     }
   }, 60_000);
+
+  it('the response column reads well: Authorization in a few lines, error types never cut, a one-row top bar with a custom URL', async () => {
+    const page = await openApp(1440, 900);
+    await page.getByRole('tab', { name: 'Endpoint' }).click();
+    await page.getByLabel('Fail every Nth (0 = off)').fill('1');
+    await page.getByLabel('Error type').selectOption({ label: 'ThrottlingException (429)' });
+    await page.getByLabel('Retry-After (s)').fill('0');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByLabel('DeviceName', { exact: true }).fill('cam-cramped');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.getByRole('tab', { name: 'Response' }).click();
+    await expect.poll(() => outcome(page), { timeout: 20_000 }).toMatch(/429/);
+    await page.getByRole('tab', { name: 'Endpoint' }).click();
+    await page.getByRole('button', { name: 'No faults' }).click();
+    await page.getByRole('tab', { name: 'Response' }).click();
+    await page.evaluate(() => document.querySelectorAll<HTMLDetailsElement>('#side-response details').forEach((d) => (d.open = true)));
+    const measures = await page.evaluate(() => {
+      const cell = [...document.querySelectorAll('#side-response th')].find((th) => th.textContent === 'authorization')?.nextElementSibling as HTMLElement;
+      const lineHeight = parseFloat(getComputedStyle(cell).lineHeight) || 15;
+      /** How many lines the word takes where it first appears under `root` (1 = not broken). */
+      const linesOf = (root: Element, word: string): number => {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const at = node.textContent!.indexOf(word);
+          if (at === -1) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + word.length);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }
+        return -1;
+      };
+      const attempts = document.querySelector('#side-response table.attempts')!;
+      const row = [...document.querySelectorAll('[data-testid="history-entry"]')].find((li) => li.textContent!.includes('cam-cramped'))!;
+      return { authorizationLines: Math.round(cell.getBoundingClientRect().height / lineHeight), inAttempts: linesOf(attempts, 'ThrottlingException'), inHistory: linesOf(row, 'ThrottlingException'), historyClipped: [...row.querySelectorAll<HTMLElement>('.badge')].some((b) => b.scrollWidth > b.clientWidth + 1) };
+    });
+    expect(measures.authorizationLines).toBeLessThanOrEqual(6);
+    expect(measures).toMatchObject({ inAttempts: 1, inHistory: 1, historyClipped: false });
+    await page.screenshot({ path: join(SHOTS, 'layout-response-1440.png') });
+    await page.getByLabel('Target').selectOption('url');
+    expect((await box(page, 'header.top-bar')).height).toBeLessThan(56);
+    await page.setViewportSize({ width: 1000, height: 700 });
+    expect((await box(page, 'header.top-bar')).height).toBeLessThan(56);
+  }, 60_000);
 });
