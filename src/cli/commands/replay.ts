@@ -1,6 +1,5 @@
 import { checkInputs, readPayloads, totalBytes, type ReadPosition } from '../../node/engine/payloads.ts';
-import { replay, type ReplayFailure, type ReplayProgress, type ReplaySummary } from '../../node/engine/replay.ts';
-import { createEngine } from '../../node/engine/send.ts';
+import type { ReplayFailure, ReplayProgress, ReplaySummary } from '../../node/engine/replay.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { MAX_DOCUMENT_TEXT } from '../io.ts';
@@ -101,7 +100,6 @@ export async function run(argv: string[]): Promise<number> {
   await checkInputs(positionals);
   const prepared = await prepare(values);
   if (values.debug) process.stderr.write(`${prepared.session.localNote ?? `Target: ${prepared.session.target.url} (signed for ${prepared.session.target.region}).`}\n`);
-  const engine = createEngine({ transport: prepared.transport, history: prepared.history, ...(prepared.maxAttempts ? { maxAttempts: prepared.maxAttempts } : {}) });
   const stop = new AbortController();
   const onInterrupt = (): void => stop.abort();
   process.once('SIGINT', onInterrupt);
@@ -111,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
   const total = tty ? await totalBytes(positionals) : undefined;
   let summaryResult: ReplaySummary;
   try {
-    summaryResult = await replay(engine, readPayloads(positionals, 'SendHeartbeat', position), {
+    summaryResult = await prepared.sends.replay(readPayloads(positionals, 'SendHeartbeat', position), {
       target: prepared.session.target,
       credentials: prepared.session.credentials,
       concurrency,

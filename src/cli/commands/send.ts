@@ -1,11 +1,12 @@
 import type { Outcome } from '../../common/log/entry.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { checkText } from '../../common/validation/check-text.ts';
-import { createEngine, send, type EngineResult } from '../../node/engine/send.ts';
+import type { EngineResult } from '../../node/engine/send.ts';
+import { createSendService, type SendService } from '../../node/services/send-service.ts';
 import { openSession, type Session } from '../../node/engine/session.ts';
-import { openHistoryLog, type HistoryLog } from '../../node/history/store.ts';
+import { openHistoryLog } from '../../node/history/store.ts';
 import { formatSignatureReport } from '../../node/signing/report.ts';
-import { createTransport, type Transport } from '../../node/transport/dispatcher.ts';
+import { createTransport } from '../../node/transport/dispatcher.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { MAX_DOCUMENT_TEXT, readInput } from '../io.ts';
@@ -97,9 +98,8 @@ async function configured<T>(work: () => Promise<T>): Promise<T> {
 
 export interface Prepared {
   session: Session;
-  transport: Transport;
-  history: HistoryLog;
-  maxAttempts?: number;
+  /** The one send service (the app's host sends through it too), over this command's transport and history. */
+  sends: SendService;
   close(): Promise<void>;
 }
 
@@ -139,9 +139,7 @@ export async function prepare(values: TargetValues): Promise<Prepared> {
   }
   return {
     session,
-    transport,
-    history,
-    ...(maxAttempts ? { maxAttempts } : {}),
+    sends: createSendService({ transport, history, ...(maxAttempts ? { maxAttempts } : {}) }),
     close: async () => {
       await Promise.all([transport.close(), history.close(), session.close()]);
     },
@@ -177,8 +175,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`${input.name} is not a valid ${values.operation} request (${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}); fix it, or pass --no-validate to send it anyway.`);
   }
   const prepared = await prepare(values);
-  const engine = createEngine({ transport: prepared.transport, history: prepared.history, ...(prepared.maxAttempts ? { maxAttempts: prepared.maxAttempts } : {}) });
-  const handle = send(engine, { operation: values.operation, body: input.text, target: prepared.session.target, credentials: prepared.session.credentials });
+  const handle = await prepared.sends.send({ operation: values.operation, body: input.text, target: prepared.session.target, credentials: prepared.session.credentials });
   const onInterrupt = (): void => handle.cancel();
   process.once('SIGINT', onInterrupt);
   let result: EngineResult;

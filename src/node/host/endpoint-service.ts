@@ -1,0 +1,52 @@
+/** The embedded endpoint as the app controls it: info, faults, reset, and its activity as host events. */
+import type { EndpointActivity, EndpointInfo, HeartbeatApi } from '../../common/api.ts';
+import type { EndpointEvent, RunningEndpoint } from '../endpoint/index.ts';
+import type { EventHub } from './events.ts';
+import { HostError, sentenceOf } from './host-error.ts';
+
+const RECENT_ACTIVITY = 50;
+
+function activityOf(event: EndpointEvent): EndpointActivity {
+  const { body: _body, ...rest } = event;
+  return rest;
+}
+
+export interface EndpointService {
+  api: HeartbeatApi['endpoint'];
+  close(): void;
+}
+
+export function createEndpointService(endpoint: RunningEndpoint, events: EventHub): EndpointService {
+  const stop = endpoint.admin.subscribe((event) => events.emit({ type: 'endpoint-activity', activity: activityOf(event) }));
+  async function info(): Promise<EndpointInfo> {
+    const stats = endpoint.admin.stats();
+    return {
+      running: true,
+      url: endpoint.url,
+      region: endpoint.region,
+      anyRegion: endpoint.anyRegion,
+      accessKeyId: endpoint.credentials[0]?.accessKeyId ?? '',
+      counts: { received: stats.received, accepted: stats.accepted, rejected: stats.rejected, devices: endpoint.admin.devices().length },
+      faults: endpoint.admin.faults(),
+      recent: endpoint.admin.recentHeartbeats(RECENT_ACTIVITY).map(activityOf),
+    };
+  }
+  return {
+    api: {
+      info,
+      async setFaults(faults) {
+        try {
+          endpoint.admin.setFaults(faults);
+        } catch (error) {
+          throw new HostError(sentenceOf(error));
+        }
+        return info();
+      },
+      async reset() {
+        endpoint.admin.reset();
+        return info();
+      },
+    },
+    close: stop,
+  };
+}

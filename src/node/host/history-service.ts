@@ -1,0 +1,108 @@
+/**
+ * The history as the app uses it: queries, entries, export, clear and prune over the store that follows
+ * every writer's file (docs/history.md), the retention of the settings applied at start and hourly, and
+ * what the index reads as host events (entries of any process, resets, one notice for skipped lines).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HeartbeatApi, HostSettings } from '../../common/api.ts';
+import { exportHistory } from '../history/export.ts';
+import type { HistoryWarning } from '../history/history-index.ts';
+import { HistoryStore } from '../history/store.ts';
+import type { EventHub } from './events.ts';
+import { HostError, sentenceOf } from './host-error.ts';
+import { entryOf, indexQuery, pageOf, summaryOf } from './history-view.ts';
+
+const DAY_MS = 86_400_000;
+
+/** One sentence for lines the history skipped, however many. */
+function skippedNotice(warnings: HistoryWarning[]): string {
+  const first = warnings[0]!;
+  const more = warnings.length - 1;
+  return `The history skipped ${warnings.length} unreadable line${warnings.length === 1 ? '' : 's'}: ${first.file} line ${first.line} (${first.problem})${more > 0 ? ` and ${more} more` : ''}.`;
+}
+
+export interface HistoryService {
+  api: HeartbeatApi['history'];
+  store: HistoryStore;
+  /** What the index said at start, for each new subscriber. */
+  startupNotice: string | undefined;
+  /** Applies the settings' retention now (at start, hourly, and when it changes). */
+  applyRetention(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createHistoryService(dir: string, settings: () => HostSettings, events: EventHub, busy: () => boolean): Promise<HistoryService> {
+  const store = await HistoryStore.open(dir);
+  const stopEvents = store.index.onChange((change) => {
+    if (change.rebuilt) events.emit({ type: 'history-reset' });
+    else for (const entry of change.entries) events.emit({ type: 'history', entry: summaryOf(entry) });
+    if (change.warnings.length > 0) events.emit({ type: 'notice', message: skippedNotice(change.warnings) });
+  });
+  let retentionNotice: string | undefined;
+  async function applyRetention(): Promise<void> {
+    const { retentionDays, retentionKeep } = settings();
+    if (!retentionDays && !retentionKeep) return;
+    try {
+      await store.prune({ ...(retentionDays ? { olderThanMs: retentionDays * DAY_MS } : {}), ...(retentionKeep ? { keep: retentionKeep } : {}) });
+      retentionNotice = undefined;
+    } catch (error) {
+      const message = `The history retention could not be applied (${sentenceOf(error).replace(/\.$/, '')}).`;
+      if (message !== retentionNotice) events.emit({ type: 'notice', message });
+      retentionNotice = message;
+    }
+  }
+  void applyRetention();
+  const timer = setInterval(() => void applyRetention(), 60 * 60_000);
+  timer.unref();
+
+  const api: HeartbeatApi['history'] = {
+    async query(query) {
+      const q = indexQuery(query);
+      return pageOf(store.index.query(q), q);
+    },
+    async get(id) {
+      const summary = store.index.summary(id);
+      const stored = summary ? await store.index.get(id) : undefined;
+      return summary && stored ? entryOf(stored, summaryOf(summary)) : undefined;
+    },
+    async export(query, format) {
+      if (format !== 'jsonl' && format !== 'har') throw new HostError('Export as "jsonl" or "har".');
+      const folder = await mkdtemp(join(tmpdir(), 'heartbeat-export-'));
+      try {
+        const file = join(folder, `export.${format}`);
+        await exportHistory(store.index, { ...indexQuery(query), offset: 0, limit: Number.MAX_SAFE_INTEGER }, format, file);
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        return {
+          fileName: `heartbeat-history-${stamp}.${format}`,
+          mediaType: format === 'har' ? 'application/json' : 'application/x-ndjson',
+          text: await readFile(file, 'utf8'),
+        };
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+    async clear(selection) {
+      if (busy()) throw new HostError('Sends are still in flight; wait for them (or cancel them) before clearing the history.', 'CONFLICT');
+      const { offset: _offset, limit: _limit, ...query } = 'all' in selection ? {} : indexQuery(selection.query);
+      return { removed: await store.forget('all' in selection ? 'all' : query) };
+    },
+    async prune(rule) {
+      if (rule.olderThanDays === undefined && rule.keep === undefined) throw new HostError('Say what to prune: entries older than some days, or all but the newest N.');
+      const removed = await store.prune({ ...(rule.olderThanDays !== undefined ? { olderThanMs: rule.olderThanDays * DAY_MS } : {}), ...(rule.keep !== undefined ? { keep: rule.keep } : {}) });
+      return { removed };
+    },
+  };
+  return {
+    api,
+    store,
+    startupNotice: store.index.warnings.length > 0 ? skippedNotice(store.index.warnings) : undefined,
+    applyRetention,
+    async close() {
+      stopEvents();
+      clearInterval(timer);
+      await store.close();
+    },
+  };
+}
