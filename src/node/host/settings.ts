@@ -26,19 +26,27 @@ export function legacySettingsFile(env: NodeJS.ProcessEnv = process.env): string
   return join(dirname(defaultHistoryDir({ ...env, HEARTBEAT_HISTORY_DIR: '' })), 'settings.json');
 }
 
+/** The whole-number settings: their range, and the sentence for a value outside it. */
+const WHOLE: Partial<Record<keyof HostSettings, [min: number, max: number, sentence: string]>> = {
+  timeoutMs: [100, 600_000, 'The timeout must be a whole number of milliseconds from 100 to 600000.'],
+  maxAttempts: [1, 10, 'Max attempts must be a whole number from 1 to 10.'],
+  retentionDays: [0, 36_500, 'Keep history for a whole number of days from 1 to 36500, or 0 for no limit.'],
+  retentionKeep: [0, 100_000_000, 'Keep a whole number of newest entries up to 100000000, or 0 for no limit.'],
+};
+
 /** Applies a patch, checking every field; throws a HostError sentence for the first bad one. */
 export function applySettings(base: HostSettings, patch: unknown): HostSettings {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new HostError('Settings must be an object of fields to change.');
-  const next = { ...base };
+  const next: Record<string, unknown> = { ...base };
   for (const [name, value] of Object.entries(patch)) {
+    const range = WHOLE[name as keyof HostSettings];
     switch (name) {
       case 'timeoutMs':
-        if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 600_000) throw new HostError('The timeout must be a whole number of milliseconds from 100 to 600000.');
-        next.timeoutMs = value as number;
-        break;
       case 'maxAttempts':
-        if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 10) throw new HostError('Max attempts must be a whole number from 1 to 10.');
-        next.maxAttempts = value as number;
+      case 'retentionDays':
+      case 'retentionKeep':
+        if (!Number.isInteger(value) || (value as number) < range![0] || (value as number) > range![1]) throw new HostError(range![2]);
+        next[name] = value;
         break;
       case 'caBundle':
         if (typeof value !== 'string' || (value !== '' && !isAbsolute(value))) throw new HostError('The CA bundle must be an absolute path to a PEM file, or empty for none.');
@@ -48,19 +56,11 @@ export function applySettings(base: HostSettings, patch: unknown): HostSettings 
         if (typeof value !== 'string' || !isAbsolute(value)) throw new HostError('The history location must be an absolute folder path.');
         next.historyDir = value;
         break;
-      case 'retentionDays':
-        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 36_500) throw new HostError('Keep history for a whole number of days from 1 to 36500, or 0 for no limit.');
-        next.retentionDays = value as number;
-        break;
-      case 'retentionKeep':
-        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 100_000_000) throw new HostError('Keep a whole number of newest entries up to 100000000, or 0 for no limit.');
-        next.retentionKeep = value as number;
-        break;
       default:
         throw new HostError(`"${name}" is not a setting; use timeoutMs, maxAttempts, caBundle, historyDir, retentionDays or retentionKeep.`);
     }
   }
-  return next;
+  return next as unknown as HostSettings;
 }
 
 export async function loadSettings(file: string, defaults: HostSettings, legacyFile?: string): Promise<HostSettings> {

@@ -7,33 +7,16 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOG_VERSION, type OutcomeLine, type RequestLine } from '../../../src/common/log/entry.ts';
+import { outcomeLine, requestLine, T0 } from './history-lines.ts';
 import { HistoryIndex } from '../../../src/node/history/history-index.ts';
 import { HistoryWriter, historyFileName, newHistoryFileName, nodeWriterFs, type WriterFs } from '../../../src/node/history/log-file.ts';
 import { compact } from '../../../src/node/history/maintenance.ts';
 import { HistoryStore } from '../../../src/node/history/store.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'hb-store-'));
-const T0 = Date.parse('2024-05-01T00:00:00Z');
 /** A pid above Linux's largest (2^22): no process has it. */
 const DEAD_PID = 4_194_400;
 
-function requestLine(i: number, device = `device-${i}`): RequestLine {
-  return {
-    v: LOG_VERSION,
-    type: 'request',
-    id: `id-${i}`,
-    time: new Date(T0 + i * 1000).toISOString(),
-    operation: 'SendHeartbeat',
-    target: { kind: 'local', url: 'http://127.0.0.1:1', region: 'us-east-1' },
-    request: { method: 'POST', url: 'http://127.0.0.1:1/SendHeartbeat', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ AgentVersion: '1', DeviceName: device, DeviceFleetName: 'fleet' }) },
-  };
-}
-
-function outcomeLine(i: number, status = 200): OutcomeLine {
-  const outcome: OutcomeLine['outcome'] = status === 200 ? { kind: 'success', status, headers: {}, body: '' } : { kind: 'service-error', status, errorType: 'ThrottlingException', message: 'slow down', retried: true };
-  return { v: LOG_VERSION, type: 'outcome', id: `id-${i}`, time: new Date(T0 + i * 1000 + 5).toISOString(), outcome, attempts: [{ attempt: 1, startedAt: new Date(T0).toISOString(), durationMs: 5 }], timings: { totalMs: 5 } };
-}
 
 const json = (line: unknown): string => JSON.stringify(line) + '\n';
 

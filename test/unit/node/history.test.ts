@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOG_VERSION, type OutcomeLine, type RequestLine } from '../../../src/common/log/entry.ts';
+import { outcomeLine, requestLine, T0 } from './history-lines.ts';
 import { exportHistory } from '../../../src/node/history/export.ts';
 import { HistoryIndex } from '../../../src/node/history/history-index.ts';
 import { HistoryWriter, historyFileName } from '../../../src/node/history/log-file.ts';
@@ -10,29 +10,7 @@ import { historyDir } from '../../../src/node/history/paths.ts';
 import { HistoryStore, openHistoryLog } from '../../../src/node/history/store.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'hb-history-'));
-const T0 = Date.parse('2024-05-01T00:00:00Z');
 
-function requestLine(i: number, device = `device-${i}`): RequestLine {
-  return {
-    v: LOG_VERSION,
-    type: 'request',
-    id: `id-${i}`,
-    time: new Date(T0 + i * 1000).toISOString(),
-    operation: 'SendHeartbeat',
-    target: { kind: 'local', url: 'http://127.0.0.1:1', region: 'us-east-1' },
-    request: { method: 'POST', url: 'http://127.0.0.1:1/SendHeartbeat', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ AgentVersion: '1', DeviceName: device, DeviceFleetName: `fleet-${i % 10}`, Models: [{ ModelName: `model-${i % 3}` }] }) },
-  };
-}
-
-function outcomeLine(i: number): OutcomeLine {
-  const outcome: OutcomeLine['outcome'] =
-    i % 5 === 0
-      ? { kind: 'service-error', status: 429, errorType: 'ThrottlingException', message: 'slow down', retried: true }
-      : i % 7 === 0
-        ? { kind: 'transport-error', code: 'refused', message: 'refused', retried: true }
-        : { kind: 'success', status: 200, headers: {}, body: '' };
-  return { v: LOG_VERSION, type: 'outcome', id: `id-${i}`, time: new Date(T0 + i * 1000 + 5).toISOString(), outcome, attempts: [{ attempt: 1, startedAt: new Date(T0).toISOString(), durationMs: 5 }], timings: { totalMs: 5 } };
-}
 
 describe('history paths', () => {
   it('prefers HEARTBEAT_HISTORY_DIR, then XDG_DATA_HOME, then platform folders', () => {
