@@ -25,6 +25,8 @@ export interface JsonEditorOptions {
   ariaLabel: string;
   /** ISO hints for the text now shown; the caller has it parsed already. */
   timestampHints: HintSource;
+  /** The model's name in its URI (inmemory://heartbeat/NAME.json), one per editor; default `composer`. */
+  name?: string;
 }
 
 export interface JsonEditorHandle {
@@ -41,11 +43,12 @@ export interface JsonEditorHandle {
 }
 
 const OWNER = 'heartbeat';
-let modelCounter = 0;
 
 export function createJsonEditor(element: HTMLElement, options: JsonEditorOptions): JsonEditorHandle {
-  const uri = monaco.Uri.parse(`inmemory://heartbeat/${options.operation}-${++modelCounter}.json`);
-  configureJson(uri.toString(), options.operation, options.timestampHints);
+  // A stable URI per editor: a remounted editor is the same document to Monaco's JSON service and to the hint provider.
+  const uri = monaco.Uri.parse(`inmemory://heartbeat/${options.name ?? 'composer'}.json`);
+  monaco.editor.getModel(uri)?.dispose();
+  const unbind = configureJson(uri.toString(), options.operation, options.timestampHints);
   const model = monaco.editor.createModel(options.text, 'json', uri);
   model.updateOptions({ tabSize: 2, insertSpaces: true });
   const editor = monaco.editor.create(element, {
@@ -124,6 +127,7 @@ export function createJsonEditor(element: HTMLElement, options: JsonEditorOption
       changes.dispose();
       editor.dispose();
       model.dispose();
+      unbind();
     },
   };
 }

@@ -15,28 +15,49 @@ let configured = false;
 
 /** Hints for the offsets [from, to] of the current text. */
 export type HintSource = (from: number, to: number) => TimestampHint[];
-let hintSource: HintSource = () => [];
 
-export function configureJson(modelUri: string, operation: Operation, hints: HintSource): void {
-  hintSource = hints;
-  // Completion of a timestamp inserts now, not 0 (1970).
-  const schema = schemaForCompletion(requestSchema(operation));
+/** Each open model's operation and hints, by URI: one provider serves them all, so a remounted editor gets its own. */
+const models = new Map<string, { operation: Operation; hints: HintSource }>();
+
+function applySchemas(): void {
+  const byOperation = new Map<Operation, string[]>();
+  for (const [uri, { operation }] of models) byOperation.set(operation, [...(byOperation.get(operation) ?? []), uri]);
   jsonDefaults.setDiagnosticsOptions({
     validate: true,
     allowComments: false,
     enableSchemaRequest: false,
-    schemas: [{ uri: schema.$id ?? `urn:heartbeat-composer:${operation}`, fileMatch: [modelUri], schema }],
+    schemas: [...byOperation].map(([operation, fileMatch]) => {
+      // Completion of a timestamp inserts now, not 0 (1970).
+      const schema = schemaForCompletion(requestSchema(operation));
+      return { uri: schema.$id ?? `urn:heartbeat-composer:${operation}`, fileMatch, schema };
+    }),
   });
+}
+
+/** Binds the request schema of `operation` and the ISO hints to the model at `modelUri`; the returned function unbinds them. */
+export function configureJson(modelUri: string, operation: Operation, hints: HintSource): () => void {
+  models.set(modelUri, { operation, hints });
+  applySchemas();
+  setUpOnce();
+  return () => {
+    if (models.get(modelUri)?.hints !== hints) return;
+    models.delete(modelUri);
+    applySchemas();
+  };
+}
+
+function setUpOnce(): void {
   if (configured) return;
   configured = true;
   jsonDefaults.setModeConfiguration({ ...jsonDefaults.modeConfiguration, diagnostics: false });
   monaco.languages.registerInlayHintsProvider('json', {
     // Only for the range Monaco asks about (the lines in view): a document can hold thousands of timestamps.
     provideInlayHints(model, range) {
-      if (model.uri.toString() !== modelUri) return { hints: [], dispose: () => undefined };
+      const source = models.get(model.uri.toString())?.hints;
+      if (!source) return { hints: [], dispose: () => undefined };
       const from = model.getOffsetAt({ lineNumber: range.startLineNumber, column: range.startColumn });
       const to = model.getOffsetAt({ lineNumber: range.endLineNumber, column: range.endColumn });
-      const hints = hintSource(from, to).map((h) => ({
+      const hints = source(from, to).map((h) => ({
         position: model.getPositionAt(h.offset),
         label: ` ${h.label}`,
         kind: monaco.languages.InlayHintKind.Type,
