@@ -24,7 +24,14 @@ interface AutocannonResult {
   errors: number;
   timeouts: number;
 }
-type Autocannon = (options: { url: string; method: string; headers: Record<string, string>; body: string; connections: number; duration: number }) => Promise<AutocannonResult>;
+type Autocannon = (options: {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  duration: number;
+}) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const HEARTBEAT = JSON.stringify({
@@ -32,13 +39,32 @@ const HEARTBEAT = JSON.stringify({
   DeviceName: 'camera-017',
   DeviceFleetName: 'warehouse-east',
   AgentMetrics: [{ Dimension: 'agent', MetricName: 'cpu-utilization', Value: 12.5, Timestamp: 1_763_797_703 }],
-  Models: [{ ModelName: 'resnet-50', ModelVersion: '3', LatestSampleTime: 1_763_797_700, LatestInference: 1_763_797_701, ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: 8.1, Timestamp: 1_763_797_702 }] }],
+  Models: [
+    {
+      ModelName: 'resnet-50',
+      ModelVersion: '3',
+      LatestSampleTime: 1_763_797_700,
+      LatestInference: 1_763_797_701,
+      ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: 8.1, Timestamp: 1_763_797_702 }],
+    },
+  ],
 });
 
 async function load(url: string, seconds: number): Promise<AutocannonResult> {
-  const signed = await signRequest({ method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body: HEARTBEAT }, DEMO_CREDENTIALS, { region: DEMO_REGION });
+  const signed = await signRequest(
+    { method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body: HEARTBEAT },
+    DEMO_CREDENTIALS,
+    { region: DEMO_REGION },
+  );
   const { host: _host, ...headers } = signed.headers;
-  return autocannon({ url: `${url}/SendHeartbeat`, method: 'POST', headers: { ...headers, host: new URL(url).host }, body: HEARTBEAT, connections: 10, duration: seconds });
+  return autocannon({
+    url: `${url}/SendHeartbeat`,
+    method: 'POST',
+    headers: { ...headers, host: new URL(url).host },
+    body: HEARTBEAT,
+    connections: 10,
+    duration: seconds,
+  });
 }
 
 /** CPU seconds (user + system) the process has used so far, from /proc (Linux); undefined elsewhere. */
@@ -58,8 +84,13 @@ async function measure(name: string, args: string[]): Promise<AutocannonResult &
     const before = cpuSeconds(child.pid);
     const result = await load(url, 5);
     const after = cpuSeconds(child.pid);
-    if (result.non2xx || result.errors || result.timeouts) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts; the pre-signed request must be accepted.`);
-    return before === undefined || after === undefined ? result : { ...result, cpuMicrosPerRequest: ((after - before) * 1e6) / result.requests.total };
+    if (result.non2xx || result.errors || result.timeouts)
+      throw new Error(
+        `${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts; the pre-signed request must be accepted.`,
+      );
+    return before === undefined || after === undefined
+      ? result
+      : { ...result, cpuMicrosPerRequest: ((after - before) * 1e6) / result.requests.total };
   } finally {
     await stop(child);
   }
@@ -78,10 +109,12 @@ export async function run(): Promise<void> {
     const line = (name: string, r: AutocannonResult & { cpuMicrosPerRequest?: number }) =>
       `${name}: ${fmt(r.requests.average)} requests/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${r.cpuMicrosPerRequest ? `, server CPU ${fmt(r.cpuMicrosPerRequest)} µs/request` : ''}`;
     console.log(line('trivial node:http server', trivial));
-    console.log(line('floor: trivial server + the endpoint\'s SigV4 verifier, nothing else', verifyOnly));
+    console.log(line("floor: trivial server + the endpoint's SigV4 verifier, nothing else", verifyOnly));
     console.log(line('endpoint (verify + validate + record, no capture)', endpoint));
     console.log(line('endpoint with --capture to a file', captured));
-    console.log(`ratio endpoint / trivial: ${(endpoint.requests.average / trivial.requests.average).toFixed(2)} (goal ≥ 0.5); with capture: ${(captured.requests.average / trivial.requests.average).toFixed(2)}; the floor: ${(verifyOnly.requests.average / trivial.requests.average).toFixed(2)} (the endpoint reaches ${(endpoint.requests.average / verifyOnly.requests.average).toFixed(2)} of it)`);
+    console.log(
+      `ratio endpoint / trivial: ${(endpoint.requests.average / trivial.requests.average).toFixed(2)} (goal ≥ 0.5); with capture: ${(captured.requests.average / trivial.requests.average).toFixed(2)}; the floor: ${(verifyOnly.requests.average / trivial.requests.average).toFixed(2)} (the endpoint reaches ${(endpoint.requests.average / verifyOnly.requests.average).toFixed(2)} of it)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,7 +19,12 @@ import { endpointServer, requireBuiltCli, serve, stop } from './servers.ts';
 const C = 32;
 const N = 4000;
 const ROUNDS = 3;
-const payload = (i: number) => ({ AgentVersion: '1.0', DeviceName: `bench-${i % 500}`, DeviceFleetName: 'bench-fleet', AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i % 100, Timestamp: Math.floor(Date.now() / 1000) }] });
+const payload = (i: number) => ({
+  AgentVersion: '1.0',
+  DeviceName: `bench-${i % 500}`,
+  DeviceFleetName: 'bench-fleet',
+  AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i % 100, Timestamp: Math.floor(Date.now() / 1000) }],
+});
 
 type Kind = 'today' | 'before' | 'none';
 
@@ -59,7 +64,9 @@ export async function run(): Promise<void> {
       for (const kind of order) rates[kind].push(await rate(kind, target, N));
     }
     const [today, before, none] = [median(rates.today), median(rates.before), median(rates.none)];
-    console.log(`replay c=${C}, ${N} payloads, median of ${ROUNDS} (cores: ${(await import('node:os')).availableParallelism()}): history today ${today.toFixed(0)}/s, before ${before.toFixed(0)}/s, no history ${none.toFixed(0)}/s`);
+    console.log(
+      `replay c=${C}, ${N} payloads, median of ${ROUNDS} (cores: ${(await import('node:os')).availableParallelism()}): history today ${today.toFixed(0)}/s, before ${before.toFixed(0)}/s, no history ${none.toFixed(0)}/s`,
+    );
     console.log(`  today / before = ${(today / before).toFixed(2)} (goal ≥ 0.9); today / no history = ${(today / none).toFixed(2)}`);
   } finally {
     await stop(endpoint.child);

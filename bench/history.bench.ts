@@ -26,7 +26,14 @@ function requestLine(i: number): RequestLine {
     DeviceName: `camera-${i % 5000}`,
     DeviceFleetName: `fleet-${i % 40}`,
     AgentMetrics: [{ Dimension: 'agent', MetricName: 'cpu-utilization', Value: i % 100, Timestamp: (T0 + i * 1000) / 1000 }],
-    Models: [{ ModelName: `detector-${i % 7}`, ModelVersion: '3', LatestInference: (T0 + i * 1000) / 1000, ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: 8.1, Timestamp: (T0 + i * 1000) / 1000 }] }],
+    Models: [
+      {
+        ModelName: `detector-${i % 7}`,
+        ModelVersion: '3',
+        LatestInference: (T0 + i * 1000) / 1000,
+        ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: 8.1, Timestamp: (T0 + i * 1000) / 1000 }],
+      },
+    ],
   });
   const headers = redactHeaders({
     'content-type': 'application/json',
@@ -37,7 +44,16 @@ function requestLine(i: number): RequestLine {
     'amz-sdk-request': 'attempt=1; max=3',
     authorization: `AWS4-HMAC-SHA256 Credential=AKIAHBCOMPOSERDEMO01/20250101/us-east-1/sagemaker/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=${'0'.repeat(64)}`,
   });
-  return { v: LOG_VERSION, type: 'request', id: `entry-${i}`, time, operation: 'SendHeartbeat', target: { kind: 'local', url: 'http://127.0.0.1:8787', region: 'us-east-1' }, request: { method: 'POST', url: URL_, headers, body }, tags: ['bench'] };
+  return {
+    v: LOG_VERSION,
+    type: 'request',
+    id: `entry-${i}`,
+    time,
+    operation: 'SendHeartbeat',
+    target: { kind: 'local', url: 'http://127.0.0.1:8787', region: 'us-east-1' },
+    request: { method: 'POST', url: URL_, headers, body },
+    tags: ['bench'],
+  };
 }
 
 function outcomeLine(i: number): OutcomeLine {
@@ -48,7 +64,15 @@ function outcomeLine(i: number): OutcomeLine {
         ? { kind: 'transport-error', code: 'timeout', message: 'The read timed out.', retried: true }
         : { kind: 'success', status: 200, requestId: `req-${i}`, headers: { 'x-amzn-requestid': `req-${i}` }, body: '' };
   const startedAt = new Date(T0 + i * 1000).toISOString();
-  return { v: LOG_VERSION, type: 'outcome', id: `entry-${i}`, time: new Date(T0 + i * 1000 + 4).toISOString(), outcome, attempts: [{ attempt: 1, startedAt, status: 200, durationMs: 3.2 }], timings: { connectMs: 0.3, firstByteMs: 3, totalMs: 3.2 } };
+  return {
+    v: LOG_VERSION,
+    type: 'outcome',
+    id: `entry-${i}`,
+    time: new Date(T0 + i * 1000 + 4).toISOString(),
+    outcome,
+    attempts: [{ attempt: 1, startedAt, status: 200, durationMs: 3.2 }],
+    timings: { connectMs: 0.3, firstByteMs: 3, totalMs: 3.2 },
+  };
 }
 
 const QUERIES: Array<[string, IndexQuery]> = [
@@ -69,7 +93,11 @@ function naiveQuery(lines: LogLine[], q: IndexQuery): number {
     const doc = JSON.parse(line.request.body) as { DeviceName: string; DeviceFleetName: string; Models?: { ModelName: string }[] };
     const time = Date.parse(line.time);
     const outcome = outcomes.get(line.id)?.outcome;
-    if (q.text && ![doc.DeviceName, doc.DeviceFleetName, ...(doc.Models ?? []).map((m) => m.ModelName)].some((n) => n.toLowerCase().includes(q.text!))) continue;
+    if (
+      q.text &&
+      ![doc.DeviceName, doc.DeviceFleetName, ...(doc.Models ?? []).map((m) => m.ModelName)].some((n) => n.toLowerCase().includes(q.text!))
+    )
+      continue;
     if (q.deviceName && doc.DeviceName !== q.deviceName) continue;
     if (q.status && !(outcome?.kind === 'service-error' && outcome.errorType === q.status)) continue;
     if (q.sinceMs !== undefined && time < q.sinceMs) continue;
@@ -94,7 +122,9 @@ export async function run(): Promise<void> {
     for (let i = 0; i < ENTRIES; i++) chunks.push(JSON.stringify(requestLine(i)), JSON.stringify(outcomeLine(i)));
     const file = join(dir, historyFileName(1));
     writeFileSync(file, chunks.join('\n') + '\n');
-    console.log(`history of ${ENTRIES.toLocaleString('en-US')} entries (${(chunks.reduce((n, c) => n + c.length + 1, 0) / 1e6).toFixed(0)} MB, request + outcome lines)`);
+    console.log(
+      `history of ${ENTRIES.toLocaleString('en-US')} entries (${(chunks.reduce((n, c) => n + c.length + 1, 0) / 1e6).toFixed(0)} MB, request + outcome lines)`,
+    );
 
     const opens: number[] = [];
     let index: HistoryIndex | undefined;
@@ -103,8 +133,15 @@ export async function run(): Promise<void> {
       opens.push(ms);
       index = opened;
     }
-    const [loadMs, lines] = await time(async () => (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as LogLine));
-    console.log(`open: HistoryIndex.open ${median(opens).toFixed(0)} ms (median of 3); peer readFile + JSON.parse every line ${loadMs.toFixed(0)} ms`);
+    const [loadMs, lines] = await time(async () =>
+      (await readFile(file, 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as LogLine),
+    );
+    console.log(
+      `open: HistoryIndex.open ${median(opens).toFixed(0)} ms (median of 3); peer readFile + JSON.parse every line ${loadMs.toFixed(0)} ms`,
+    );
     if (index!.size !== ENTRIES) throw new Error(`The index holds ${index!.size} entries, not ${ENTRIES}.`);
 
     let worst = 0;
@@ -123,12 +160,17 @@ export async function run(): Promise<void> {
         theirs.push(ms);
         naiveTotal = n;
       }
-      if (query.offset === undefined && naiveTotal !== total) throw new Error(`${name}: the index found ${total}, the linear scan ${naiveTotal}.`);
+      if (query.offset === undefined && naiveTotal !== total)
+        throw new Error(`${name}: the index found ${total}, the linear scan ${naiveTotal}.`);
       const p50 = median(ours);
       worst = Math.max(worst, p50);
-      console.log(`query ${name}: ${total.toLocaleString('en-US')} matches, p50 ${p50.toFixed(1)} ms, max ${Math.max(...ours).toFixed(1)} ms; linear scan of parsed lines ${median(theirs).toFixed(0)} ms → ${(median(theirs) / p50).toFixed(0)}× faster (goal p50 < ${GOAL_MS} ms)`);
+      console.log(
+        `query ${name}: ${total.toLocaleString('en-US')} matches, p50 ${p50.toFixed(1)} ms, max ${Math.max(...ours).toFixed(1)} ms; linear scan of parsed lines ${median(theirs).toFixed(0)} ms → ${(median(theirs) / p50).toFixed(0)}× faster (goal p50 < ${GOAL_MS} ms)`,
+      );
     }
-    console.log(`worst query p50 ${worst.toFixed(1)} ms at ${ENTRIES.toLocaleString('en-US')} entries: ${worst < GOAL_MS ? 'meets' : 'MISSES'} the goal (< ${GOAL_MS} ms)`);
+    console.log(
+      `worst query p50 ${worst.toFixed(1)} ms at ${ENTRIES.toLocaleString('en-US')} entries: ${worst < GOAL_MS ? 'meets' : 'MISSES'} the goal (< ${GOAL_MS} ms)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -74,7 +74,9 @@ export class HistoryWriter {
       const handle = await open(join(dir, file), 'a');
       return new HistoryWriter(dir, handle, file, size, sequence, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     } catch (error) {
-      throw new HistoryWriteError(`Cannot open the history folder ${dir} (${(error as Error).message}); set HEARTBEAT_HISTORY_DIR to a writable folder.`);
+      throw new HistoryWriteError(
+        `Cannot open the history folder ${dir} (${(error as Error).message}); set HEARTBEAT_HISTORY_DIR to a writable folder.`,
+      );
     }
   }
 
@@ -92,7 +94,9 @@ export class HistoryWriter {
   }
 
   private failure(error: unknown): HistoryWriteError {
-    return new HistoryWriteError(`Cannot write the history log in ${this.dir} (${(error as Error).message}); free disk space or set HEARTBEAT_HISTORY_DIR.`);
+    return new HistoryWriteError(
+      `Cannot write the history log in ${this.dir} (${(error as Error).message}); free disk space or set HEARTBEAT_HISTORY_DIR.`,
+    );
   }
 
   /**
@@ -112,13 +116,14 @@ export class HistoryWriter {
           if (this.size >= this.maxFileBytes) await this.rotate();
           let to = from;
           let bytes = 0;
-          while (to < batch.length && (to === from || this.size + bytes + batch[to]!.bytes <= this.maxFileBytes)) bytes += batch[to++]!.bytes;
+          while (to < batch.length && (to === from || this.size + bytes + batch[to]!.bytes <= this.maxFileBytes))
+            bytes += batch[to++]!.bytes;
           let text = '';
           for (let i = from; i < to; i++) text += batch[i]!.text;
           const buffer = Buffer.from(text, 'utf8');
           const start = this.size;
           // One write per piece: an O_APPEND write of whole lines, so lines never interleave.
-          for (let written = 0; written < buffer.length; ) written += writeSync(this.handle.fd, buffer, written, buffer.length - written);
+          for (let written = 0; written < buffer.length;) written += writeSync(this.handle.fd, buffer, written, buffer.length - written);
           this.size += buffer.length;
           let offset = start;
           let durable = false;
@@ -208,7 +213,10 @@ async function repairTornTail(dir: string, file: string): Promise<number> {
     if (keep === size) return size;
     const torn = Buffer.alloc(size - keep);
     await handle.read(torn, 0, torn.length, keep);
-    await appendFile(join(dir, TORN_FILE), Buffer.concat([Buffer.from(`${new Date().toISOString()} ${file}@${keep}: `), torn, Buffer.from('\n')]));
+    await appendFile(
+      join(dir, TORN_FILE),
+      Buffer.concat([Buffer.from(`${new Date().toISOString()} ${file}@${keep}: `), torn, Buffer.from('\n')]),
+    );
     await handle.truncate(keep);
     await handle.datasync();
     return keep;

@@ -33,7 +33,12 @@ const N = 20_000;
 /** Each contestant first runs this many sends untimed, so all are measured warm (JIT, pools, caches). */
 const WARM_UP = 2000;
 const autocannon = autocannonUntyped as (options: Record<string, unknown>) => Promise<{ non2xx: number; requests: { average: number } }>;
-const payload = (i: number) => ({ AgentVersion: '1.0', DeviceName: `bench-${i % 500}`, DeviceFleetName: 'bench-fleet', AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i % 100, Timestamp: Math.floor(Date.now() / 1000) }] });
+const payload = (i: number) => ({
+  AgentVersion: '1.0',
+  DeviceName: `bench-${i % 500}`,
+  DeviceFleetName: 'bench-fleet',
+  AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i % 100, Timestamp: Math.floor(Date.now() / 1000) }],
+});
 
 async function ours(target: TargetRecord, n = N): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
@@ -60,7 +65,9 @@ async function sdk(url: string, n = N): Promise<number> {
       while (next < n) {
         // The SDK takes Date objects for timestamps; it serializes them to the same epoch seconds.
         const p = payload(next++);
-        await client.send(new SendHeartbeatCommand({ ...p, AgentMetrics: p.AgentMetrics.map((m) => ({ ...m, Timestamp: new Date(m.Timestamp * 1000) })) }));
+        await client.send(
+          new SendHeartbeatCommand({ ...p, AgentMetrics: p.AgentMetrics.map((m) => ({ ...m, Timestamp: new Date(m.Timestamp * 1000) })) }),
+        );
       }
     }),
   );
@@ -86,14 +93,40 @@ async function bare(url: string, n = N, withHistory = false): Promise<number> {
       while (next < n) {
         const id = `floor-${next}`;
         const body = JSON.stringify(payload(next++));
-        const signed = signer.sign({ method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body }, { report: false });
+        const signed = signer.sign(
+          { method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body },
+          { report: false },
+        );
         const { host: _host, ...headers } = signed.headers;
         // With history: the two lines any recorded send writes (the request before it leaves), one fsync covering both.
-        if (writer) await writer.append({ v: LOG_VERSION, type: 'request', id, time: new Date().toISOString(), operation: 'SendHeartbeat', target, request: { method: 'POST', url: signed.url, headers: redactHeaders(signed.headers), body } }, false);
+        if (writer)
+          await writer.append(
+            {
+              v: LOG_VERSION,
+              type: 'request',
+              id,
+              time: new Date().toISOString(),
+              operation: 'SendHeartbeat',
+              target,
+              request: { method: 'POST', url: signed.url, headers: redactHeaders(signed.headers), body },
+            },
+            false,
+          );
         const answer = await request(signed.url, { method: 'POST', headers, body, dispatcher: agent });
         await answer.body.dump();
         if (answer.statusCode !== 200) throw new Error(`bare undici + signer: HTTP ${answer.statusCode}`);
-        if (writer) await writer.append({ v: LOG_VERSION, type: 'outcome', id, time: new Date().toISOString(), outcome: { kind: 'success', status: 200, headers: {}, body: '' }, attempts: [{ attempt: 1, startedAt: new Date().toISOString(), durationMs: 1 }] }, true);
+        if (writer)
+          await writer.append(
+            {
+              v: LOG_VERSION,
+              type: 'outcome',
+              id,
+              time: new Date().toISOString(),
+              outcome: { kind: 'success', status: 200, headers: {}, body: '' },
+              attempts: [{ attempt: 1, startedAt: new Date().toISOString(), durationMs: 1 }],
+            },
+            true,
+          );
       }
     }),
   );
@@ -112,19 +145,50 @@ async function locust(url: string): Promise<number | undefined> {
   const python = '/usr/bin/python3';
   const probe = spawnSync(python, ['-c', 'import locust.contrib.fasthttp'], { stdio: 'ignore' });
   if (probe.status !== 0) {
-    console.log('  (Locust skipped: Debian\'s python3-locust is not installed; apt-get install python3-locust)');
+    console.log("  (Locust skipped: Debian's python3-locust is not installed; apt-get install python3-locust)");
     return undefined;
   }
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-locust-'));
   try {
-    const run = spawnSync(python, ['-m', 'locust', '-f', 'bench/locust/replay_locustfile.py', '--headless', '-u', String(C), '-r', '1000', '--run-time', '10s', '--host', url, '--csv', join(dir, 'run'), '--only-summary', '--loglevel', 'WARNING'], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey, AWS_REGION: DEMO_REGION },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      python,
+      [
+        '-m',
+        'locust',
+        '-f',
+        'bench/locust/replay_locustfile.py',
+        '--headless',
+        '-u',
+        String(C),
+        '-r',
+        '1000',
+        '--run-time',
+        '10s',
+        '--host',
+        url,
+        '--csv',
+        join(dir, 'run'),
+        '--only-summary',
+        '--loglevel',
+        'WARNING',
+      ],
+      {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+          AWS_REGION: DEMO_REGION,
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     const csv = readFileSync(join(dir, 'run_stats.csv'), 'utf8').trim().split('\n');
     const header = csv[0]!.split(',').map((h) => h.replace(/"/g, ''));
-    const total = csv.at(-1)!.split(',').map((v) => v.replace(/"/g, ''));
+    const total = csv
+      .at(-1)!
+      .split(',')
+      .map((v) => v.replace(/"/g, ''));
     const failures = Number(total[header.indexOf('Failure Count')]);
     if (failures > 0) throw new Error(`Locust: ${failures} failed requests (${run.stderr.slice(-300)})`);
     return Number(total[header.indexOf('Requests/s')]);
@@ -135,7 +199,11 @@ async function locust(url: string): Promise<number | undefined> {
 
 async function ceiling(url: string): Promise<number> {
   const body = JSON.stringify(payload(1));
-  const signed = await signRequest({ method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body }, DEMO_CREDENTIALS, { region: DEMO_REGION });
+  const signed = await signRequest(
+    { method: 'POST', url: `${url}/SendHeartbeat`, headers: { 'content-type': 'application/json' }, body },
+    DEMO_CREDENTIALS,
+    { region: DEMO_REGION },
+  );
   const { host: _host, ...headers } = signed.headers;
   const result = await autocannon({ url: `${url}/SendHeartbeat`, method: 'POST', headers, body, connections: C, duration: 5 });
   if (result.non2xx > 0) throw new Error(`autocannon: ${result.non2xx} non-2xx answers`);
@@ -162,10 +230,19 @@ export async function run(): Promise<void> {
       const bh = await bare(url, N, true);
       const c = await ceiling(url);
       const l = await locust(url);
-      console.log(`${name}, c=${C}, ${N} payloads, ${availableParallelism()} cores: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling`);
-      if (l !== undefined) console.log(`  Locust FastHttpUser (one process, hmac/hashlib) ${l.toFixed(0)}/s → heartbeat replay ${(o / l).toFixed(2)}× Locust (goal ≥ 1.2)`);
-      console.log(`  floor: bare undici + the SigV4 core ${b.toFixed(0)}/s = ${(b / s).toFixed(2)}× the SDK, ${(b / c).toFixed(2)} of the ceiling; our replay reaches ${(o / b).toFixed(2)} of it (goal ≥ 0.8)`);
-      console.log(`  floor with the history (the same, plus the request and outcome lines, fsynced): ${bh.toFixed(0)}/s = ${(bh / b).toFixed(2)} of the floor; our replay reaches ${(o / bh).toFixed(2)} of it`);
+      console.log(
+        `${name}, c=${C}, ${N} payloads, ${availableParallelism()} cores: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling`,
+      );
+      if (l !== undefined)
+        console.log(
+          `  Locust FastHttpUser (one process, hmac/hashlib) ${l.toFixed(0)}/s → heartbeat replay ${(o / l).toFixed(2)}× Locust (goal ≥ 1.2)`,
+        );
+      console.log(
+        `  floor: bare undici + the SigV4 core ${b.toFixed(0)}/s = ${(b / s).toFixed(2)}× the SDK, ${(b / c).toFixed(2)} of the ceiling; our replay reaches ${(o / b).toFixed(2)} of it (goal ≥ 0.8)`,
+      );
+      console.log(
+        `  floor with the history (the same, plus the request and outcome lines, fsynced): ${bh.toFixed(0)}/s = ${(bh / b).toFixed(2)} of the floor; our replay reaches ${(o / bh).toFixed(2)} of it`,
+      );
     }
   } finally {
     await Promise.all([stop(endpoint.child), stop(trivial.child)]);

@@ -16,10 +16,18 @@ server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:'
 export const trivialServer = ['--input-type=module', '-e', TRIVIAL];
 /** The trivial server plus the endpoint's SigV4 verifier (bench/verify-only-server.ts, run from source through tsx). */
 export const verifyOnlyServer = ['--import', 'tsx', 'bench/verify-only-server.ts'];
-export const endpointServer = (capturePath?: string) => ['bin/heartbeat.js', 'serve', '--port', '0', '--quiet', ...(capturePath ? ['--capture', capturePath] : [])];
+export const endpointServer = (capturePath?: string) => [
+  'bin/heartbeat.js',
+  'serve',
+  '--port',
+  '0',
+  '--quiet',
+  ...(capturePath ? ['--capture', capturePath] : []),
+];
 
 export function requireBuiltCli(section: string): void {
-  if (!existsSync(new URL('dist/cli.cjs', root))) throw new Error(`The CLI is not built; run \`npm run build\` before \`npm run bench ${section}\`.`);
+  if (!existsSync(new URL('dist/cli.cjs', root)))
+    throw new Error(`The CLI is not built; run \`npm run build\` before \`npm run bench ${section}\`.`);
 }
 
 /** Runs a child Node with `args` and waits for its "listening on URL" line. */

@@ -27,7 +27,11 @@ const ms = (n: number): string => `${n.toFixed(1)} ms`;
 /** Spawns a server and resolves with the URL from its "open URL" line. */
 function spawnServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HEARTBEAT_HISTORY_DIR: mkdtempSync(join(tmpdir(), 'hb-bench-ui-')) } });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, HEARTBEAT_HISTORY_DIR: mkdtempSync(join(tmpdir(), 'hb-bench-ui-')) },
+    });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -96,9 +100,20 @@ async function syncRounds(page: Page): Promise<{ formToJson: number; jsonToForm:
 
 export async function run(): Promise<void> {
   if (!existsSync(CHROMIUM)) return void console.log(`skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-  if (!existsSync(join(ROOT, 'dist', 'ui', 'index.html')) || !existsSync(join(ROOT, 'dist', 'cli.js'))) return void console.log('skipped: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist', 'ui', 'index.html')) || !existsSync(join(ROOT, 'dist', 'cli.js')))
+    return void console.log('skipped: run `npm run build` first');
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
   try {
     const ours: number[] = [];
     const peer: number[] = [];
@@ -106,7 +121,9 @@ export async function run(): Promise<void> {
       peer.push(await trivialStartup(browser));
       ours.push(await composerStartup(browser));
     }
-    console.log(`start-up to an interactive composer: ${ms(median(ours))}; trivial server + page: ${ms(median(peer))}; ratio ${(median(ours) / median(peer)).toFixed(2)}×`);
+    console.log(
+      `start-up to an interactive composer: ${ms(median(ours))}; trivial server + page: ${ms(median(peer))}; ratio ${(median(ours) / median(peer)).toFixed(2)}×`,
+    );
 
     const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -116,7 +133,9 @@ export async function run(): Promise<void> {
       await page.goto(url);
       await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
       const sync = await syncRounds(page);
-      console.log(`1,000-model sync: form → JSON ${ms(sync.formToJson)}, JSON → form ${ms(sync.jsonToForm)} (goal ≤ 50 ms); JSON.parse+stringify floor ${ms(sync.floor)}; ratios ${(sync.formToJson / sync.floor).toFixed(1)}× and ${(sync.jsonToForm / sync.floor).toFixed(1)}× the floor`);
+      console.log(
+        `1,000-model sync: form → JSON ${ms(sync.formToJson)}, JSON → form ${ms(sync.jsonToForm)} (goal ≤ 50 ms); JSON.parse+stringify floor ${ms(sync.floor)}; ratios ${(sync.formToJson / sync.floor).toFixed(1)}× and ${(sync.jsonToForm / sync.floor).toFixed(1)}× the floor`,
+      );
     } finally {
       await stop(child);
     }

@@ -14,7 +14,13 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const verified = verifier.verify({ method: req.method ?? '', path: q < 0 ? url : url.slice(0, q), query: q < 0 ? '' : url.slice(q + 1), headers: req.headersDistinct, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
+    const verified = verifier.verify({
+      method: req.method ?? '',
+      path: q < 0 ? url : url.slice(0, q),
+      query: q < 0 ? '' : url.slice(q + 1),
+      headers: req.headersDistinct,
+      body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+    });
     res.writeHead('accessKeyId' in verified ? 200 : 403, { 'content-type': 'application/json', 'content-length': 0 }).end();
   });
 });

@@ -49,7 +49,8 @@ function topic<T>(ipc: IpcRendererLike, channel: string): (listener: (payload: T
 }
 
 export function createApiBridge(ipc: IpcRendererLike): HeartbeatApi {
-  const call = <T>(method: ApiMethod, args: Record<string, unknown>): Promise<T> => ipc.invoke(channelOf(method), args).then((outcome) => unwrap<T>(outcome));
+  const call = <T>(method: ApiMethod, args: Record<string, unknown>): Promise<T> =>
+    ipc.invoke(channelOf(method), args).then((outcome) => unwrap<T>(outcome));
   return apiClient(call, topic<HostEvent>(ipc, EVENT_CHANNEL));
 }
 

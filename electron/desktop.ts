@@ -23,7 +23,10 @@ import { PickedPaths, type PickPath } from './settings-paths.ts';
 import { createMainWindow } from './window.ts';
 import { readWindowState, rememberWindowState } from './window-state.ts';
 
-export type DesktopElectron = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'Menu' | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell'>;
+export type DesktopElectron = Pick<
+  typeof Electron,
+  'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'Menu' | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell'
+>;
 
 export interface DesktopOptions {
   /** The bundled preload (dist/electron/preload.cjs). */
@@ -94,8 +97,20 @@ function pickPathNatively(dialog: DesktopElectron['dialog'], shown: Shown): Pick
   return async (setting, startAt) => {
     const options: OpenDialogOptions =
       setting === 'historyDir'
-        ? { title: 'Choose the history folder', properties: ['openDirectory', 'createDirectory'], ...(startAt ? { defaultPath: startAt } : {}) }
-        : { title: 'Choose the CA bundle', properties: ['openFile'], filters: [{ name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] }, { name: 'All files', extensions: ['*'] }], ...(startAt ? { defaultPath: startAt } : {}) };
+        ? {
+            title: 'Choose the history folder',
+            properties: ['openDirectory', 'createDirectory'],
+            ...(startAt ? { defaultPath: startAt } : {}),
+          }
+        : {
+            title: 'Choose the CA bundle',
+            properties: ['openFile'],
+            filters: [
+              { name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] },
+              { name: 'All files', extensions: ['*'] },
+            ],
+            ...(startAt ? { defaultPath: startAt } : {}),
+          };
     const parent = parentOf(shown);
     const picked = await (parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options));
     return picked.canceled ? undefined : picked.filePaths[0];
@@ -145,7 +160,9 @@ async function whenReady(electron: DesktopElectron, options: DesktopOptions, sho
 
   let services: HostServices;
   try {
-    services = await startServices(options, { manualKeyStore: createSafeKeyStore(electron.safeStorage, join(userData, 'manual-keys.bin')) });
+    services = await startServices(options, {
+      manualKeyStore: createSafeKeyStore(electron.safeStorage, join(userData, 'manual-keys.bin')),
+    });
   } catch (error) {
     dialog.showErrorBox('Heartbeat Composer could not start', sentenceOf(error));
     app.quit();
@@ -156,7 +173,10 @@ async function whenReady(electron: DesktopElectron, options: DesktopOptions, sho
   const page = () => (window && !window.isDestroyed() ? window.webContents : undefined);
   // Path settings over IPC: only the defaults, the values at launch, and what the user picks natively.
   const launched = services.settings();
-  const picked = new PickedPaths({ historyDir: [launched.historyDir, options.historyDir, defaultHistoryDir(options.env ?? process.env)], caBundle: [launched.caBundle] });
+  const picked = new PickedPaths({
+    historyDir: [launched.historyDir, options.historyDir, defaultHistoryDir(options.env ?? process.env)],
+    caBundle: [launched.caBundle],
+  });
   const pickPath = pickPathNatively(dialog, shown);
   registerApiHandlers(electron.ipcMain, services.api, page, {
     'settings.update': async (named) => ({ ...named, patch: await picked.check(named.patch as Record<string, unknown>, pickPath) }),
@@ -165,7 +185,10 @@ async function whenReady(electron: DesktopElectron, options: DesktopOptions, sho
 
   const stateFile = join(userData, 'window-state.json');
   const openWindow = (): void => {
-    const state = readWindowState(stateFile, electron.screen.getAllDisplays().map((display) => display.workArea));
+    const state = readWindowState(
+      stateFile,
+      electron.screen.getAllDisplays().map((display) => display.workArea),
+    );
     const opened = createMainWindow({ BrowserWindow: electron.BrowserWindow, preloadPath: options.preloadPath, devTools, state });
     rememberWindowState(opened, stateFile);
     opened.on('closed', () => {
@@ -220,7 +243,11 @@ function menuActions(electron: DesktopElectron, services: HostServices, window: 
     // Shown in the file manager, never opened (openPath would run whatever the path names).
     openHistoryFolder: () => shell.showItemInFolder(services.settings().historyDir),
     about() {
-      const detail = [`Version ${app.getVersion()}, Electron ${process.versions.electron ?? '?'}`, `Embedded endpoint: ${services.endpoint.url}`, `History: ${services.settings().historyDir}`].join('\n');
+      const detail = [
+        `Version ${app.getVersion()}, Electron ${process.versions.electron ?? '?'}`,
+        `Embedded endpoint: ${services.endpoint.url}`,
+        `History: ${services.settings().historyDir}`,
+      ].join('\n');
       const box = { type: 'info' as const, title: 'About Heartbeat Composer', message: 'Heartbeat Composer', detail };
       const current = window();
       void (current ? dialog.showMessageBox(current, box) : dialog.showMessageBox(box));

@@ -27,7 +27,11 @@ const FILTERS = {
 
 /** Asks for a file and reads it; undefined when the user cancels. Throws a sentence when it cannot be read. */
 export async function pickFile(dialog: PickDialog, window: BrowserWindow, command: 'open' | 'import'): Promise<MenuCommand | undefined> {
-  const picked = await dialog.showOpenDialog(window, { title: command === 'open' ? 'Open a request' : 'Import a request', properties: ['openFile'], filters: FILTERS[command] });
+  const picked = await dialog.showOpenDialog(window, {
+    title: command === 'open' ? 'Open a request' : 'Import a request',
+    properties: ['openFile'],
+    filters: FILTERS[command],
+  });
   const path = picked.canceled ? undefined : picked.filePaths[0];
   if (!path) return undefined;
   const fileName = basename(path);
@@ -41,7 +45,12 @@ export async function pickFile(dialog: PickDialog, window: BrowserWindow, comman
 }
 
 /** Exports the whole history and saves it where the user says; the file name, or undefined when cancelled. */
-export async function exportHistoryToFile(dialog: SaveDialog, window: BrowserWindow, api: HeartbeatApi, format: HistoryExportFormat): Promise<string | undefined> {
+export async function exportHistoryToFile(
+  dialog: SaveDialog,
+  window: BrowserWindow,
+  api: HeartbeatApi,
+  format: HistoryExportFormat,
+): Promise<string | undefined> {
   const exported = await api.history.export({}, format);
   const chosen = await dialog.showSaveDialog(window, {
     title: 'Export the history',

@@ -58,7 +58,8 @@ export function handleChecked(ipcMain: IpcMainLike, channel: string, trusted: Tr
 /** The one object of named arguments every API invoke carries. */
 export function namedArguments(args: unknown[]): Record<string, unknown> {
   const [named] = args;
-  if (args.length !== 1 || named === null || typeof named !== 'object' || Array.isArray(named)) throw new HostError('The app host takes one object of named arguments.');
+  if (args.length !== 1 || named === null || typeof named !== 'object' || Array.isArray(named))
+    throw new HostError('The app host takes one object of named arguments.');
   return named as Record<string, unknown>;
 }
 
@@ -69,7 +70,12 @@ export function namedArguments(args: unknown[]): Record<string, unknown> {
 export type ArgumentGuards = Partial<Record<ApiMethod, (named: Record<string, unknown>) => Promise<Record<string, unknown>>>>;
 
 /** Registers every API channel; the returned function removes them. */
-export function registerApiHandlers(ipcMain: IpcMainLike, api: HeartbeatApi, trusted: TrustedContents, guards: ArgumentGuards = {}): () => void {
+export function registerApiHandlers(
+  ipcMain: IpcMainLike,
+  api: HeartbeatApi,
+  trusted: TrustedContents,
+  guards: ArgumentGuards = {},
+): () => void {
   for (const method of API_METHODS) {
     const guard = guards[method];
     handleChecked(ipcMain, channelOf(method), trusted, async (args) => {

@@ -32,7 +32,11 @@ function keysOf(value: unknown): Record<string, ManualKeys> {
   for (const [id, entry] of Object.entries(value as Record<string, unknown>)) {
     const k = entry as Partial<ManualKeys> | null;
     if (!/^[0-9a-f]{1,64}$/.test(id) || !k || !isText(k.accessKeyId, 128) || !isText(k.secretAccessKey, 256)) continue;
-    keys[id] = { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, ...(isText(k.sessionToken, 8192) ? { sessionToken: k.sessionToken } : {}) };
+    keys[id] = {
+      accessKeyId: k.accessKeyId,
+      secretAccessKey: k.secretAccessKey,
+      ...(isText(k.sessionToken, 8192) ? { sessionToken: k.sessionToken } : {}),
+    };
   }
   return keys;
 }

@@ -7,7 +7,9 @@ import * as electron from 'electron';
 import { join } from 'node:path';
 import { startDesktop } from './desktop.ts';
 
-startDesktop(electron, { preloadPath: join(__dirname, 'preload.cjs'), uiDir: join(__dirname, '..', 'ui'), env: process.env }).catch((error: unknown) => {
-  console.error(`heartbeat: the desktop app failed: ${error instanceof Error ? error.message : String(error)}`);
-  electron.app.exit(1);
-});
+startDesktop(electron, { preloadPath: join(__dirname, 'preload.cjs'), uiDir: join(__dirname, '..', 'ui'), env: process.env }).catch(
+  (error: unknown) => {
+    console.error(`heartbeat: the desktop app failed: ${error instanceof Error ? error.message : String(error)}`);
+    electron.app.exit(1);
+  },
+);

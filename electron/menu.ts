@@ -43,7 +43,15 @@ export function menuTemplate(actions: MenuActions, { mac, devTools }: MenuOption
   };
   const edit: MenuItemConstructorOptions = {
     label: '&Edit',
-    submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
   };
   const view: MenuItemConstructorOptions = {
     label: '&View',
@@ -57,6 +65,17 @@ export function menuTemplate(actions: MenuActions, { mac, devTools }: MenuOption
     ],
   };
   const help: MenuItemConstructorOptions = { label: '&Help', role: 'help', submenu: mac ? [] : [about] };
-  const appMenu: MenuItemConstructorOptions = { label: 'Heartbeat Composer', submenu: [about, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }] };
+  const appMenu: MenuItemConstructorOptions = {
+    label: 'Heartbeat Composer',
+    submenu: [
+      about,
+      { type: 'separator' },
+      { role: 'hide' },
+      { role: 'hideOthers' },
+      { role: 'unhide' },
+      { type: 'separator' },
+      { role: 'quit' },
+    ],
+  };
   return mac ? [appMenu, file, edit, view, help] : [file, edit, view, help];
 }

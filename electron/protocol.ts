@@ -14,7 +14,8 @@ export const APP_SCHEME_PRIVILEGES = { scheme: APP_SCHEME, privileges: { standar
 
 const SECURITY_HEADERS = UI_SECURITY_HEADERS;
 
-const notFound = (): Response => new Response('Not found.', { status: 404, headers: { 'content-type': 'text/plain', ...SECURITY_HEADERS } });
+const notFound = (): Response =>
+  new Response('Not found.', { status: 404, headers: { 'content-type': 'text/plain', ...SECURITY_HEADERS } });
 
 /** The file under `root` a URL path names, or undefined when it would lie outside. */
 async function fileOf(root: string, pathname: string): Promise<string | undefined> {
@@ -39,7 +40,8 @@ async function fileOf(root: string, pathname: string): Promise<string | undefine
 export function createAppProtocolHandler(uiDir: string): (request: Request) => Promise<Response> {
   const root = resolve(uiDir);
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed.', { status: 405, headers: { allow: 'GET, HEAD', ...SECURITY_HEADERS } });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return new Response('Method not allowed.', { status: 405, headers: { allow: 'GET, HEAD', ...SECURITY_HEADERS } });
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return notFound();
     const file = await fileOf(root, url.pathname);

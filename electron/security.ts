@@ -47,7 +47,10 @@ interface PreventableEvent {
 
 /** What the hardening uses of a webContents. */
 export interface HardenableContents {
-  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect' | 'will-attach-webview' | 'select-bluetooth-device', listener: (event: PreventableEvent, ...rest: unknown[]) => void): unknown;
+  on(
+    event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect' | 'will-attach-webview' | 'select-bluetooth-device',
+    listener: (event: PreventableEvent, ...rest: unknown[]) => void,
+  ): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
 
@@ -92,12 +95,20 @@ export function hardenContents(contents: HardenableContents, shell: ExternalOpen
 
 /** What the hardening uses of a session. */
 export interface HardenableSession {
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void;
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void,
+  ): void;
   setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean): void;
   setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
-  on(event: 'select-hid-device' | 'select-serial-port' | 'select-usb-device', listener: (event: PreventableEvent, ...rest: unknown[]) => void): unknown;
+  on(
+    event: 'select-hid-device' | 'select-serial-port' | 'select-usb-device',
+    listener: (event: PreventableEvent, ...rest: unknown[]) => void,
+  ): unknown;
   webRequest: {
-    onBeforeRequest(filter: { urls: string[] }, listener: (details: { url: string }, callback: (response: { cancel: boolean }) => void) => void): void;
+    onBeforeRequest(
+      filter: { urls: string[] },
+      listener: (details: { url: string }, callback: (response: { cancel: boolean }) => void) => void,
+    ): void;
   };
 }
 
@@ -127,7 +138,9 @@ function cancelDevicePick(event: PreventableEvent, rest: unknown[], cancelled: '
  * the page.
  */
 export function hardenSession(session: HardenableSession): void {
-  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionGranted(permission, details?.requestingUrl)));
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permissionGranted(permission, details?.requestingUrl)),
+  );
   // Chromium checks with an origin ("app://heartbeat"), which isAppUrl accepts as a URL without a path.
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionGranted(permission, requestingOrigin));
   session.setDevicePermissionHandler(() => false);

@@ -49,7 +49,12 @@ export class PickedPaths {
       // Not a string: the settings service refuses it with its own sentence.
       if (typeof wanted !== 'string' || this.isAllowed(setting, wanted)) continue;
       const picked = await pick(setting, wanted && !isNetworkPath(wanted) ? wanted : undefined);
-      if (!picked) throw new HostError(setting === 'historyDir' ? 'The history folder was not changed: the desktop app uses a folder only when it is chosen in its folder dialog.' : 'The CA bundle was not changed: the desktop app uses a file only when it is chosen in its file dialog.');
+      if (!picked)
+        throw new HostError(
+          setting === 'historyDir'
+            ? 'The history folder was not changed: the desktop app uses a folder only when it is chosen in its folder dialog.'
+            : 'The CA bundle was not changed: the desktop app uses a file only when it is chosen in its file dialog.',
+        );
       this.allow(setting, picked);
       checked[setting] = picked;
     }

@@ -38,7 +38,8 @@ export function readWindowState(file: string, workAreas: Rectangle[]): WindowSta
   } catch {
     return { ...DEFAULT_WINDOW_STATE };
   }
-  if (!saved || !whole(saved.width, MIN_SIZE.width, 20_000) || !whole(saved.height, MIN_SIZE.height, 20_000)) return { ...DEFAULT_WINDOW_STATE };
+  if (!saved || !whole(saved.width, MIN_SIZE.width, 20_000) || !whole(saved.height, MIN_SIZE.height, 20_000))
+    return { ...DEFAULT_WINDOW_STATE };
   const state: WindowState = { width: saved.width, height: saved.height, maximized: saved.maximized === true };
   if (whole(saved.x, -100_000, 100_000) && whole(saved.y, -100_000, 100_000) && reachable(saved.x, saved.y, saved.width, workAreas)) {
     state.x = saved.x;

@@ -44,7 +44,9 @@ const packages = {
       loader: 'js',
     }));
     // Bare specifiers: bundled when listed above, else left to Node at run time.
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('node:') || !BUNDLED.test(args.path) ? { path: args.path, external: true } : undefined));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('node:') || !BUNDLED.test(args.path) ? { path: args.path, external: true } : undefined,
+    );
   },
 };
 
@@ -57,7 +59,9 @@ const commandsApart = {
   name: 'heartbeat-commands-apart',
   setup(b) {
     b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.ts$/ }, (args) =>
-      args.kind === 'dynamic-import' && basename(args.importer) === 'main.ts' ? { path: basename(args.path, '.ts'), namespace: 'heartbeat-command' } : undefined,
+      args.kind === 'dynamic-import' && basename(args.importer) === 'main.ts'
+        ? { path: basename(args.path, '.ts'), namespace: 'heartbeat-command' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'heartbeat-command' }, (args) => ({
       contents: `const { requireWithCodeCache } = require(${JSON.stringify(CODE_CACHE)});\nmodule.exports = requireWithCodeCache(require('node:path').join(__dirname, 'cli-commands', ${JSON.stringify(`${args.path}.cjs`)}));`,
@@ -94,7 +98,9 @@ try {
     logLevel: 'warning',
     // import.meta.url (the ui command finds dist/ui by it) as CommonJS has it.
     define: { 'import.meta.url': '__hbImportMetaUrl' },
-    banner: { js: "// Built from src/cli by scripts/build-cli.mjs. Do not edit.\n'use strict';\nvar __hbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    banner: {
+      js: "// Built from src/cli by scripts/build-cli.mjs. Do not edit.\n'use strict';\nvar __hbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+    },
   });
   mkdirSync('dist', { recursive: true });
   rmSync('dist/cli-chunks', { recursive: true, force: true });

@@ -17,12 +17,14 @@ export const ACCEPTED = [
   {
     id: 'OPEN_EXTERNAL_JS_CHECK',
     file: /(^|\/)(electron\/security\.ts|built\/electron\/main\.js)$/,
-    reason: 'shell.openExternal only receives URLs that externalUrl() accepted: http(s), a host, no credentials (test/electron/security.test.ts).',
+    reason:
+      'shell.openExternal only receives URLs that externalUrl() accepted: http(s), a host, no credentials (test/electron/security.test.ts).',
   },
   {
     id: 'PRELOAD_JS_CHECK',
     file: /(^|\/)(electron\/window\.ts|built\/electron\/main\.js)$/,
-    reason: 'The preload is ours and reviewed: contextBridge exposes exactly the HeartbeatApi and onMenuCommand, no ipcRenderer pass-through (test/electron/preload.test.ts).',
+    reason:
+      'The preload is ours and reviewed: contextBridge exposes exactly the HeartbeatApi and onMenuCommand, no ipcRenderer pass-through (test/electron/preload.test.ts).',
   },
 ];
 
@@ -47,7 +49,12 @@ async function scan(dir) {
   const run = typeof runner === 'function' ? runner : runner.default;
   const electronVersion = require('electron/package.json').version;
   // The release-feed check needs the network, which the build machines do not have.
-  return run({ input: dir, electronVersionOverride: electronVersion, customScan: [], excludeFromScan: ['AvailableSecurityFixesGlobalCheck'] });
+  return run({
+    input: dir,
+    electronVersionOverride: electronVersion,
+    customScan: [],
+    excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
+  });
 }
 
 const dir = stage();
@@ -72,7 +79,9 @@ try {
     `electronegativity: ${result.globalChecks + result.atomicChecks} checks, ${readdirSync(dir).length} folders, ${result.issues.length} findings, ${accepted} accepted (see docs/desktop.md), ${skipped} renderer bundles not parsable.`,
   );
   if (problems.length) {
-    console.error(`electronegativity: ${problems.length} HIGH/MEDIUM finding(s) or unscanned file(s):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    console.error(
+      `electronegativity: ${problems.length} HIGH/MEDIUM finding(s) or unscanned file(s):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
     process.exitCode = 1;
   }
 } finally {

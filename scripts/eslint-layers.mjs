@@ -11,11 +11,31 @@ const NODE = Symbol('node built-ins');
 
 /** Most specific first: the first rule whose `files` prefix matches a file applies. */
 export const LAYERS = [
-  { files: ['electron/preload.ts', 'electron/bridge.ts', 'electron/channels.ts'], name: 'The sandboxed preload', local: ['src/common/', 'electron/bridge.ts', 'electron/channels.ts'], packages: ['electron'] },
-  { files: ['electron/'], name: 'The Electron main process', local: ['src/common/', 'src/node/', 'electron/'], packages: ['electron', NODE] },
+  {
+    files: ['electron/preload.ts', 'electron/bridge.ts', 'electron/channels.ts'],
+    name: 'The sandboxed preload',
+    local: ['src/common/', 'electron/bridge.ts', 'electron/channels.ts'],
+    packages: ['electron'],
+  },
+  {
+    files: ['electron/'],
+    name: 'The Electron main process',
+    local: ['src/common/', 'src/node/', 'electron/'],
+    packages: ['electron', NODE],
+  },
   { files: ['src/common/'], name: 'src/common (runs anywhere)', local: ['src/common/'], packages: ['yaml'] },
-  { files: ['src/renderer/'], name: 'The renderer', local: ['src/common/', 'src/renderer/', 'examples/'], packages: ['vue', 'pinia', 'monaco-editor'] },
-  { files: ['src/node/'], name: 'src/node', local: ['src/common/', 'src/node/', 'reference/'], packages: [NODE, 'undici', 'yaml', '@aws-sdk/credential-providers', '@smithy/shared-ini-file-loader', '@smithy/util-endpoints'] },
+  {
+    files: ['src/renderer/'],
+    name: 'The renderer',
+    local: ['src/common/', 'src/renderer/', 'examples/'],
+    packages: ['vue', 'pinia', 'monaco-editor'],
+  },
+  {
+    files: ['src/node/'],
+    name: 'src/node',
+    local: ['src/common/', 'src/node/', 'reference/'],
+    packages: [NODE, 'undici', 'yaml', '@aws-sdk/credential-providers', '@smithy/shared-ini-file-loader', '@smithy/util-endpoints'],
+  },
   { files: ['src/cli/'], name: 'The CLI', local: ['src/common/', 'src/node/', 'src/cli/'], packages: [NODE] },
 ];
 
@@ -25,11 +45,18 @@ const packageOf = (specifier) => (specifier.startsWith('@') ? specifier.split('/
 function problem(layer, file, specifier) {
   if (specifier.startsWith('.')) {
     const target = relative(root, resolve(dirname(resolve(root, file)), specifier.replace(/\?.*$/, ''))).replace(/\\/g, '/');
-    return layer.local.some((allowed) => (allowed.endsWith('/') ? target.startsWith(allowed) : target === allowed)) ? undefined : `${layer.name} may not import ${target} (docs/architecture.md#layers).`;
+    return layer.local.some((allowed) => (allowed.endsWith('/') ? target.startsWith(allowed) : target === allowed))
+      ? undefined
+      : `${layer.name} may not import ${target} (docs/architecture.md#layers).`;
   }
   const bare = specifier.replace(/\?.*$/, '');
-  if (bare.startsWith('node:') || builtins.has(bare.split('/')[0])) return layer.packages.includes(NODE) ? undefined : `${layer.name} may not import the Node built-in ${bare} (docs/architecture.md#layers).`;
-  return layer.packages.includes(packageOf(bare)) ? undefined : `${layer.name} may not import the package ${packageOf(bare)}; allow it in scripts/eslint-layers.mjs if it belongs there (docs/architecture.md#layers).`;
+  if (bare.startsWith('node:') || builtins.has(bare.split('/')[0]))
+    return layer.packages.includes(NODE)
+      ? undefined
+      : `${layer.name} may not import the Node built-in ${bare} (docs/architecture.md#layers).`;
+  return layer.packages.includes(packageOf(bare))
+    ? undefined
+    : `${layer.name} may not import the package ${packageOf(bare)}; allow it in scripts/eslint-layers.mjs if it belongs there (docs/architecture.md#layers).`;
 }
 
 const rule = {

@@ -55,12 +55,19 @@ function ucs2length(str) {
 function cheapLengthChecks(code: string): string {
   const counters = new Set([...code.matchAll(/const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g)].map((m) => m[1]));
   return code
-    .replace(/(\w+)\((\w+)\) > (\d+)/g, (m, fn: string, v: string, max: string) => (counters.has(fn) ? `(${v}.length > ${max} && ${fn}(${v}) > ${max})` : m))
-    .replace(/(\w+)\((\w+)\) < (\d+)/g, (m, fn: string, v: string, min: string) => (counters.has(fn) ? `(${v}.length < ${min} || (${v}.length < ${2 * Number(min)} && ${fn}(${v}) < ${min}))` : m));
+    .replace(/(\w+)\((\w+)\) > (\d+)/g, (m, fn: string, v: string, max: string) =>
+      counters.has(fn) ? `(${v}.length > ${max} && ${fn}(${v}) > ${max})` : m,
+    )
+    .replace(/(\w+)\((\w+)\) < (\d+)/g, (m, fn: string, v: string, min: string) =>
+      counters.has(fn) ? `(${v}.length < ${min} || (${v}.length < ${2 * Number(min)} && ${fn}(${v}) < ${min}))` : m,
+    );
 }
 
 function selfContained(code: string): string {
-  const inlined = cheapLengthChecks(code).replace(/const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g, 'const $1 = ucs2length;');
+  const inlined = cheapLengthChecks(code).replace(
+    /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g,
+    'const $1 = ucs2length;',
+  );
   if (inlined.includes('require(')) throw new Error('Ajv standalone code needs a runtime helper the generator does not inline.');
   return inlined.replace('"use strict";', '"use strict";\n' + UCS2LENGTH);
 }

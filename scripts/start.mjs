@@ -18,7 +18,9 @@ function installedBinary() {
   const pathFile = join(electronDir, 'path.txt');
   if (!existsSync(pathFile)) return undefined;
   const relative = readFileSync(pathFile, 'utf8').trim();
-  const binary = process.env.ELECTRON_OVERRIDE_DIST_PATH ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative) : join(electronDir, 'dist', relative);
+  const binary = process.env.ELECTRON_OVERRIDE_DIST_PATH
+    ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative)
+    : join(electronDir, 'dist', relative);
   return existsSync(binary) ? binary : undefined;
 }
 
@@ -62,6 +64,9 @@ if (binary) {
   const { ELECTRON_RUN_AS_NODE: _ignored, ...env } = process.env;
   run(binary, [root, ...passed], env);
 } else {
-  if (!browserOnly) console.error('heartbeat: the Electron binary is not available here and could not be fetched, so the app starts in browser mode instead.');
+  if (!browserOnly)
+    console.error(
+      'heartbeat: the Electron binary is not available here and could not be fetched, so the app starts in browser mode instead.',
+    );
   run(process.execPath, [join(root, 'bin', 'heartbeat.js'), 'ui', ...passed]);
 }

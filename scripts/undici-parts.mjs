@@ -17,4 +17,3 @@ export const UNDICI_CONNECT = 'undici/lib/api/api-connect.js';
  * it): after an upgrade, check that the files above still hold what they held, then raise this.
  */
 export const UNDICI_CHECKED = '7.30.2';
-

@@ -29,7 +29,10 @@ export function joinDashValues(argv: readonly string[], options: Options): strin
 }
 
 function sentence(error: Error & { code?: string }, command: string): string {
-  const first = error.message.split('\n')[0]!.replace(/\. To specify.*$/s, '').replace(/\.$/, '');
+  const first = error.message
+    .split('\n')[0]!
+    .replace(/\. To specify.*$/s, '')
+    .replace(/\.$/, '');
   return `${first}; see "heartbeat ${command} --help".`;
 }
 
@@ -45,7 +48,8 @@ export function parseCommandLine<O extends Options>(command: string, argv: reado
     throw error;
   }
   for (const [name, value] of Object.entries(parsed.values)) {
-    if (value === '' && options[name]?.type === 'string') throw new CliError(`--${name} needs a value, not an empty one; see "heartbeat ${command} --help".`);
+    if (value === '' && options[name]?.type === 'string')
+      throw new CliError(`--${name} needs a value, not an empty one; see "heartbeat ${command} --help".`);
   }
   return parsed;
 }

@@ -19,7 +19,11 @@ import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** The platform's per-user cache folder + heartbeat-composer/code-cache. */
-export function codeCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+export function codeCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
   let cache: string;
   if (platform === 'win32') cache = join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'Cache');
   else if (platform === 'darwin') cache = join(home, 'Library', 'Caches');
@@ -58,7 +62,14 @@ export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv = proc
   const script = new Script(Module.wrap(source), { filename: file, cachedData });
   if (dir && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => writeCache(dir, name, prefix, script));
   const module = { exports: {} as unknown, id: file, filename: file, loaded: false };
-  (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    module.exports,
+    module.exports,
+    createRequire(file),
+    module,
+    file,
+    dirname(file),
+  );
   module.loaded = true;
   return module.exports;
 }
@@ -70,7 +81,8 @@ function writeCache(dir: string, name: string, prefix: string, script: Script): 
     const temporary = join(dir, `${name}.${process.pid}.tmp`);
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, join(dir, name));
-    for (const other of readdirSync(dir)) if (other.startsWith(prefix) && other !== name && !other.endsWith('.tmp')) rmSync(join(dir, other), { force: true });
+    for (const other of readdirSync(dir))
+      if (other.startsWith(prefix) && other !== name && !other.endsWith('.tmp')) rmSync(join(dir, other), { force: true });
   } catch {
     // No cache this time; the next run compiles again.
   }

@@ -44,7 +44,11 @@ async function checkInput(file: string | undefined): Promise<{ path: string; nam
  * what to do instead). Fails with one sentence when unreadable, too large, not UTF-8, or empty (only
  * white space) unless `emptyAllowed`.
  */
-export async function readInput(file: string | undefined, tooLarge = 'a single document may be at most that large', options: { emptyAllowed?: boolean } = {}): Promise<Input> {
+export async function readInput(
+  file: string | undefined,
+  tooLarge = 'a single document may be at most that large',
+  options: { emptyAllowed?: boolean } = {},
+): Promise<Input> {
   const { path, name } = await checkInput(file);
   const chunks: Buffer[] = [];
   let size = 0;

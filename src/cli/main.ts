@@ -74,7 +74,8 @@ function explain(error: unknown): string {
   if (isAppError(error)) return error.message;
   const code = (error as { code?: string }).code;
   // node:util parseArgs errors are already sentences about the arguments.
-  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return `${(error as Error).message.replace(/\. To specify.*$/s, '')}.`.replace(/\.\.$/, '.');
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
+    return `${(error as Error).message.replace(/\. To specify.*$/s, '')}.`.replace(/\.\.$/, '.');
   return `Unexpected failure: ${(error as Error)?.message ?? String(error)}.`;
 }
 
@@ -91,7 +92,9 @@ function onOutputError(this: NodeJS.WriteStream, error: NodeJS.ErrnoException): 
     // Not a reader that went away (a full disk, say): say so once on the other stream, if it is still there.
     const other = this === process.stdout ? process.stderr : process.stdout;
     try {
-      other.write(`heartbeat: cannot write to standard ${this === process.stdout ? 'output' : 'error'} (${error.code ?? error.message}).\n`);
+      other.write(
+        `heartbeat: cannot write to standard ${this === process.stdout ? 'output' : 'error'} (${error.code ?? error.message}).\n`,
+      );
     } catch {
       // nowhere left to say it
     }

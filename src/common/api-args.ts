@@ -24,7 +24,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 const str =
   (max: number, optional = false): Check =>
   (v, name) =>
-    v === undefined && optional ? undefined : typeof v === 'string' && v.length <= max ? undefined : `${name} must be text of at most ${max} characters.`;
+    v === undefined && optional
+      ? undefined
+      : typeof v === 'string' && v.length <= max
+        ? undefined
+        : `${name} must be text of at most ${max} characters.`;
 const num =
   (optional = true): Check =>
   (v, name) =>
@@ -44,7 +48,11 @@ const obj =
 const oneOf =
   (values: readonly string[], optional = false): Check =>
   (v, name) =>
-    v === undefined && optional ? undefined : typeof v === 'string' && values.includes(v) ? undefined : `${name} must be one of ${values.join(', ')}.`;
+    v === undefined && optional
+      ? undefined
+      : typeof v === 'string' && values.includes(v)
+        ? undefined
+        : `${name} must be one of ${values.join(', ')}.`;
 const bool: Check = (v, name) => (v === undefined || typeof v === 'boolean' ? undefined : `${name} must be true or false.`);
 const anyObject =
   (optional = false): Check =>
@@ -69,17 +77,31 @@ const credentials: Check = (v, name) => {
 const whole =
   (min: number, max: number, unit = ''): Check =>
   (v, name) =>
-    v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max) ? undefined : `${name} must be a whole number${unit} from ${min} to ${max}.`;
+    v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max)
+      ? undefined
+      : `${name} must be a whole number${unit} from ${min} to ${max}.`;
 const sendOptions = obj({ timeoutMs: whole(100, 600_000, ' of milliseconds'), maxAttempts: whole(1, 10), skipValidation: bool }, true);
-const operation: Check = (v, name) => (typeof v === 'string' && isOperation(v) ? undefined : `${name} must be SendHeartbeat, GetDeviceRegistration or GetDeployments.`);
+const operation: Check = (v, name) =>
+  typeof v === 'string' && isOperation(v) ? undefined : `${name} must be SendHeartbeat, GetDeviceRegistration or GetDeployments.`;
 const historyQuery = obj(
-  { text: str(500, true), device: str(200, true), fleet: str(200, true), status: oneOf(['success', 'error', 'pending'], true), from: str(64, true), to: str(64, true), limit: num(), cursor: str(32, true) },
+  {
+    text: str(500, true),
+    device: str(200, true),
+    fleet: str(200, true),
+    status: oneOf(['success', 'error', 'pending'], true),
+    from: str(64, true),
+    to: str(64, true),
+    limit: num(),
+    cursor: str(32, true),
+  },
   true,
 );
-const historyQueryArg: Check = (v, name) => (v === undefined ? `${name} is needed (an empty object for every entry).` : historyQuery(v, name));
+const historyQueryArg: Check = (v, name) =>
+  v === undefined ? `${name} is needed (an empty object for every entry).` : historyQuery(v, name);
 /** Clearing everything is its own explicit choice: a missing query never means "all". */
 const clearSelection: Check = (v, name) => {
-  if (isObject(v) && 'all' in v) return v.all === true && Object.keys(v).length === 1 ? undefined : `${name} must be { all: true } or { query: {...} }.`;
+  if (isObject(v) && 'all' in v)
+    return v.all === true && Object.keys(v).length === 1 ? undefined : `${name} must be { all: true } or { query: {...} }.`;
   if (!isObject(v) || !isObject(v.query)) return `${name} must be { query: {...} } (what the filters select) or { all: true }.`;
   return obj({ query: historyQuery })(v, name);
 };
@@ -92,7 +114,18 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   'history.export': { query: historyQueryArg, format: oneOf(['jsonl', 'har']) },
   'history.clear': { selection: clearSelection },
   'history.prune': { rule: obj({ olderThanDays: whole(1, 36_500), keep: whole(0, 100_000_000) }) },
-  replay: { id: str(128), overrides: obj({ sendId: str(128, true), target: (v, n) => (v === undefined ? undefined : target(v, n)), credentials: (v, n) => (v === undefined ? undefined : credentials(v, n)), options: sendOptions }, true) },
+  replay: {
+    id: str(128),
+    overrides: obj(
+      {
+        sendId: str(128, true),
+        target: (v, n) => (v === undefined ? undefined : target(v, n)),
+        credentials: (v, n) => (v === undefined ? undefined : credentials(v, n)),
+        options: sendOptions,
+      },
+      true,
+    ),
+  },
   'credentials.profiles': {},
   'credentials.registerManualKeys': { keys: obj({ accessKeyId: str(128), secretAccessKey: str(256), sessionToken: str(8192, true) }) },
   'credentials.manualKeys': {},
@@ -151,7 +184,10 @@ export function callApi(api: HeartbeatApi, method: ApiMethod, args: Record<strin
  * host has (the HTTP client, the Electron preload's bridge, the argument-checking wrapper), built from
  * the table, so no client is written by hand. Arguments left undefined are not sent.
  */
-export function apiClient(call: <T>(method: ApiMethod, args: Record<string, unknown>) => Promise<T>, subscribe: HeartbeatApi['subscribe']): HeartbeatApi {
+export function apiClient(
+  call: <T>(method: ApiMethod, args: Record<string, unknown>) => Promise<T>,
+  subscribe: HeartbeatApi['subscribe'],
+): HeartbeatApi {
   const api: Record<string, unknown> = { subscribe };
   for (const method of API_METHODS) {
     const names = Object.keys(ARGUMENTS[method]);

@@ -12,10 +12,12 @@ import type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings } fro
 export type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings };
 
 /** Where to send: the embedded endpoint, an AWS region, or any URL. */
-export type TargetSpec = { kind: 'local' } | { kind: 'region'; region: string; fips?: boolean } | { kind: 'url'; url: string; region: string };
+export type TargetSpec =
+  { kind: 'local' } | { kind: 'region'; region: string; fips?: boolean } | { kind: 'url'; url: string; region: string };
 
 /** Which credentials the host signs with. Never the keys themselves, except `registerManualKeys`. */
-export type CredentialRef = { kind: 'demo' } | { kind: 'default-chain' } | { kind: 'profile'; profile: string } | { kind: 'manual'; id: string };
+export type CredentialRef =
+  { kind: 'demo' } | { kind: 'default-chain' } | { kind: 'profile'; profile: string } | { kind: 'manual'; id: string };
 
 /** Keys typed by the user, handed to the host once; the host keeps them in memory and returns an id. */
 export interface ManualKeys {

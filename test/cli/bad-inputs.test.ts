@@ -28,20 +28,68 @@ type Kind = keyof typeof FILES;
 
 /** [command line with FILE, the exit code, what the sentence says] per command that reads a file. */
 const fileCases: Array<[string, (file: string) => string[], Partial<Record<Kind, [number, RegExp]>>]> = [
-  ['validate', (f) => ['validate', f], { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not UTF-8 text/], empty: [1, /: 1 invalid\.$/] }],
-  ['validate --ndjson', (f) => ['validate', '--ndjson', f], { missing: [2, /does not exist/], folder: [2, /is a folder/], empty: [2, /holds no payload/] }],
-  ['convert', (f) => ['convert', f, '--from', 'json', '--to', 'yaml'], { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not UTF-8 text/], empty: [2, /is empty/] }],
-  ['send --endpoint-url', (f) => ['send', f, '--endpoint-url', NOWHERE], { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not UTF-8 text/], empty: [2, /is empty/] }],
-  ['send --local', (f) => ['send', f, '--local'], { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not UTF-8 text/], empty: [2, /is empty/] }],
-  ['replay --endpoint-url', (f) => ['replay', f, '--endpoint-url', NOWHERE], { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not text/], empty: [2, /Nothing to replay/] }],
-  ['replay --region', (f) => ['replay', f, '--region', 'eu-west-1'], { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not text/], empty: [2, /Nothing to replay/] }],
-  ['serve --config', (f) => ['serve', '--port', '0', '--config', f], { missing: [2, /ENOENT/], folder: [2, /EISDIR/], binary: [2, /top level must be a mapping/] }],
-  ['serve --credentials', (f) => ['serve', '--port', '0', '--credentials', f], { missing: [2, /ENOENT/], folder: [2, /EISDIR/], binary: [2, /holds no key pair/], empty: [2, /holds no key pair/] }],
-  ['serve --state', (f) => ['serve', '--port', '0', '--state', f], { folder: [2, /EISDIR/], binary: [2, /not a state file/], empty: [2, /not a state file/] }],
+  [
+    'validate',
+    (f) => ['validate', f],
+    { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not UTF-8 text/], empty: [1, /: 1 invalid\.$/] },
+  ],
+  [
+    'validate --ndjson',
+    (f) => ['validate', '--ndjson', f],
+    { missing: [2, /does not exist/], folder: [2, /is a folder/], empty: [2, /holds no payload/] },
+  ],
+  [
+    'convert',
+    (f) => ['convert', f, '--from', 'json', '--to', 'yaml'],
+    { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not UTF-8 text/], empty: [2, /is empty/] },
+  ],
+  [
+    'send --endpoint-url',
+    (f) => ['send', f, '--endpoint-url', NOWHERE],
+    { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not UTF-8 text/], empty: [2, /is empty/] },
+  ],
+  [
+    'send --local',
+    (f) => ['send', f, '--local'],
+    { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not UTF-8 text/], empty: [2, /is empty/] },
+  ],
+  [
+    'replay --endpoint-url',
+    (f) => ['replay', f, '--endpoint-url', NOWHERE],
+    { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not text/], empty: [2, /Nothing to replay/] },
+  ],
+  [
+    'replay --region',
+    (f) => ['replay', f, '--region', 'eu-west-1'],
+    { missing: [2, /does not exist/], folder: [2, /is a folder/], binary: [2, /not text/], empty: [2, /Nothing to replay/] },
+  ],
+  [
+    'serve --config',
+    (f) => ['serve', '--port', '0', '--config', f],
+    { missing: [2, /ENOENT/], folder: [2, /EISDIR/], binary: [2, /top level must be a mapping/] },
+  ],
+  [
+    'serve --credentials',
+    (f) => ['serve', '--port', '0', '--credentials', f],
+    { missing: [2, /ENOENT/], folder: [2, /EISDIR/], binary: [2, /holds no key pair/], empty: [2, /holds no key pair/] },
+  ],
+  [
+    'serve --state',
+    (f) => ['serve', '--port', '0', '--state', f],
+    { folder: [2, /EISDIR/], binary: [2, /not a state file/], empty: [2, /not a state file/] },
+  ],
   ['serve --capture', (f) => ['serve', '--port', '0', '--capture', f], { folder: [2, /EISDIR/] }],
   ['history --export', (f) => ['history', '--export', 'jsonl', f], { folder: [2, /EISDIR/] }],
-  ['history --export (under a file)', (f) => ['history', '--export', 'har', join(f, 'out.har')], { binary: [2, /ENOTDIR/], empty: [2, /ENOTDIR/] }],
-  ['ui --history-dir', (f) => ['ui', '--no-open', '--port', '0', '--endpoint-port', '0', '--history-dir', f], { binary: [2, /history folder/], empty: [2, /history folder/] }],
+  [
+    'history --export (under a file)',
+    (f) => ['history', '--export', 'har', join(f, 'out.har')],
+    { binary: [2, /ENOTDIR/], empty: [2, /ENOTDIR/] },
+  ],
+  [
+    'ui --history-dir',
+    (f) => ['ui', '--no-open', '--port', '0', '--endpoint-port', '0', '--history-dir', f],
+    { binary: [2, /history folder/], empty: [2, /history folder/] },
+  ],
 ];
 
 const optionCases: Array<[string[], RegExp]> = [
@@ -65,7 +113,10 @@ const optionCases: Array<[string[], RegExp]> = [
 ];
 
 /** Every registered command (as src/cli/main.ts lists them), and the subcommand history prune. */
-const COMMANDS = [...[...readFileSync('src/cli/main.ts', 'utf8').matchAll(/^ {2}([\w-]+): async \(\) =>/gm)].map((m) => m[1]!), 'history prune'];
+const COMMANDS = [
+  ...[...readFileSync('src/cli/main.ts', 'utf8').matchAll(/^ {2}([\w-]+): async \(\) =>/gm)].map((m) => m[1]!),
+  'history prune',
+];
 
 function expectOneSentence(run: { code: number; stderr: string }, code: number, says: RegExp): void {
   const lines = run.stderr.split('\n').filter((l) => l !== '');

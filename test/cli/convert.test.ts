@@ -23,22 +23,39 @@ describe('heartbeat convert', () => {
   });
 
   it('converts ISO timestamps from cli-input-json to epoch seconds', async () => {
-    const run = await runCli(['convert', '--from', 'cli-input-json', '--to', 'json'], { input: '{"AgentVersion":"1","DeviceName":"d","DeviceFleetName":"f","Models":[{"LatestInference":"2026-01-01T00:00:00Z"}]}' });
+    const run = await runCli(['convert', '--from', 'cli-input-json', '--to', 'json'], {
+      input: '{"AgentVersion":"1","DeviceName":"d","DeviceFleetName":"f","Models":[{"LatestInference":"2026-01-01T00:00:00Z"}]}',
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).Models[0].LatestInference).toBe(1767225600);
   });
 
   it('aws-cli export parses back with --from shorthand, endpoint and region included', async () => {
-    const out = await runCli(['convert', 'examples/failed-deployment-rollback.json', '--from', 'json', '--to', 'aws-cli', '--endpoint-url', 'http://127.0.0.1:8080', '--region', 'eu-west-1', '--style', 'shorthand']);
+    const out = await runCli([
+      'convert',
+      'examples/failed-deployment-rollback.json',
+      '--from',
+      'json',
+      '--to',
+      'aws-cli',
+      '--endpoint-url',
+      'http://127.0.0.1:8080',
+      '--region',
+      'eu-west-1',
+      '--style',
+      'shorthand',
+    ]);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^aws sagemaker-edge send-heartbeat \\\n/);
     expect(out.stdout).toContain('--endpoint-url http://127.0.0.1:8080');
     const back = await runCli(['convert', '--from', 'shorthand', '--to', 'json'], { input: out.stdout });
     expect(back).toMatchObject({ code: 0, stderr: '' });
-    expect(JSON.parse(back.stdout)).toEqual(JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('examples/failed-deployment-rollback.json', 'utf8'))));
+    expect(JSON.parse(back.stdout)).toEqual(
+      JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('examples/failed-deployment-rollback.json', 'utf8'))),
+    );
     // The endpoint and region of the command line carry over to the next export.
     const curl = await runCli(['convert', '--from', 'shorthand', '--to', 'curl'], { input: out.stdout });
-    expect(curl.stdout).toContain("--aws-sigv4 aws:amz:eu-west-1:sagemaker");
+    expect(curl.stdout).toContain('--aws-sigv4 aws:amz:eu-west-1:sagemaker');
     expect(curl.stdout.trim().endsWith('http://127.0.0.1:8080/SendHeartbeat')).toBe(true);
   });
 
@@ -49,7 +66,11 @@ describe('heartbeat convert', () => {
   });
 
   it('writes js, python and r snippets', async () => {
-    for (const [to, text] of [['js', 'new SendHeartbeatCommand('], ['python', 'client.send_heartbeat('], ['r', 'svc$send_heartbeat(']]) {
+    for (const [to, text] of [
+      ['js', 'new SendHeartbeatCommand('],
+      ['python', 'client.send_heartbeat('],
+      ['r', 'svc$send_heartbeat('],
+    ]) {
       const run = await runCli(['convert', healthy, '--from', 'json', '--to', to]);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(text);
@@ -69,7 +90,9 @@ describe('heartbeat convert', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/dup\.yaml:2:1: Duplicate key/);
-    expect(run.stderr).toMatch(/heartbeat: .*dup\.yaml could not be read as cli-input-yaml \(1 error above\); fix it and convert again\.\n$/);
+    expect(run.stderr).toMatch(
+      /heartbeat: .*dup\.yaml could not be read as cli-input-yaml \(1 error above\); fix it and convert again\.\n$/,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -78,8 +101,14 @@ describe('heartbeat convert', () => {
       [['convert', healthy, '--to', 'json'], /^heartbeat: --from is required: one of json, cli-input-json, cli-input-yaml, shorthand\.\n$/],
       [['convert', healthy, '--from', 'xml', '--to', 'json'], /^heartbeat: --from must be one of .* not "xml"\.\n$/],
       [['convert', healthy, '--from', 'json', '--to', 'go'], /^heartbeat: --to must be one of .* not "go"\.\n$/],
-      [['convert', join(dir, 'missing.json'), '--from', 'json', '--to', 'json'], /^heartbeat: Cannot read .*missing\.json: it does not exist\.\n$/],
-      [['convert', healthy, '--from', 'json', '--to', 'aws-cli', '--endpoint-url', 'localhost'], /^heartbeat: --endpoint-url must be an http/],
+      [
+        ['convert', join(dir, 'missing.json'), '--from', 'json', '--to', 'json'],
+        /^heartbeat: Cannot read .*missing\.json: it does not exist\.\n$/,
+      ],
+      [
+        ['convert', healthy, '--from', 'json', '--to', 'aws-cli', '--endpoint-url', 'localhost'],
+        /^heartbeat: --endpoint-url must be an http/,
+      ],
     ];
     for (const [args, message] of cases) {
       const run = await runCli(args);

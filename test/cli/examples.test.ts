@@ -53,16 +53,25 @@ function fencedBlocks(markdown: string): string {
   return [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]!).join('\n');
 }
 
-const docs = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const docs = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const registered = [...readFileSync('src/cli/main.ts', 'utf8').matchAll(/^ {2}([\w-]+): async \(\) =>/gm)].map((m) => m[1]!);
-const helps = await Promise.all(registered.map(async (name) => [name, ((await import(`../../src/cli/commands/${name}.ts`)) as { help: string }).help] as const));
+const helps = await Promise.all(
+  registered.map(async (name) => [name, ((await import(`../../src/cli/commands/${name}.ts`)) as { help: string }).help] as const),
+);
 
 const examples: Array<[where: string, line: string]> = [
   ...docs.flatMap((file) => commandLines(fencedBlocks(readFileSync(file, 'utf8'))).map((line) => [file, line] as [string, string])),
   ...helps.flatMap(([name, help]) => {
     // Every Examples section (a help may hold a subcommand's too), each up to its first unindented line.
     const sections = help.split(/^Examples:\n/m).slice(1);
-    return sections.flatMap((section) => commandLines(section.split(/\n\S/)[0]!)).map((line) => [`heartbeat ${name} --help`, line] as [string, string]);
+    return sections
+      .flatMap((section) => commandLines(section.split(/\n\S/)[0]!))
+      .map((line) => [`heartbeat ${name} --help`, line] as [string, string]);
   }),
 ];
 
@@ -102,7 +111,8 @@ function adapt(line: string): string {
     if (!/--no-open\b/.test(command)) command += ' --no-open';
   }
   if (sub === 'send' || sub === 'replay') {
-    if (/--region\b/.test(command) && !/--endpoint-url\b/.test(command) && !/--local\b/.test(command)) command += ` --endpoint-url ${serveUrl}`;
+    if (/--region\b/.test(command) && !/--endpoint-url\b/.test(command) && !/--local\b/.test(command))
+      command += ` --endpoint-url ${serveUrl}`;
   }
   return command;
 }
@@ -116,7 +126,11 @@ interface Ran {
 /** Runs a command line in bash; a long-running one (`until` given) gets SIGTERM once its output matches. */
 function bash(command: string, until?: RegExp): Promise<Ran> {
   return new Promise((done, fail) => {
-    const child = spawn('bash', ['-c', until ? `exec ${command}` : command], { cwd: work, env: environment(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', until ? `exec ${command}` : command], {
+      cwd: work,
+      env: environment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let signalled = false;
@@ -141,17 +155,29 @@ beforeAll(async () => {
   mkdirSync(bin);
   mkdirSync(work);
   writeFileSync(join(bin, 'heartbeat'), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
-  writeFileSync(join(bin, 'pbpaste'), `#!/bin/sh\necho "aws sagemaker-edge send-heartbeat --device-name cam-1 --device-fleet-name f --agent-version 1.0"\n`);
+  writeFileSync(
+    join(bin, 'pbpaste'),
+    `#!/bin/sh\necho "aws sagemaker-edge send-heartbeat --device-name cam-1 --device-fleet-name f --agent-version 1.0"\n`,
+  );
   chmodSync(join(bin, 'heartbeat'), 0o755);
   chmodSync(join(bin, 'pbpaste'), 0o755);
-  writeFileSync(join(dir, 'aws-credentials'), `[dev]\naws_access_key_id = ${DEMO_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DEMO_CREDENTIALS.secretAccessKey}\n`);
+  writeFileSync(
+    join(dir, 'aws-credentials'),
+    `[dev]\naws_access_key_id = ${DEMO_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DEMO_CREDENTIALS.secretAccessKey}\n`,
+  );
   writeFileSync(join(dir, 'aws-config'), '[profile dev]\nregion = eu-west-1\n');
 
   // The files the examples name.
   cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
   const healthy = readFileSync(join(root, 'examples/healthy-device.json'), 'utf8');
   for (const name of ['payload.json', 'heartbeat.json']) writeFileSync(join(work, name), healthy);
-  const payload = (i: number) => JSON.stringify({ AgentVersion: '1.0', DeviceName: `camera-0${i}`, DeviceFleetName: 'warehouse-east', AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i, Timestamp: 1_700_000_000 + i }] });
+  const payload = (i: number) =>
+    JSON.stringify({
+      AgentVersion: '1.0',
+      DeviceName: `camera-0${i}`,
+      DeviceFleetName: 'warehouse-east',
+      AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i, Timestamp: 1_700_000_000 + i }],
+    });
   writeFileSync(join(work, 'captured.ndjson'), [1, 2, 3, 4].map(payload).join('\n') + '\n');
   writeFileSync(join(work, 'fleet.yaml'), /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs/endpoint.md'), 'utf8'))![1]!);
 
@@ -190,13 +216,20 @@ describe('every documented example runs', () => {
     expect(where).toContain('docs/sending.md');
     for (const name of registered) expect(where, `heartbeat ${name} --help has examples`).toContain(`heartbeat ${name} --help`);
     expect(examples.length).toBeGreaterThanOrEqual(40);
-    expect(examples.map(([, line]) => line)).toEqual(expect.arrayContaining(['npx heartbeat history search cam-1 --status error --since -1d']));
+    expect(examples.map(([, line]) => line)).toEqual(
+      expect.arrayContaining(['npx heartbeat history search cam-1 --status error --since -1d']),
+    );
   });
 
   it.each(examples)('%s: %s', async (_where, line) => {
     const command = adapt(line);
     const sub = /\bheartbeat\s+(\w[\w-]*)/.exec(command)?.[1];
-    const until = sub === 'serve' ? /^listening on http:\/\/127\.0\.0\.1:\d+\n/ : sub === 'ui' ? /^listening on http:\/\/127\.0\.0\.1:\d+\nopen http:\/\/\S+\n/ : undefined;
+    const until =
+      sub === 'serve'
+        ? /^listening on http:\/\/127\.0\.0\.1:\d+\n/
+        : sub === 'ui'
+          ? /^listening on http:\/\/127\.0\.0\.1:\d+\nopen http:\/\/\S+\n/
+          : undefined;
     const run = await bash(command, until);
     expect(run.stderr).not.toMatch(/Unexpected failure|\n\s+at /);
     expect(run.code, `${command}\n${run.stderr}`).toBe(0);

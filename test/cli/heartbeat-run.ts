@@ -37,7 +37,6 @@ export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-
 /** Every history file of `dir` (one per writer process), oldest first, as one text; '' when there is none. */
 export function historyText(dir: string): string {
   let names: string[];

@@ -16,14 +16,32 @@ function seed(dir: string, days: number): void {
     const time = new Date(now - (days - 1 - i) * DAY - 60_000).toISOString();
     const body = JSON.stringify({ AgentVersion: '1', DeviceName: `day-${i}`, DeviceFleetName: 'f' });
     return [
-      { v: LOG_VERSION, type: 'request', id: `day-${i}`, time, operation: 'SendHeartbeat', target: { kind: 'local', url: 'http://127.0.0.1:1', region: 'us-east-1' }, request: { method: 'POST', url: 'http://127.0.0.1:1/', headers: {}, body } },
-      { v: LOG_VERSION, type: 'outcome', id: `day-${i}`, time, outcome: { kind: 'success', status: 200, headers: {}, body: '{}' }, attempts: [{ attempt: 1, startedAt: time, durationMs: 1 }] },
-    ].map((l) => JSON.stringify(l) + '\n').join('');
+      {
+        v: LOG_VERSION,
+        type: 'request',
+        id: `day-${i}`,
+        time,
+        operation: 'SendHeartbeat',
+        target: { kind: 'local', url: 'http://127.0.0.1:1', region: 'us-east-1' },
+        request: { method: 'POST', url: 'http://127.0.0.1:1/', headers: {}, body },
+      },
+      {
+        v: LOG_VERSION,
+        type: 'outcome',
+        id: `day-${i}`,
+        time,
+        outcome: { kind: 'success', status: 200, headers: {}, body: '{}' },
+        attempts: [{ attempt: 1, startedAt: time, durationMs: 1 }],
+      },
+    ]
+      .map((l) => JSON.stringify(l) + '\n')
+      .join('');
   });
   writeFileSync(join(dir, newHistoryFileName(4_194_400, now - days * DAY)), lines.join(''));
 }
 
-const total = async (env: NodeJS.ProcessEnv): Promise<number> => JSON.parse((await heartbeat(['history', '--output', 'json', '--limit', '0'], env)).stdout).total;
+const total = async (env: NodeJS.ProcessEnv): Promise<number> =>
+  JSON.parse((await heartbeat(['history', '--output', 'json', '--limit', '0'], env)).stdout).total;
 
 describe('heartbeat history prune', () => {
   it('removes entries older than an age, then all but the newest N, from the disk too', async () => {
@@ -35,10 +53,16 @@ describe('heartbeat history prune', () => {
     const run = await heartbeat(['history', 'prune', '--older-than', '30d'], env);
     expect(run).toMatchObject({ code: 0, stderr: `Removed 10 entries of 40 in ${env.HEARTBEAT_HISTORY_DIR}.\n` });
     expect(await total(env)).toBe(30);
-    expect((await heartbeat(['history', 'prune', '--keep', '5'], env)).stderr).toBe(`Removed 25 entries of 30 in ${env.HEARTBEAT_HISTORY_DIR}.\n`);
-    const left = JSON.parse((await heartbeat(['history', '--output', 'json'], env)).stdout).entries.map((e: { deviceName: string }) => e.deviceName);
+    expect((await heartbeat(['history', 'prune', '--keep', '5'], env)).stderr).toBe(
+      `Removed 25 entries of 30 in ${env.HEARTBEAT_HISTORY_DIR}.\n`,
+    );
+    const left = JSON.parse((await heartbeat(['history', '--output', 'json'], env)).stdout).entries.map(
+      (e: { deviceName: string }) => e.deviceName,
+    );
     expect(left).toEqual(['day-39', 'day-38', 'day-37', 'day-36', 'day-35']);
-    const bytes = readdirSync(env.HEARTBEAT_HISTORY_DIR!).map((f) => readFileSync(join(env.HEARTBEAT_HISTORY_DIR!, f), 'utf8')).join('');
+    const bytes = readdirSync(env.HEARTBEAT_HISTORY_DIR!)
+      .map((f) => readFileSync(join(env.HEARTBEAT_HISTORY_DIR!, f), 'utf8'))
+      .join('');
     expect(bytes).not.toContain('"day-34"');
     expect(bytes).not.toContain('"day-0"');
   });

@@ -21,7 +21,13 @@ let size = 0;
 let lines = 0;
 
 beforeAll(async () => {
-  const models = Array.from({ length: 25 }, (_, i) => ({ ModelName: `model-${i}`, ModelVersion: '1.0', LatestSampleTime: 1_700_000_000, LatestInference: 1_700_000_000, ModelMetrics: [{ Dimension: 'd', MetricName: 'latency', Value: i, Timestamp: 1_700_000_000 }] }));
+  const models = Array.from({ length: 25 }, (_, i) => ({
+    ModelName: `model-${i}`,
+    ModelVersion: '1.0',
+    LatestSampleTime: 1_700_000_000,
+    LatestInference: 1_700_000_000,
+    ModelMetrics: [{ Dimension: 'd', MetricName: 'latency', Value: i, Timestamp: 1_700_000_000 }],
+  }));
   const out = createWriteStream(big);
   while (size < TARGET_BYTES) {
     const line = `${JSON.stringify({ AgentVersion: '1.0', DeviceName: `dev-${lines}`, DeviceFleetName: 'fleet', Models: models })}\n`;

@@ -20,9 +20,14 @@ const cli = resolve('bin/heartbeat.js');
 /** Runs a bash command line with `heartbeat` the built CLI. */
 function shell(command: string): Promise<Run> {
   return new Promise((done) => {
-    execFile('bash', ['-c', `heartbeat() { "${process.execPath}" "${cli}" "$@"; }\n${command}`], { env, cwd: dir, timeout: 30_000 }, (error, stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'bash',
+      ['-c', `heartbeat() { "${process.execPath}" "${cli}" "$@"; }\n${command}`],
+      { env, cwd: dir, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -69,7 +74,9 @@ describe('replay inputs and summary', () => {
   });
 
   it('a line longer than 16 MiB from a pipe is one unreadable item, not a crash', async () => {
-    const run = await shell(`{ echo '${payload(1)}'; head -c 20000000 /dev/zero | tr '\\0' 'a'; echo; echo '${payload(2)}'; } | heartbeat replay - --dry-run --output json`);
+    const run = await shell(
+      `{ echo '${payload(1)}'; head -c 20000000 /dev/zero | tr '\\0' 'a'; echo; echo '${payload(2)}'; } | heartbeat replay - --dry-run --output json`,
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -98,7 +105,9 @@ describe('replay inputs and summary', () => {
     ]);
     const text = await heartbeat(['replay', file, '--endpoint-url', url, '--concurrency', '4'], env);
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/^42 items: 39 ok, 3 failed \(unreadable 2, ValidationException 1\); 40 sent, p50 [\d.]+ ms, p99 [\d.]+ ms, [\d.]+\/s over [\d.]+ s\.\n/);
+    expect(text.stdout).toMatch(
+      /^42 items: 39 ok, 3 failed \(unreadable 2, ValidationException 1\); 40 sent, p50 [\d.]+ ms, p99 [\d.]+ ms, [\d.]+\/s over [\d.]+ s\.\n/,
+    );
     expect(text.stdout.split('\n').slice(1)).toEqual([
       'Failed:',
       `  ${file}:13  400 ValidationException: DeviceName dev-13 is refused`,
@@ -122,7 +131,9 @@ describe('replay inputs and summary', () => {
     writeFileSync(file, [payload(1), ...Array.from({ length: 30 }, (_, i) => `bad ${i}`), payload(2)].join('\n') + '\n');
     const text = await heartbeat(['replay', file, '--dry-run', '--concurrency', '8'], env);
     const listed = text.stdout.split('\n').filter((l) => l.startsWith(`  ${file}:`));
-    expect(listed).toEqual(Array.from({ length: 20 }, (_, i) => `  ${file}:${i + 2}  unreadable: the line is not JSON (a torn or foreign line)`));
+    expect(listed).toEqual(
+      Array.from({ length: 20 }, (_, i) => `  ${file}:${i + 2}  unreadable: the line is not JSON (a torn or foreign line)`),
+    );
     expect(text.stdout).toContain('\n  … and 10 more (--output json lists every failure)\n');
     const json = JSON.parse((await heartbeat(['replay', file, '--dry-run', '--output', 'json'], env)).stdout);
     expect(json).toMatchObject({ items: 32, ok: 2, failed: 30, sent: 2 });

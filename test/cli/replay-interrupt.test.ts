@@ -41,7 +41,12 @@ it('stops cleanly on SIGINT: exit 130, a stopped summary, whole history lines fo
 
   const env = isolatedEnv({ HEARTBEAT_LOCAL_URL: url });
   const payloads = join(env.HOME!, 'payloads.ndjson');
-  writeFileSync(payloads, Array.from({ length: PAYLOADS }, (_, i) => JSON.stringify({ AgentVersion: '1.0', DeviceName: `dev-${i}`, DeviceFleetName: 'fleet-int' })).join('\n') + '\n');
+  writeFileSync(
+    payloads,
+    Array.from({ length: PAYLOADS }, (_, i) =>
+      JSON.stringify({ AgentVersion: '1.0', DeviceName: `dev-${i}`, DeviceFleetName: 'fleet-int' }),
+    ).join('\n') + '\n',
+  );
   const historyDir = env.HEARTBEAT_HISTORY_DIR!;
 
   const replay = start(['replay', payloads, '--local', '--concurrency', '4', '--output', 'json'], env);
@@ -50,7 +55,13 @@ it('stops cleanly on SIGINT: exit 130, a stopped summary, whole history lines fo
   replay.child.kill('SIGINT');
   expect(await replay.exited).toBe(130);
 
-  const summary = JSON.parse(replay.stdout()) as { sent: number; ok: number; failed: number; failedByType: Record<string, number>; stopped: boolean };
+  const summary = JSON.parse(replay.stdout()) as {
+    sent: number;
+    ok: number;
+    failed: number;
+    failedByType: Record<string, number>;
+    stopped: boolean;
+  };
   expect(summary.stopped).toBe(true);
   expect(summary.sent).toBeGreaterThanOrEqual(12);
   expect(summary.sent).toBeLessThan(PAYLOADS);

@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/common/demo.ts';
 import { startEndpoint, type RunningEndpoint } from '../../src/node/endpoint/index.ts';
 
-const PAYLOAD = JSON.stringify({ AgentVersion: '1.0', DeviceName: 'cam-cli-1', DeviceFleetName: 'fleet-cli', Models: [{ ModelName: 'detector', ModelVersion: '1' }] });
+const PAYLOAD = JSON.stringify({
+  AgentVersion: '1.0',
+  DeviceName: 'cam-cli-1',
+  DeviceFleetName: 'fleet-cli',
+  Models: [{ ModelName: 'detector', ModelVersion: '1' }],
+});
 
 describe('heartbeat send against the embedded endpoint', () => {
   let endpoint: RunningEndpoint;
@@ -33,14 +38,22 @@ describe('heartbeat send against the embedded endpoint', () => {
     expect(run.stderr).toMatch(/Canonical request:\nPOST\n\/SendHeartbeat\n/);
     expect(run.stderr).toMatch(/Credential scope: \d{8}\/us-east-1\/sagemaker\/aws4_request/);
     const history = await heartbeat(['history', '--output', 'json'], env);
-    expect(JSON.parse(history.stdout)).toMatchObject({ total: 1, entries: [{ deviceName: 'cam-cli-1', fleetName: 'fleet-cli', state: 'success', status: 200 }] });
+    expect(JSON.parse(history.stdout)).toMatchObject({
+      total: 1,
+      entries: [{ deviceName: 'cam-cli-1', fleetName: 'fleet-cli', state: 'success', status: 200 }],
+    });
   });
 
   it('starts its own embedded endpoint for --local when HEARTBEAT_LOCAL_URL is not set and none is running', async () => {
     const run = await heartbeat(['send', '-', '--output', 'json', '--debug'], isolatedEnv(), PAYLOAD);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ target: { kind: 'local', region: 'us-east-1' }, outcome: { kind: 'success', status: 200 } });
-    expect(run.stderr).toMatch(/^Target: a throwaway embedded endpoint at http:\/\/127\.0\.0\.1:\d+, started for this command .*no embedded endpoint answers at http:\/\/127\.0\.0\.1:9;/m);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      target: { kind: 'local', region: 'us-east-1' },
+      outcome: { kind: 'success', status: 200 },
+    });
+    expect(run.stderr).toMatch(
+      /^Target: a throwaway embedded endpoint at http:\/\/127\.0\.0\.1:\d+, started for this command .*no embedded endpoint answers at http:\/\/127\.0\.0\.1:9;/m,
+    );
   });
 
   it('--local sends to the running embedded endpoint when one answers where heartbeat serve listens', async () => {
@@ -49,7 +62,9 @@ describe('heartbeat send against the embedded endpoint', () => {
       const env = isolatedEnv({ HEARTBEAT_SERVE_URL: running.url });
       const run = await heartbeat(['send', file, '--debug'], env);
       expect(run.code).toBe(0);
-      expect(run.stderr).toContain(`Target: the running embedded endpoint at ${running.url} (heartbeat serve or heartbeat ui; region eu-west-1).`);
+      expect(run.stderr).toContain(
+        `Target: the running embedded endpoint at ${running.url} (heartbeat serve or heartbeat ui; region eu-west-1).`,
+      );
       // Signed for the region it enforces, and recorded in its registry.
       expect(run.stderr).toMatch(/Credential scope: \d{8}\/eu-west-1\/sagemaker\/aws4_request/);
       expect(running.admin.devices().map((d) => d.deviceName)).toEqual(['cam-cli-1']);
@@ -59,7 +74,9 @@ describe('heartbeat send against the embedded endpoint', () => {
   });
 
   it('--local does not mistake another server on that port for the endpoint', async () => {
-    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"service":"something-else","region":"us-east-1"}'));
+    const other = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"service":"something-else","region":"us-east-1"}'),
+    );
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     try {
       const env = isolatedEnv({ HEARTBEAT_SERVE_URL: `http://127.0.0.1:${(other.address() as AddressInfo).port}` });
@@ -105,7 +122,12 @@ describe('heartbeat send against the embedded endpoint', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
       const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      const env = isolatedEnv({ AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1', HTTP_PROXY: proxyUrl });
+      const env = isolatedEnv({
+        AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+        HTTP_PROXY: proxyUrl,
+      });
       const run = await heartbeat(['send', file, '--endpoint-url', endpoint.url], env);
       expect(run.code).toBe(0);
       expect(seen).toEqual([`CONNECT ${new URL(endpoint.url).host} HTTP/1.1`]);
@@ -116,7 +138,10 @@ describe('heartbeat send against the embedded endpoint', () => {
 
   it('--profile: keys from the shared credentials file, through the SDK provider chain loaded for it', async () => {
     const env = isolatedEnv();
-    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[edge]\naws_access_key_id = ${DEMO_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DEMO_CREDENTIALS.secretAccessKey}\n`);
+    writeFileSync(
+      env.AWS_SHARED_CREDENTIALS_FILE!,
+      `[edge]\naws_access_key_id = ${DEMO_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DEMO_CREDENTIALS.secretAccessKey}\n`,
+    );
     writeFileSync(env.AWS_CONFIG_FILE!, '[profile edge]\nregion = us-east-1\n');
     const run = await heartbeat(['send', file, '--endpoint-url', endpoint.url, '--profile', 'edge', '--output', 'json'], env);
     expect(run.code).toBe(0);
@@ -127,7 +152,12 @@ describe('heartbeat send against the embedded endpoint', () => {
   });
 
   it('session token: temporary keys from the environment are signed with X-Amz-Security-Token, which the log redacts', async () => {
-    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN', AWS_REGION: 'us-east-1' });
+    const env = isolatedEnv({
+      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN',
+      AWS_REGION: 'us-east-1',
+    });
     const run = await heartbeat(['send', file, '--endpoint-url', endpoint.url, '--debug', '--output', 'json'], env);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
@@ -156,12 +186,17 @@ describe('heartbeat send against the embedded endpoint', () => {
     const forced = await heartbeat(['send', invalid, '--local', '--no-validate'], env);
     expect(forced.code).toBe(1);
     expect(forced.stderr).toMatch(/^400 ValidationException: 1 validation error detected/);
-    expect((await heartbeat(['send', file, '--max-attempts', 'zero'], env)).stderr).toMatch(/--max-attempts must be a positive whole number/);
+    expect((await heartbeat(['send', file, '--max-attempts', 'zero'], env)).stderr).toMatch(
+      /--max-attempts must be a positive whole number/,
+    );
   });
 
   it('exit 3 on a transport error', async () => {
     const env = isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKIAANYKEY0000000000', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' });
-    const run = await heartbeat(['send', file, '--endpoint-url', 'http://127.0.0.1:9', '--max-attempts', '1', '--connect-timeout', '2'], env);
+    const run = await heartbeat(
+      ['send', file, '--endpoint-url', 'http://127.0.0.1:9', '--max-attempts', '1', '--connect-timeout', '2'],
+      env,
+    );
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^Transport error \(refused\) after 1 attempt: Connection refused by 127\.0\.0\.1:9/);
     const history = await heartbeat(['history', '--status', 'refused', '--output', 'json'], env);

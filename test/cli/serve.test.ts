@@ -71,7 +71,8 @@ describe('heartbeat serve', () => {
   it('on SIGINT (Ctrl+C) exits 0 with the capture flushed', async () => {
     const capture = join(dir, 'capture-sigint.jsonl');
     const served = await serve(['--capture', capture, '--quiet']);
-    for (const device of ['cam-1', 'cam-2', 'cam-3']) expect((await sendSigned(served.url, { body: { AgentVersion: '1.0', DeviceName: device, DeviceFleetName: 'f' } })).status).toBe(200);
+    for (const device of ['cam-1', 'cam-2', 'cam-3'])
+      expect((await sendSigned(served.url, { body: { AgentVersion: '1.0', DeviceName: device, DeviceFleetName: 'f' } })).status).toBe(200);
     expect(await served.stop('SIGINT')).toBe(0);
     const lines = await capturedLines(capture);
     expect(lines.map((l) => [l.operation, l.verdict.status, (JSON.parse(l.request.body) as { DeviceName?: string }).DeviceName])).toEqual([
@@ -106,9 +107,15 @@ describe('heartbeat serve', () => {
 
   it('refuses bad flags with one sentence and exit 2', async () => {
     const latency = await runCli(['serve', '--latency', 'fast']);
-    expect([latency.code, latency.stderr]).toEqual([2, 'heartbeat: --latency must be milliseconds like 200 or 200±50 (jitter not above the latency), not "fast".\n']);
+    expect([latency.code, latency.stderr]).toEqual([
+      2,
+      'heartbeat: --latency must be milliseconds like 200 or 200±50 (jitter not above the latency), not "fast".\n',
+    ]);
     const half = await runCli(['serve', '--access-key-id', 'AKIA1']);
-    expect([half.code, half.stderr]).toEqual([2, 'heartbeat: --access-key-id and --secret-access-key go together; pass both or neither.\n']);
+    expect([half.code, half.stderr]).toEqual([
+      2,
+      'heartbeat: --access-key-id and --secret-access-key go together; pass both or neither.\n',
+    ]);
     const config = await runCli(['serve', '--config', join(dir, 'missing.yaml')]);
     expect(config.code).toBe(2);
     expect(config.stderr).toMatch(/^heartbeat: Cannot read the endpoint config .*missing\.yaml \(ENOENT\); check the path\.\n$/);

@@ -5,7 +5,14 @@ describe('heartbeat skeleton', () => {
   it('prints a valid SendHeartbeat request that validate accepts', async () => {
     const skeleton = await runCli(['skeleton']);
     expect(skeleton).toMatchObject({ code: 0, stderr: '' });
-    expect(Object.keys(JSON.parse(skeleton.stdout))).toEqual(['AgentMetrics', 'Models', 'AgentVersion', 'DeviceName', 'DeviceFleetName', 'DeploymentResult']);
+    expect(Object.keys(JSON.parse(skeleton.stdout))).toEqual([
+      'AgentMetrics',
+      'Models',
+      'AgentVersion',
+      'DeviceName',
+      'DeviceFleetName',
+      'DeploymentResult',
+    ]);
     const check = await runCli(['validate', '-'], { input: skeleton.stdout });
     expect(check.code).toBe(0);
   });
@@ -14,7 +21,9 @@ describe('heartbeat skeleton', () => {
     const yaml = await runCli(['skeleton', '--operation', 'GetDeployments', '--format', 'yaml']);
     expect(yaml.code).toBe(0);
     expect(yaml.stdout).toMatch(/^DeviceName: .+\nDeviceFleetName: .+\n$/);
-    const json = await runCli(['convert', '--from', 'cli-input-yaml', '--to', 'json', '--operation', 'GetDeployments'], { input: yaml.stdout });
+    const json = await runCli(['convert', '--from', 'cli-input-yaml', '--to', 'json', '--operation', 'GetDeployments'], {
+      input: yaml.stdout,
+    });
     expect(json).toMatchObject({ code: 0, stderr: '' });
   });
 
@@ -28,7 +37,9 @@ describe('heartbeat skeleton', () => {
   it('rejects a wrong operation or format in one sentence (exit 2)', async () => {
     const op = await runCli(['skeleton', '--operation', 'Heartbeat']);
     expect(op.code).toBe(2);
-    expect(op.stderr).toBe('heartbeat: --operation must be one of SendHeartbeat, GetDeviceRegistration, GetDeployments, not "Heartbeat".\n');
+    expect(op.stderr).toBe(
+      'heartbeat: --operation must be one of SendHeartbeat, GetDeviceRegistration, GetDeployments, not "Heartbeat".\n',
+    );
     const format = await runCli(['skeleton', '--format', 'xml']);
     expect(format.stderr).toBe('heartbeat: --format must be json or yaml, not "xml".\n');
   });

@@ -7,7 +7,10 @@ import { isolatedEnv } from './heartbeat-run.ts';
 describe('heartbeat ui', () => {
   it('prints the URL with its token, serves the page and the API, and exits 0 on SIGTERM', async () => {
     const env = isolatedEnv();
-    const child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     let stdout = '';
     let stderr = '';
@@ -29,7 +32,11 @@ describe('heartbeat ui', () => {
     const page = await fetch(origin);
     expect(await page.text()).toContain('<div id="app">');
     const token = url!.split('#token=')[1];
-    const info = await fetch(`${origin}/api/endpoint/info`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const info = await fetch(`${origin}/api/endpoint/info`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(((await info.json()) as { result: { region: string } }).result.region).toBe('us-east-1');
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
@@ -38,7 +45,10 @@ describe('heartbeat ui', () => {
   });
 
   it('explains a bad port in one sentence with exit 2', async () => {
-    const child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '99999', '--no-open'], { env: isolatedEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '99999', '--no-open'], {
+      env: isolatedEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

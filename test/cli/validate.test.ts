@@ -20,7 +20,8 @@ describe('heartbeat validate', () => {
   });
 
   it('prints LINE:COL path: message for each problem and exits 1', async () => {
-    const text = '{\n  "AgentVersion": "1.0",\n  "DeviceName": "-bad",\n  "DeviceFleetName": "f",\n  "Models": [{"ModelNmae": "resnet"}]\n}\n';
+    const text =
+      '{\n  "AgentVersion": "1.0",\n  "DeviceName": "-bad",\n  "DeviceFleetName": "f",\n  "Models": [{"ModelNmae": "resnet"}]\n}\n';
     const run = await runCli(['validate', '-'], { input: text });
     expect(run.code).toBe(1);
     expect(run.stdout.trim().split('\n')).toEqual([
@@ -41,7 +42,10 @@ describe('heartbeat validate', () => {
     const input = [JSON.stringify(valid), '{"AgentVersion": ', '', JSON.stringify({ ...valid, DeviceName: 'no spaces' })].join('\n') + '\n';
     const run = await runCli(['validate', '--ndjson', '--format', 'json'], { input });
     expect(run.code).toBe(1);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toEqual({ valid: true, errors: [] });
     expect(lines[1].valid).toBe(false);
@@ -53,10 +57,26 @@ describe('heartbeat validate', () => {
   it.each([
     ['an empty file', '', /1:1 \(document\): The document is empty/],
     ['binary garbage that is UTF-8', '\u0000\u0001\u0002garbage', /1:1 \(document\): Expected a JSON value .* U\+0000/],
-    ['a number that overflows a double', JSON.stringify(valid).replace('}', ',"AgentMetrics":[{"Value":1e400}]}'), /\/AgentMetrics\/0\/Value: Value is out of range for a double/],
-    ['a string where a number belongs', JSON.stringify({ ...valid, Models: [{ LatestInference: 'yesterday' }] }), /\/Models\/0\/LatestInference: LatestInference must be a number, not a string \("yesterday"\)/],
-    ['10,000 levels of nesting', JSON.stringify(valid).replace('}', `,"Models":${'['.repeat(10_000)}${']'.repeat(10_000)}}`), /^1:\d+ \/Models(\/0)+: Objects and arrays nest more than 64 levels deep here; a document may nest at most 64 levels\.$/m],
-    ['a duplicate key', '{"AgentVersion":"1","AgentVersion":"2","DeviceName":"d","DeviceFleetName":"f"}', /1:21 \/AgentVersion: Duplicate key "AgentVersion"/],
+    [
+      'a number that overflows a double',
+      JSON.stringify(valid).replace('}', ',"AgentMetrics":[{"Value":1e400}]}'),
+      /\/AgentMetrics\/0\/Value: Value is out of range for a double/,
+    ],
+    [
+      'a string where a number belongs',
+      JSON.stringify({ ...valid, Models: [{ LatestInference: 'yesterday' }] }),
+      /\/Models\/0\/LatestInference: LatestInference must be a number, not a string \("yesterday"\)/,
+    ],
+    [
+      '10,000 levels of nesting',
+      JSON.stringify(valid).replace('}', `,"Models":${'['.repeat(10_000)}${']'.repeat(10_000)}}`),
+      /^1:\d+ \/Models(\/0)+: Objects and arrays nest more than 64 levels deep here; a document may nest at most 64 levels\.$/m,
+    ],
+    [
+      'a duplicate key',
+      '{"AgentVersion":"1","AgentVersion":"2","DeviceName":"d","DeviceFleetName":"f"}',
+      /1:21 \/AgentVersion: Duplicate key "AgentVersion"/,
+    ],
   ])('gives a clear error for %s', async (_what, content, expected) => {
     const run = await runCli(['validate', file('case.json', content)]);
     expect(run.code).toBe(1);
@@ -65,7 +85,12 @@ describe('heartbeat validate', () => {
   });
 
   it('validates a 10 MB payload', async () => {
-    const models = Array.from({ length: 60_000 }, (_, i) => ({ ModelName: `model-${i}`, ModelVersion: '1.0', LatestInference: 1_700_000_000, ModelMetrics: [{ Dimension: 'd', MetricName: 'latency', Value: i, Timestamp: 1_700_000_000 }] }));
+    const models = Array.from({ length: 60_000 }, (_, i) => ({
+      ModelName: `model-${i}`,
+      ModelVersion: '1.0',
+      LatestInference: 1_700_000_000,
+      ModelMetrics: [{ Dimension: 'd', MetricName: 'latency', Value: i, Timestamp: 1_700_000_000 }],
+    }));
     const run = await runCli(['validate', file('big.json', JSON.stringify({ ...valid, Models: models }))]);
     expect(run.code).toBe(0);
   });

@@ -12,7 +12,8 @@ export interface ApiUnderTest {
   close(): Promise<void>;
 }
 
-const body = (device: string, extra: Record<string, unknown> = {}): string => JSON.stringify({ AgentVersion: '1.0', DeviceName: device, DeviceFleetName: 'contract-fleet', ...extra }, null, 2);
+const body = (device: string, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ AgentVersion: '1.0', DeviceName: device, DeviceFleetName: 'contract-fleet', ...extra }, null, 2);
 
 let counter = 0;
 const request = (device: string, overrides: Partial<SendRequest> = {}): SendRequest => ({
@@ -63,7 +64,14 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       expect(everything).not.toContain(DEMO_CREDENTIALS.accessKeyId);
       expect(everything).not.toMatch(/Signature=[0-9a-f]{64}/);
       const entry = await api.history.get(result.historyId);
-      expect(entry).toMatchObject({ id: result.historyId, status: 'success', httpStatus: 200, deviceName: 'cam-contract-1', fleetName: 'contract-fleet', target: { kind: 'local' } });
+      expect(entry).toMatchObject({
+        id: result.historyId,
+        status: 'success',
+        httpStatus: 200,
+        deviceName: 'cam-contract-1',
+        fleetName: 'contract-fleet',
+        target: { kind: 'local' },
+      });
       expect(entry?.request.body).toBe(body('cam-contract-1'));
       expect(JSON.stringify(entry)).not.toContain(DEMO_CREDENTIALS.accessKeyId);
     });
@@ -78,7 +86,9 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
 
     it('refuses malformed arguments with a sentence, not a stack', async () => {
       await expect(api.send({ ...request('cam-x'), target: { kind: 'moon' } as never })).rejects.toThrow(/local, region or url|target/);
-      await expect(api.send({ ...request('cam-x'), target: { kind: 'url', url: 'ftp://x', region: 'us-east-1' } })).rejects.toThrow(/http:\/\/ or https:\/\//);
+      await expect(api.send({ ...request('cam-x'), target: { kind: 'url', url: 'ftp://x', region: 'us-east-1' } })).rejects.toThrow(
+        /http:\/\/ or https:\/\//,
+      );
     });
 
     it('range-checks per-send options like the settings: timeoutMs 100–600000, maxAttempts 1–10, whole numbers', async () => {
@@ -95,7 +105,11 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
         [{ timeoutMs: 1000.5 }, /timeoutMs must be a whole number of milliseconds from 100 to 600000/],
       ];
       const before = (await api.history.query({})).total;
-      for (const [options, message] of refusals) await expect(api.send(request('cam-range', { options: options as SendRequest['options'] })), JSON.stringify(options)).rejects.toThrow(message);
+      for (const [options, message] of refusals)
+        await expect(
+          api.send(request('cam-range', { options: options as SendRequest['options'] })),
+          JSON.stringify(options),
+        ).rejects.toThrow(message);
       // Refused before anything was sent: no history entry, and no time spent retrying.
       expect((await api.history.query({})).total).toBe(before);
       expect(Date.now() - started).toBeLessThan(5000);
@@ -103,12 +117,19 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       expect(ok.outcome).toMatchObject({ kind: 'success', status: 200 });
       const edge = await api.send(request('cam-range', { options: { timeoutMs: 100, maxAttempts: 1 } }));
       expect(edge.outcome.kind).not.toBe('cancelled');
-      await expect(api.replay(ok.historyId, { options: { maxAttempts: 1e9 } })).rejects.toThrow(/overrides\.options\.maxAttempts must be a whole number from 1 to 10\./);
-      await expect(api.replay(ok.historyId, { options: { timeoutMs: -1 } })).rejects.toThrow(/overrides\.options\.timeoutMs must be a whole number of milliseconds/);
+      await expect(api.replay(ok.historyId, { options: { maxAttempts: 1e9 } })).rejects.toThrow(
+        /overrides\.options\.maxAttempts must be a whole number from 1 to 10\./,
+      );
+      await expect(api.replay(ok.historyId, { options: { timeoutMs: -1 } })).rejects.toThrow(
+        /overrides\.options\.timeoutMs must be a whole number of milliseconds/,
+      );
     });
 
     it('signs with manual keys held by the host; a wrong secret gets InvalidSignatureException and a diagnosis', async () => {
-      const held = await api.credentials.registerManualKeys({ accessKeyId: DEMO_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-right-secret-at-all-0000' });
+      const held = await api.credentials.registerManualKeys({
+        accessKeyId: DEMO_CREDENTIALS.accessKeyId,
+        secretAccessKey: 'not-the-right-secret-at-all-0000',
+      });
       expect(held.accessKeyIdLast4).toBe(DEMO_CREDENTIALS.accessKeyId.slice(-4));
       expect(JSON.stringify(held)).not.toContain('not-the-right-secret');
       const result = await api.send(request('cam-contract-2', { credentials: { kind: 'manual', id: held.id } }));
@@ -121,7 +142,10 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       const fixed = await api.credentials.registerManualKeys({ ...DEMO_CREDENTIALS });
       expect(fixed.id).toBe(held.id);
       expect(await api.credentials.manualKeys()).toEqual([{ id: held.id, accessKeyIdLast4: DEMO_CREDENTIALS.accessKeyId.slice(-4) }]);
-      expect((await api.send(request('cam-contract-2b', { credentials: { kind: 'manual', id: held.id } }))).outcome).toMatchObject({ kind: 'success', status: 200 });
+      expect((await api.send(request('cam-contract-2b', { credentials: { kind: 'manual', id: held.id } }))).outcome).toMatchObject({
+        kind: 'success',
+        status: 200,
+      });
       expect(await api.credentials.forgetManualKeys(held.id)).toBe(true);
       expect(await api.credentials.forgetManualKeys(held.id)).toBe(false);
       expect(await api.credentials.manualKeys()).toEqual([]);
@@ -156,17 +180,25 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
 
       const jsonl = await api.history.export({ text: 'cam-page' }, 'jsonl');
       expect(jsonl.fileName).toMatch(/\.jsonl$/);
-      const lines = jsonl.text.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+      const lines = jsonl.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string });
       expect(lines.filter((l) => l.type === 'request')).toHaveLength(4);
       expect(lines.filter((l) => l.type === 'outcome')).toHaveLength(4);
-      const har = JSON.parse((await api.history.export({ text: 'cam-page' }, 'har')).text) as { log: { version: string; entries: unknown[] } };
+      const har = JSON.parse((await api.history.export({ text: 'cam-page' }, 'har')).text) as {
+        log: { version: string; entries: unknown[] };
+      };
       expect(har.log.version).toBe('1.2');
       expect(har.log.entries).toHaveLength(4);
     });
 
     it('streams history and endpoint events to subscribers', async () => {
       const result = await api.send(request('cam-events'));
-      await until(() => events.find((e) => e.type === 'history' && e.entry.id === result.historyId && e.entry.status === 'success'), 'the history event');
+      await until(
+        () => events.find((e) => e.type === 'history' && e.entry.id === result.historyId && e.entry.status === 'success'),
+        'the history event',
+      );
       await until(() => events.find((e) => e.type === 'endpoint-activity' && e.activity.deviceName === 'cam-events'), 'the endpoint event');
     });
 

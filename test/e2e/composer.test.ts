@@ -54,14 +54,26 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
 
   beforeAll(async () => {
     if (uiIsStale()) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', timeout: 240_000 });
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+        timeout: 240_000,
+      });
     }
     mkdirSync(SHOTS, { recursive: true });
     server = await serveStatic(DIST);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -70,12 +82,15 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
     await page.exposeFunction('__reportCspViolation', (text: string) => violations.push(text));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { __reportCspViolation(t: string): void }).__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+        (window as unknown as { __reportCspViolation(t: string): void }).__reportCspViolation(
+          `${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`,
+        );
       });
     });
     page.on('console', (message: ConsoleMessage) => {
       const text = message.text();
-      if (/Content Security Policy|Could not create web worker|unsafe-eval/i.test(text) || message.type() === 'error') consoleProblems.push(`${message.type()}: ${text}`);
+      if (/Content Security Policy|Could not create web worker|unsafe-eval/i.test(text) || message.type() === 'error')
+        consoleProblems.push(`${message.type()}: ${text}`);
     });
     page.on('pageerror', (error) => consoleProblems.push(`pageerror: ${error.message}`));
     await page.goto(server.url);
@@ -105,7 +120,6 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
   const status = () => page.getByTestId('document-status');
 
   const replaceJson = (text: string): Promise<void> => replaceJsonIn(page, text);
-
 
   it('starts with a valid document, no CSP violation and working workers', async () => {
     await eventually(() => status().innerText()).toBe('Valid SendHeartbeat request');
@@ -256,7 +270,21 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
         }),
       );
     }
-    const order = ['Target', 'Credentials', 'Send', 'Settings', 'Undo', 'Redo', 'Format JSON', 'Open…', 'Paste…', 'Save', 'AgentVersion', 'DeviceName', 'DeviceFleetName'];
+    const order = [
+      'Target',
+      'Credentials',
+      'Send',
+      'Settings',
+      'Undo',
+      'Redo',
+      'Format JSON',
+      'Open…',
+      'Paste…',
+      'Save',
+      'AgentVersion',
+      'DeviceName',
+      'DeviceFleetName',
+    ];
     expect(reached.filter((name) => order.includes(name))).toEqual(order);
   }, 60_000);
 
@@ -273,7 +301,9 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
     await eventually(() => page.getByRole('region', { name: 'Form view' }).getByText('1000 rows').count()).toBe(1);
     expect(await page.locator('[aria-label="Models rows"] [role="listitem"]').count()).toBeLessThan(30);
     const { formToJson, jsonToForm } = await measureSync(page, '2');
-    console.log(`1,000 models (${Math.round(big.length / 1024)} KiB): form → JSON ${formToJson.toFixed(1)} ms, JSON → form ${jsonToForm.toFixed(1)} ms`);
+    console.log(
+      `1,000 models (${Math.round(big.length / 1024)} KiB): form → JSON ${formToJson.toFixed(1)} ms, JSON → form ${jsonToForm.toFixed(1)} ms`,
+    );
     await page.screenshot({ path: join(SHOTS, 'composer-1000-models.png') });
     // Generous bounds for a shared CI machine; `npm run bench ui` measures against the 50 ms goal.
     expect(formToJson).toBeLessThan(1000);

@@ -27,8 +27,15 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     mkdirSync(SHOTS, { recursive: true });
     const env = isolatedEnv();
     // A profile with the demo key id and a wrong secret: the endpoint must refuse its signature.
-    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[wrong-secret]\naws_access_key_id = ${DEMO_CREDENTIALS.accessKeyId}\naws_secret_access_key = not-the-demo-secret-at-all-0000\n`);
-    child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    writeFileSync(
+      env.AWS_SHARED_CREDENTIALS_FILE!,
+      `[wrong-secret]\naws_access_key_id = ${DEMO_CREDENTIALS.accessKeyId}\naws_secret_access_key = not-the-demo-secret-at-all-0000\n`,
+    );
+    child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       let out = '';
       child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -43,7 +50,17 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
       child.on('exit', (code) => reject(new Error(`heartbeat ui exited with ${code}`)));
     });
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -74,7 +91,14 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     await page.screenshot({ path: join(SHOTS, 'composer-sent-via-host.png') });
     const token = new URL(url).hash.replace('#token=', '');
     const found = await page.evaluate(
-      async ({ token }) => (await fetch('/api/history/query', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: { device: 'cam-e2e-host' } }) })).json(),
+      async ({ token }) =>
+        (
+          await fetch('/api/history/query', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ query: { device: 'cam-e2e-host' } }),
+          })
+        ).json(),
       { token },
     );
     expect(found.result.entries).toMatchObject([{ deviceName: 'cam-e2e-host', status: 'success', httpStatus: 200 }]);
@@ -86,13 +110,19 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     watched.at(-1)!.allow(/401 \(Unauthorized\)/); // the refused call below, on purpose
     await page.goto(origin);
     await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Not connected');
-    const status = await page.evaluate(async () => (await fetch('/api/endpoint/info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
+    const status = await page.evaluate(
+      async () =>
+        (await fetch('/api/endpoint/info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+    );
     expect(status).toBe(401);
     await page.close();
   }, 60_000);
 
   async function openComposer(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const context = await browser.newContext({
+      viewport: { width: 1500, height: 950 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     const page = watch(await context.newPage());
     await page.goto(url);
     await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Connected to the local host');
@@ -113,7 +143,10 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(2);
     // Open the older one: its body comes back into the composer.
     await page.getByLabel('DeviceName', { exact: true }).fill('something-else');
-    await entries.last().getByRole('button', { name: /^Open cam-e2e-resend/ }).click();
+    await entries
+      .last()
+      .getByRole('button', { name: /^Open cam-e2e-resend/ })
+      .click();
     await expect.poll(() => page.getByLabel('DeviceName', { exact: true }).inputValue()).toBe('cam-e2e-resend');
     await page.screenshot({ path: join(SHOTS, 'history-resend.png') });
     await page.context().close();
@@ -121,11 +154,23 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
 
   it('imports a cli-input-json file with ISO timestamps into both views', async () => {
     const page = await openComposer();
-    const file = { name: 'captured.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ AgentVersion: '2.0', DeviceName: 'cam-imported', DeviceFleetName: 'fleet-i', AgentMetrics: [{ Dimension: 'agent', MetricName: 'cpu-usage', Value: 1, Timestamp: '2026-11-23T10:00:00Z' }] })) };
+    const file = {
+      name: 'captured.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(
+        JSON.stringify({
+          AgentVersion: '2.0',
+          DeviceName: 'cam-imported',
+          DeviceFleetName: 'fleet-i',
+          AgentMetrics: [{ Dimension: 'agent', MetricName: 'cpu-usage', Value: 1, Timestamp: '2026-11-23T10:00:00Z' }],
+        }),
+      ),
+    };
     await page.getByLabel('Open a request file').setInputFiles(file);
     await expect.poll(() => page.getByLabel('DeviceName', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('cam-imported');
     expect(await page.getByTestId('io-notice').innerText()).toContain('"captured.json"');
-    const jsonView = () => page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-line'), (l) => l.textContent).join('\n'));
+    const jsonView = () =>
+      page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-line'), (l) => l.textContent).join('\n'));
     await expect.poll(jsonView, { timeout: 10_000 }).toMatch(/"Timestamp":\s1795428000/);
     expect(await page.getByTestId('document-status').innerText()).toBe('Valid SendHeartbeat request');
     await page.context().close();
@@ -142,8 +187,18 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     expect(command).toContain('cam-by-curl');
     // Run it as a user would, with the demo keys in the environment.
     const run = await new Promise<{ code: number; out: string }>((resolve) =>
-      execFile('bash', ['-c', command], { env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey }, timeout: 15_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      execFile(
+        'bash',
+        ['-c', command],
+        {
+          env: {
+            PATH: process.env.PATH,
+            AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+          },
+          timeout: 15_000,
+        },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
       ),
     );
     expect(run, run.out).toMatchObject({ code: 0 });
@@ -197,7 +252,10 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     await page.getByLabel('Latency (ms)').fill('8000');
     await page.getByRole('button', { name: 'Apply' }).click();
     const started = Date.now();
-    await page.getByRole('button', { name: /^Re-send cam-e2e-cancel/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Re-send cam-e2e-cancel/ })
+      .first()
+      .click();
     await page.getByRole('tab', { name: 'Response' }).click();
     await page.getByRole('progressbar', { name: 'Sending the request' }).waitFor({ state: 'visible', timeout: 5_000 });
     await page.getByRole('banner').getByRole('button', { name: 'Cancel' }).click();
@@ -215,7 +273,9 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     await dialog.getByLabel('Access key id').fill(DEMO_CREDENTIALS.accessKeyId);
     await dialog.getByLabel('Secret access key').fill(DEMO_CREDENTIALS.secretAccessKey);
     await dialog.getByRole('button', { name: 'Use these keys' }).click();
-    await expect.poll(() => page.getByLabel('Credentials').locator('option:checked').innerText()).toBe(`Manual keys …${DEMO_CREDENTIALS.accessKeyId.slice(-4)}`);
+    await expect
+      .poll(() => page.getByLabel('Credentials').locator('option:checked').innerText())
+      .toBe(`Manual keys …${DEMO_CREDENTIALS.accessKeyId.slice(-4)}`);
     await page.getByLabel('DeviceName', { exact: true }).fill('cam-manual-keys');
     await page.keyboard.press('ControlOrMeta+Enter');
     await expect.poll(() => outcome(page), { timeout: 15_000 }).toMatch(/200/);
@@ -244,10 +304,10 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
         const labelledBy = el.getAttribute('aria-labelledby');
         return Boolean(
           el.getAttribute('aria-label')?.trim() ||
-            (labelledBy && document.getElementById(labelledBy)?.textContent?.trim()) ||
-            (id && document.querySelector(`label[for="${id}"]`)?.textContent?.trim()) ||
-            el.closest('label')?.textContent?.trim() ||
-            (el.tagName === 'BUTTON' && el.textContent?.trim()),
+          (labelledBy && document.getElementById(labelledBy)?.textContent?.trim()) ||
+          (id && document.querySelector(`label[for="${id}"]`)?.textContent?.trim()) ||
+          el.closest('label')?.textContent?.trim() ||
+          (el.tagName === 'BUTTON' && el.textContent?.trim()),
         );
       };
       return Array.from(document.querySelectorAll('button, input, select, textarea'))
@@ -261,7 +321,19 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
   it('a page of a foreign origin cannot use the host, even holding the token', async () => {
     const token = new URL(url).hash.replace('#token=', '');
     const count = async (page: Page) =>
-      page.evaluate(async ({ token }) => (await (await fetch('/api/history/query', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"query":{}}' })).json()).result.total as number, { token });
+      page.evaluate(
+        async ({ token }) =>
+          (
+            await (
+              await fetch('/api/history/query', {
+                method: 'POST',
+                headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                body: '{"query":{}}',
+              })
+            ).json()
+          ).result.total as number,
+        { token },
+      );
     const page = await openComposer();
     const before = await count(page);
     expect(before).toBeGreaterThan(0);
@@ -271,12 +343,21 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
       await attacker.goto(foreign.url);
       const outcome = await attacker.evaluate(
         async ({ origin, token }) => {
-          const withToken = await fetch(`${origin}/api/history/clear`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).then(
+          const withToken = await fetch(`${origin}/api/history/clear`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: '{}',
+          }).then(
             (r) => `answered ${r.status}`,
             () => 'blocked',
           );
           // A "simple" cross-site POST goes out without a preflight; the host must still refuse it.
-          await fetch(`${origin}/api/history/clear`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{}' }).catch(() => undefined);
+          await fetch(`${origin}/api/history/clear`, {
+            method: 'POST',
+            mode: 'no-cors',
+            headers: { 'content-type': 'text/plain' },
+            body: '{}',
+          }).catch(() => undefined);
           return withToken;
         },
         { origin, token },

@@ -38,7 +38,8 @@ export async function measureSync(page: Page, suffix: string): Promise<{ formToJ
     input.dispatchEvent(new Event('input', { bubbles: true }));
     for (let i = 0; i < 600; i++) {
       await new Promise(requestAnimationFrame);
-      if (Array.from(document.querySelectorAll('.monaco-editor .view-line')).some((l) => l.textContent?.includes(`"${v}"`))) return performance.now() - start;
+      if (Array.from(document.querySelectorAll('.monaco-editor .view-line')).some((l) => l.textContent?.includes(`"${v}"`)))
+        return performance.now() - start;
     }
     return Infinity;
   }, value);

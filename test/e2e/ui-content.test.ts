@@ -35,7 +35,11 @@ describe.skipIf(!existsSync(CHROMIUM))('form, paste and wording in Chromium (iss
   beforeAll(async () => {
     const built = statSync(join(DIST, 'index.html'), { throwIfNoEntry: false });
     if (!built || built.mtimeMs < newestSource()) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', timeout: 400_000 });
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+        timeout: 400_000,
+      });
     }
     host = await startUiHost();
     browser = await launchChromium();
@@ -47,7 +51,10 @@ describe.skipIf(!existsSync(CHROMIUM))('form, paste and wording in Chromium (iss
   });
 
   async function open(): Promise<{ page: Page; errors: PageErrors }> {
-    const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const context = await browser.newContext({
+      viewport: { width: 1500, height: 950 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = watchPageErrors(page);
@@ -55,7 +62,8 @@ describe.skipIf(!existsSync(CHROMIUM))('form, paste and wording in Chromium (iss
     await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Connected');
     return { page, errors };
   }
-  const jsonView = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-line'), (l) => l.textContent).join('\n'));
+  const jsonView = (page: Page) =>
+    page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-line'), (l) => l.textContent).join('\n'));
   const status = (page: Page) => page.getByTestId('document-status').innerText();
 
   async function paste(page: Page, text: string): Promise<void> {
@@ -98,7 +106,10 @@ describe.skipIf(!existsSync(CHROMIUM))('form, paste and wording in Chromium (iss
     expect(await page.locator('#target-kind').inputValue()).toBe('local');
     expect(await page.getByTestId('keep-target').count()).toBe(0);
     // An aws line with another endpoint switches the target, says so, and offers to keep the current one.
-    await paste(page, 'aws sagemaker-edge send-heartbeat --device-name cam-x --device-fleet-name f --agent-version 1.0 --endpoint-url https://edge.example.test');
+    await paste(
+      page,
+      'aws sagemaker-edge send-heartbeat --device-name cam-x --device-fleet-name f --agent-version 1.0 --endpoint-url https://edge.example.test',
+    );
     await expect.poll(() => page.getByTestId('io-notice').innerText()).toContain('The target is now https://edge.example.test');
     expect(await page.locator('#target-kind').inputValue()).toBe('url');
     await page.getByTestId('keep-target').click();
@@ -109,7 +120,10 @@ describe.skipIf(!existsSync(CHROMIUM))('form, paste and wording in Chromium (iss
 
   it('completing a timestamp member in the JSON view inserts now, not 0', async () => {
     const { page, errors } = await open();
-    await paste(page, '{\n  "AgentVersion": "1.0",\n  "DeviceName": "cam-complete",\n  "DeviceFleetName": "fleet",\n  "Models": [\n    {\n      "ModelName": "model-a",\n      "ModelVersion": "1"\n    }\n  ]\n}\n');
+    await paste(
+      page,
+      '{\n  "AgentVersion": "1.0",\n  "DeviceName": "cam-complete",\n  "DeviceFleetName": "fleet",\n  "Models": [\n    {\n      "ModelName": "model-a",\n      "ModelVersion": "1"\n    }\n  ]\n}\n',
+    );
     await expect.poll(() => jsonView(page)).toContain('cam-complete');
     await page.locator('.monaco-editor .view-line', { hasText: '"ModelVersion": "1"' }).click();
     await page.keyboard.press('End');

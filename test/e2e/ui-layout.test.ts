@@ -74,7 +74,12 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
 
   const box = async (page: Page, selector: string) => (await page.locator(selector).boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 };
 
-  for (const [width, height] of [[1000, 700], [1280, 800], [1440, 900], [1920, 900]] as const) {
+  for (const [width, height] of [
+    [1000, 700],
+    [1280, 800],
+    [1440, 900],
+    [1920, 900],
+  ] as const) {
     it(`at ${width}×${height} every column keeps a usable width after Send, and the top bar is one row`, async () => {
       const page = await openApp(width, height, host.url, width === 1280 ? 'dark' : 'light');
       await page.getByLabel('DeviceName', { exact: true }).fill(`cam-w${width}`);
@@ -162,7 +167,16 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
       await page.getByRole('banner').getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 15_000 });
       await page.getByLabel('DeviceName', { exact: true }).fill(`cam-kb-${String(i).padStart(2, '0')}`);
       await page.keyboard.press('ControlOrMeta+Enter');
-      await expect.poll(() => page.getByTestId('history-entry').filter({ hasText: `cam-kb-${String(i).padStart(2, '0')}` }).count(), { timeout: 15_000 }).toBe(1);
+      await expect
+        .poll(
+          () =>
+            page
+              .getByTestId('history-entry')
+              .filter({ hasText: `cam-kb-${String(i).padStart(2, '0')}` })
+              .count(),
+          { timeout: 15_000 },
+        )
+        .toBe(1);
     }
     await page.getByLabel('Search history').fill('cam-kb-');
     await expect.poll(() => page.getByTestId('history-entry').count(), { timeout: 10_000 }).toBe(21);
@@ -208,7 +222,11 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
     await expect.poll(() => page.getByLabel('DeviceName', { exact: true }).inputValue()).toBe('cam-kb-19');
     expect(await page.locator('.entries [tabindex="0"]').count()).toBe(1);
     // Skip links move the focus into their pane.
-    for (const [name, id] of [['Skip to history', 'history-pane'], ['Skip to response', 'response-pane'], ['Skip to composer', 'composer-pane']]) {
+    for (const [name, id] of [
+      ['Skip to history', 'history-pane'],
+      ['Skip to response', 'response-pane'],
+      ['Skip to composer', 'composer-pane'],
+    ]) {
       await page.getByRole('link', { name }).focus();
       await page.keyboard.press('Enter');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
@@ -275,7 +293,8 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
     await page.getByRole('tab', { name: 'Response' }).click();
     await page.evaluate(() => document.querySelectorAll<HTMLDetailsElement>('#side-response details').forEach((d) => (d.open = true)));
     const measures = await page.evaluate(() => {
-      const cell = [...document.querySelectorAll('#side-response th')].find((th) => th.textContent === 'authorization')?.nextElementSibling as HTMLElement;
+      const cell = [...document.querySelectorAll('#side-response th')].find((th) => th.textContent === 'authorization')
+        ?.nextElementSibling as HTMLElement;
       const lineHeight = parseFloat(getComputedStyle(cell).lineHeight) || 15;
       /** How many lines the word takes where it first appears under `root` (1 = not broken). */
       const linesOf = (root: Element, word: string): number => {
@@ -292,7 +311,12 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
       };
       const attempts = document.querySelector('#side-response table.attempts')!;
       const row = [...document.querySelectorAll('[data-testid="history-entry"]')].find((li) => li.textContent!.includes('cam-cramped'))!;
-      return { authorizationLines: Math.round(cell.getBoundingClientRect().height / lineHeight), inAttempts: linesOf(attempts, 'ThrottlingException'), inHistory: linesOf(row, 'ThrottlingException'), historyClipped: [...row.querySelectorAll<HTMLElement>('.badge')].some((b) => b.scrollWidth > b.clientWidth + 1) };
+      return {
+        authorizationLines: Math.round(cell.getBoundingClientRect().height / lineHeight),
+        inAttempts: linesOf(attempts, 'ThrottlingException'),
+        inHistory: linesOf(row, 'ThrottlingException'),
+        historyClipped: [...row.querySelectorAll<HTMLElement>('.badge')].some((b) => b.scrollWidth > b.clientWidth + 1),
+      };
     });
     expect(measures.authorizationLines).toBeLessThanOrEqual(6);
     expect(measures).toMatchObject({ inAttempts: 1, inHistory: 1, historyClipped: false });

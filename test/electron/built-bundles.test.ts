@@ -42,7 +42,12 @@ describe('built desktop bundles', () => {
     await expect.poll(() => fake.windows.length).toBe(1);
     const window = fake.windows[0]!;
     expect(window.loaded).toBe('app://heartbeat/index.html');
-    expect(window.options.webPreferences).toMatchObject({ preload: PRELOAD, sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(window.options.webPreferences).toMatchObject({
+      preload: PRELOAD,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
     const page = await fake.calls.protocolHandlers.get('app')!(new Request('app://heartbeat/index.html'));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(UI_CSP);
@@ -54,7 +59,11 @@ describe('built desktop bundles', () => {
   });
 
   it('main.cjs stops the host before it lets the app quit', async () => {
-    const { result } = (await fake.ipcMain.invoke({ sender: fake.windows[0]!.webContents, senderFrame: fake.windows[0]!.webContents.mainFrame }, 'heartbeat:endpoint.info', {})) as { result: { url: string } };
+    const { result } = (await fake.ipcMain.invoke(
+      { sender: fake.windows[0]!.webContents, senderFrame: fake.windows[0]!.webContents.mainFrame },
+      'heartbeat:endpoint.info',
+      {},
+    )) as { result: { url: string } };
     fake.windows[0]!.close();
     await expect.poll(() => fake.app.quitted).toBe(true);
     await expect(fetch(result.url)).rejects.toThrow();
@@ -66,12 +75,24 @@ describe('built desktop bundles', () => {
     const sandboxRequire = (name: string) => {
       required.push(name);
       if (name !== 'electron') throw new Error(`module not found: ${name}`);
-      return { contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) }, ipcRenderer: { invoke: async () => undefined, on: () => undefined, removeListener: () => undefined } };
+      return {
+        contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
+        ipcRenderer: { invoke: async () => undefined, on: () => undefined, removeListener: () => undefined },
+      };
     };
     const module = { exports: {} };
     runInNewContext(readFileSync(PRELOAD, 'utf8'), { require: sandboxRequire, module, exports: module.exports, console });
     expect(required).toEqual(['electron']);
     expect([...exposed.keys()]).toEqual(['heartbeat', 'heartbeatDesktop']);
-    expect(Object.keys(exposed.get('heartbeat') as object).sort()).toEqual(['cancel', 'credentials', 'endpoint', 'history', 'replay', 'send', 'settings', 'subscribe']);
+    expect(Object.keys(exposed.get('heartbeat') as object).sort()).toEqual([
+      'cancel',
+      'credentials',
+      'endpoint',
+      'history',
+      'replay',
+      'send',
+      'settings',
+      'subscribe',
+    ]);
   });
 });

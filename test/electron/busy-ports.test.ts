@@ -79,7 +79,8 @@ describe('busy default ports (8787 and 8788)', () => {
     if (ours.has(8788)) expect(portOf(origin!)).not.toBe(8788);
     if (ours.has(8787)) expect(portOf(endpoint!)).not.toBe(8787);
     if (portOf(origin!) !== 8788) expect(stderr).toContain('heartbeat ui: port 8788 is taken; the UI uses a free port instead.');
-    if (portOf(endpoint!) !== 8787) expect(stderr).toContain('heartbeat ui: port 8787 is taken; the embedded endpoint uses a free port instead.');
+    if (portOf(endpoint!) !== 8787)
+      expect(stderr).toContain('heartbeat ui: port 8787 is taken; the embedded endpoint uses a free port instead.');
     expect((await fetch(origin!)).status).toBe(200);
     expect((await fetch(`${endpoint}/SendHeartbeat`, { method: 'POST' })).status).toBe(403);
     child.kill('SIGTERM');
@@ -94,7 +95,14 @@ describe('busy default ports (8787 and 8788)', () => {
     writeFileSync(join(dir, 'ui', 'index.html'), '<!doctype html><div id="app"></div>');
     const log: string[] = [];
     // No endpointPort: the default, 8787, as the real app.
-    const starting = startDesktop(fake.electron, { preloadPath: '/app/preload.cjs', uiDir: join(dir, 'ui'), historyDir: join(dir, 'history'), env: {}, platform: 'linux', log: (line) => log.push(line) });
+    const starting = startDesktop(fake.electron, {
+      preloadPath: '/app/preload.cjs',
+      uiDir: join(dir, 'ui'),
+      historyDir: join(dir, 'history'),
+      env: {},
+      platform: 'linux',
+      log: (line) => log.push(line),
+    });
     fake.app.ready();
     const app = await starting;
     try {

@@ -22,7 +22,8 @@ function electronBinary(): string | undefined {
 }
 
 const binary = electronBinary();
-const SKIP_REASON = 'the Electron binary is not installed here (it cannot be downloaded on this machine), so the desktop end-to-end test is skipped';
+const SKIP_REASON =
+  'the Electron binary is not installed here (it cannot be downloaded on this machine), so the desktop end-to-end test is skipped';
 if (!binary) console.warn(`Skipping: ${SKIP_REASON}.`);
 
 describe.skipIf(!binary)('desktop app in Electron (skipped when the Electron binary is absent)', () => {
@@ -32,7 +33,12 @@ describe.skipIf(!binary)('desktop app in Electron (skipped when the Electron bin
   beforeAll(async () => {
     const { _electron } = await import('playwright-core');
     const home = mkdtempSync(join(tmpdir(), 'hb-electron-e2e-'));
-    app = await _electron.launch({ executablePath: binary, args: [ROOT], cwd: ROOT, env: { ...isolatedEnv(), HOME: home, XDG_CONFIG_HOME: join(home, '.config') } as Record<string, string> });
+    app = await _electron.launch({
+      executablePath: binary,
+      args: [ROOT],
+      cwd: ROOT,
+      env: { ...isolatedEnv(), HOME: home, XDG_CONFIG_HOME: join(home, '.config') } as Record<string, string>,
+    });
     page = await app.firstWindow();
     page.setDefaultTimeout(15_000);
   }, 60_000);
@@ -44,7 +50,12 @@ describe.skipIf(!binary)('desktop app in Electron (skipped when the Electron bin
   it('shows the app from app:// with no Node in the page, connected to the desktop host', async () => {
     expect(page.url()).toBe('app://heartbeat/index.html');
     await expect.poll(() => page.getByTestId('connection').innerText()).toContain('Desktop app');
-    expect(await page.evaluate(() => [typeof (globalThis as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
+    expect(
+      await page.evaluate(() => [
+        typeof (globalThis as { require?: unknown }).require,
+        typeof (globalThis as { process?: unknown }).process,
+      ]),
+    ).toEqual(['undefined', 'undefined']);
   });
 
   it('composes, sends to the embedded endpoint and finds the entry in the history', async () => {
@@ -52,7 +63,11 @@ describe.skipIf(!binary)('desktop app in Electron (skipped when the Electron bin
     await page.keyboard.press('ControlOrMeta+Enter');
     await expect.poll(() => page.getByTestId('inspector-status').innerText()).toMatch(/200/);
     await expect.poll(() => page.getByTestId('history-entry').filter({ hasText: 'cam-e2e-desktop' }).count()).toBeGreaterThan(0);
-    const found = await page.evaluate(async () => (window as unknown as { heartbeat: { history: { query(q: object): Promise<{ entries: unknown[] }> } } }).heartbeat.history.query({ device: 'cam-e2e-desktop' }));
+    const found = await page.evaluate(async () =>
+      (window as unknown as { heartbeat: { history: { query(q: object): Promise<{ entries: unknown[] }> } } }).heartbeat.history.query({
+        device: 'cam-e2e-desktop',
+      }),
+    );
     expect(found.entries).toMatchObject([{ deviceName: 'cam-e2e-desktop', status: 'success', httpStatus: 200 }]);
   });
 });

@@ -24,7 +24,15 @@ function options(extra: Partial<DesktopOptions> = {}): DesktopOptions {
   const uiDir = join(dir, 'ui');
   mkdirSync(uiDir);
   writeFileSync(join(uiDir, 'index.html'), '<!doctype html><div id="app"></div>');
-  return { preloadPath: '/app/dist/electron/preload.cjs', uiDir, historyDir: join(dir, 'history'), endpointPort: 0, env: {}, platform: 'linux', ...extra };
+  return {
+    preloadPath: '/app/dist/electron/preload.cjs',
+    uiDir,
+    historyDir: join(dir, 'history'),
+    endpointPort: 0,
+    env: {},
+    platform: 'linux',
+    ...extra,
+  };
 }
 
 async function launch(fake: FakeElectron, opts = options()): Promise<DesktopApp> {
@@ -62,7 +70,9 @@ describe('desktop main process', () => {
     const fake = createFakeElectron();
     const starting = startDesktop(fake.electron, options());
     expect(fake.app.sandboxed).toBe(true);
-    expect(fake.calls.privileged).toEqual([{ schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }], beforeReady: true }]);
+    expect(fake.calls.privileged).toEqual([
+      { schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }], beforeReady: true },
+    ]);
     expect(fake.windows).toEqual([]);
     fake.app.ready();
     started.push((await starting)!);
@@ -130,10 +140,16 @@ describe('desktop main process', () => {
     expect(app.services.endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect([...fake.ipcMain.handlers.keys()]).toHaveLength(API_METHODS.length);
     const contents = fake.windows[0]!.webContents;
-    const info = (await fake.ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'heartbeat:endpoint.info', {})) as { ok: boolean; result: { url: string } };
+    const info = (await fake.ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'heartbeat:endpoint.info', {})) as {
+      ok: boolean;
+      result: { url: string };
+    };
     expect(info).toMatchObject({ ok: true, result: { url: app.services.endpoint.url } });
     const stranger = new FakeWebContents();
-    expect(await fake.ipcMain.invoke({ sender: stranger, senderFrame: stranger.mainFrame }, 'heartbeat:endpoint.info', {})).toEqual({ ok: false, error: { message: FOREIGN_SENDER } });
+    expect(await fake.ipcMain.invoke({ sender: stranger, senderFrame: stranger.mainFrame }, 'heartbeat:endpoint.info', {})).toEqual({
+      ok: false,
+      error: { message: FOREIGN_SENDER },
+    });
     const frame = new FakeFrame('app://heartbeat/index.html', contents.mainFrame);
     expect(await fake.ipcMain.invoke({ sender: contents, senderFrame: frame }, 'heartbeat:endpoint.info', {})).toMatchObject({ ok: false });
   });
@@ -141,7 +157,12 @@ describe('desktop main process', () => {
   it('has a menu that opens and saves through the page, and exports the history natively', async () => {
     const fake = createFakeElectron();
     await launch(fake);
-    expect((fake.calls.menu as { template: MenuItemConstructorOptions[] }).template.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
+    expect((fake.calls.menu as { template: MenuItemConstructorOptions[] }).template.map((m) => m.label)).toEqual([
+      '&File',
+      '&Edit',
+      '&View',
+      '&Help',
+    ]);
     const contents = fake.windows[0]!.webContents;
 
     click(menuItem(fake, ['&File', 'Save Request…']));
@@ -151,7 +172,9 @@ describe('desktop main process', () => {
     writeFileSync(join(dir, 'cam.json'), '{"DeviceName":"cam-menu"}');
     fake.dialogAnswers.open = { canceled: false, filePaths: [join(dir, 'cam.json')] };
     click(menuItem(fake, ['&File', 'Open Request…']));
-    await expect.poll(() => contents.sent.at(-1)).toEqual({ channel: MENU_CHANNEL, payload: { command: 'open', fileName: 'cam.json', text: '{"DeviceName":"cam-menu"}' } });
+    await expect
+      .poll(() => contents.sent.at(-1))
+      .toEqual({ channel: MENU_CHANNEL, payload: { command: 'open', fileName: 'cam.json', text: '{"DeviceName":"cam-menu"}' } });
 
     fake.dialogAnswers.open = { canceled: false, filePaths: [join(dir, 'missing.json')] };
     click(menuItem(fake, ['&File', 'Import…']));
@@ -170,20 +193,33 @@ describe('desktop main process', () => {
     const opts = options();
     const app = await launch(fake, opts);
     const contents = fake.windows[0]!.webContents;
-    const update = (patch: Record<string, unknown>) => fake.ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'heartbeat:settings.update', { patch }) as Promise<{ ok: boolean; result?: { historyDir: string; caBundle: string }; error?: { message: string } }>;
+    const update = (patch: Record<string, unknown>) =>
+      fake.ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'heartbeat:settings.update', { patch }) as Promise<{
+        ok: boolean;
+        result?: { historyDir: string; caBundle: string };
+        error?: { message: string };
+      }>;
     const start = app.services.settings();
     expect(start.historyDir).toBe(opts.historyDir);
 
     // A UNC path (SMB) or any path the page typed: main asks in its own dialog, never showing a network path; cancelling refuses.
     for (const historyDir of ['\\\\attacker.example\\share\\history', '//attacker.example/share/history', '/tmp/typed-by-the-page']) {
-      expect(await update({ historyDir }), historyDir).toEqual({ ok: false, error: { message: 'The history folder was not changed: the desktop app uses a folder only when it is chosen in its folder dialog.' } });
+      expect(await update({ historyDir }), historyDir).toEqual({
+        ok: false,
+        error: {
+          message: 'The history folder was not changed: the desktop app uses a folder only when it is chosen in its folder dialog.',
+        },
+      });
     }
     expect(fake.calls.openDialogs.map((d) => [d.properties, d.defaultPath])).toEqual([
       [['openDirectory', 'createDirectory'], undefined],
       [['openDirectory', 'createDirectory'], undefined],
       [['openDirectory', 'createDirectory'], '/tmp/typed-by-the-page'],
     ]);
-    expect(await update({ caBundle: '/etc/ssl/private/key.pem' })).toEqual({ ok: false, error: { message: 'The CA bundle was not changed: the desktop app uses a file only when it is chosen in its file dialog.' } });
+    expect(await update({ caBundle: '/etc/ssl/private/key.pem' })).toEqual({
+      ok: false,
+      error: { message: 'The CA bundle was not changed: the desktop app uses a file only when it is chosen in its file dialog.' },
+    });
     expect(fake.calls.openDialogs.at(-1)).toMatchObject({ properties: ['openFile'] });
     expect(app.services.settings()).toEqual(start);
 
@@ -195,7 +231,10 @@ describe('desktop main process', () => {
     fake.dialogAnswers.open = undefined;
     expect(await update({ historyDir: chosen })).toMatchObject({ ok: true, result: { historyDir: chosen } });
     // The folder the app started with, no CA bundle, and fields that are no paths: no dialog.
-    expect(await update({ historyDir: start.historyDir, caBundle: '', maxAttempts: 2 })).toMatchObject({ ok: true, result: { historyDir: start.historyDir, caBundle: '' } });
+    expect(await update({ historyDir: start.historyDir, caBundle: '', maxAttempts: 2 })).toMatchObject({
+      ok: true,
+      result: { historyDir: start.historyDir, caBundle: '' },
+    });
     expect(fake.calls.openDialogs).toHaveLength(dialogs);
 
     click(menuItem(fake, ['&File', 'Show History Folder']));
@@ -203,7 +242,7 @@ describe('desktop main process', () => {
     expect(fake.calls.openedPaths).toEqual([]);
   });
 
-  it('opens the app\'s documentation links in the browser at once, and other links only after a native confirmation', async () => {
+  it("opens the app's documentation links in the browser at once, and other links only after a native confirmation", async () => {
     const fake = createFakeElectron();
     await launch(fake);
     const contents = fake.windows[0]!.webContents;
@@ -215,7 +254,13 @@ describe('desktop main process', () => {
     fake.dialogAnswers.messageBox = 0; // Cancel
     contents.windowOpenHandler?.({ url: 'https://attacker.example/login' });
     await expect.poll(() => fake.calls.messageBoxes).toHaveLength(1);
-    expect(fake.calls.messageBoxes[0]).toMatchObject({ type: 'question', buttons: ['Cancel', 'Open in Browser'], defaultId: 0, cancelId: 0, detail: expect.stringContaining('https://attacker.example/login') });
+    expect(fake.calls.messageBoxes[0]).toMatchObject({
+      type: 'question',
+      buttons: ['Cancel', 'Open in Browser'],
+      defaultId: 0,
+      cancelId: 0,
+      detail: expect.stringContaining('https://attacker.example/login'),
+    });
     await new Promise((r) => setTimeout(r, 10));
     expect(fake.calls.opened).toEqual([doc]);
 
@@ -228,7 +273,8 @@ describe('desktop main process', () => {
     const fake = createFakeElectron();
     await launch(fake);
     expect(fake.calls.devicePermission?.({ deviceType: 'usb', origin: 'app://heartbeat' })).toBe(false);
-    for (const event of ['select-hid-device', 'select-serial-port', 'select-usb-device']) expect(fake.calls.sessionEvents.listenerCount(event), event).toBe(1);
+    for (const event of ['select-hid-device', 'select-serial-port', 'select-usb-device'])
+      expect(fake.calls.sessionEvents.listenerCount(event), event).toBe(1);
     const contents = fake.windows[0]!.webContents;
     let prevented = false;
     contents.emit('will-frame-navigate', { url: 'https://evil.example/', isMainFrame: false, preventDefault: () => (prevented = true) });
@@ -241,7 +287,13 @@ describe('desktop main process', () => {
     const app = await launch(fake);
     const window = fake.windows[0]!;
     window.close();
-    expect(JSON.parse(readFileSync(join(fake.electron.app.getPath('userData'), 'window-state.json'), 'utf8'))).toEqual({ x: 100, y: 80, width: 1400, height: 900, maximized: false });
+    expect(JSON.parse(readFileSync(join(fake.electron.app.getPath('userData'), 'window-state.json'), 'utf8'))).toEqual({
+      x: 100,
+      y: 80,
+      width: 1400,
+      height: 900,
+      maximized: false,
+    });
     expect(app.window()).toBeUndefined();
     await expect.poll(() => fake.app.quitted).toBe(true);
     await expect(fetch(app.services.endpoint.url)).rejects.toThrow();

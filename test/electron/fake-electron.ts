@@ -133,7 +133,8 @@ export class FakeSafeStorage {
     return Buffer.concat([Buffer.from('FAKE-ENC:'), Buffer.from(text, 'utf8').map((b) => b ^ 0x5a)]);
   }
   decryptString(blob: Buffer): string {
-    if (!blob.subarray(0, 9).equals(Buffer.from('FAKE-ENC:'))) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (!blob.subarray(0, 9).equals(Buffer.from('FAKE-ENC:')))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return Buffer.from(blob.subarray(9).map((b) => b ^ 0x5a)).toString('utf8');
   }
 }
@@ -147,9 +148,17 @@ export interface FakeElectron {
   calls: {
     privileged: { schemes: unknown; beforeReady: boolean }[];
     protocolHandlers: Map<string, (request: Request) => Promise<Response>>;
-    permissionRequest?: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void;
+    permissionRequest?: (
+      contents: unknown,
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: { requestingUrl?: string },
+    ) => void;
     permissionCheck?: (contents: unknown, permission: string, origin: string) => boolean;
-    beforeRequest?: { filter: { urls: string[] }; listener: (details: { url: string }, callback: (r: { cancel: boolean }) => void) => void };
+    beforeRequest?: {
+      filter: { urls: string[] };
+      listener: (details: { url: string }, callback: (r: { cancel: boolean }) => void) => void;
+    };
     devicePermission?: (details: unknown) => boolean;
     /** The session's event listeners (select-hid-device …). */
     sessionEvents: EventEmitter;
@@ -163,7 +172,11 @@ export interface FakeElectron {
     errorBoxes: string[];
     messageBoxes: unknown[];
   };
-  dialogAnswers: { open?: { canceled: boolean; filePaths: string[] }; save?: { canceled: boolean; filePath?: string }; /** The button index showMessageBox answers (default 0). */ messageBox?: number };
+  dialogAnswers: {
+    open?: { canceled: boolean; filePaths: string[] };
+    save?: { canceled: boolean; filePath?: string };
+    /** The button index showMessageBox answers (default 0). */ messageBox?: number;
+  };
 }
 
 export type FakeApp = EventEmitter & {
@@ -191,7 +204,17 @@ export function createFakeElectron(userData = mkdtempSync(join(tmpdir(), 'hb-ele
   const ipcMain = new FakeIpcMain();
   const safeStorage = new FakeSafeStorage();
   const dialogAnswers: FakeElectron['dialogAnswers'] = {};
-  const calls: FakeElectron['calls'] = { privileged: [], protocolHandlers: new Map(), sessionEvents: new EventEmitter(), opened: [], openedPaths: [], shownItems: [], openDialogs: [], errorBoxes: [], messageBoxes: [] };
+  const calls: FakeElectron['calls'] = {
+    privileged: [],
+    protocolHandlers: new Map(),
+    sessionEvents: new EventEmitter(),
+    opened: [],
+    openedPaths: [],
+    shownItems: [],
+    openDialogs: [],
+    errorBoxes: [],
+    messageBoxes: [],
+  };
   let readyNow: () => void = () => undefined;
   const whenReady = new Promise<void>((resolve) => (readyNow = resolve));
 
@@ -277,7 +300,10 @@ export function createFakeElectron(userData = mkdtempSync(join(tmpdir(), 'hb-ele
         setPermissionCheckHandler: (h: FakeElectron['calls']['permissionCheck']) => (calls.permissionCheck = h),
         setDevicePermissionHandler: (h: FakeElectron['calls']['devicePermission']) => (calls.devicePermission = h),
         on: (event: string, listener: Listener) => calls.sessionEvents.on(event, listener),
-        webRequest: { onBeforeRequest: (filter: { urls: string[] }, listener: NonNullable<FakeElectron['calls']['beforeRequest']>['listener']) => (calls.beforeRequest = { filter, listener }) },
+        webRequest: {
+          onBeforeRequest: (filter: { urls: string[] }, listener: NonNullable<FakeElectron['calls']['beforeRequest']>['listener']) =>
+            (calls.beforeRequest = { filter, listener }),
+        },
       },
     },
     shell: {
@@ -286,7 +312,10 @@ export function createFakeElectron(userData = mkdtempSync(join(tmpdir(), 'hb-ele
       showItemInFolder: (path: string) => void calls.shownItems.push(path),
     },
     dialog: {
-      showOpenDialog: async (...args: unknown[]) => (calls.openDialogs.push(args.at(-1) as Record<string, unknown>), dialogAnswers.open ?? { canceled: true, filePaths: [] }),
+      showOpenDialog: async (...args: unknown[]) => (
+        calls.openDialogs.push(args.at(-1) as Record<string, unknown>),
+        dialogAnswers.open ?? { canceled: true, filePaths: [] }
+      ),
       showSaveDialog: async () => dialogAnswers.save ?? { canceled: true },
       showErrorBox: (title: string, content: string) => void calls.errorBoxes.push(`${title}: ${content}`),
       showMessageBox: async (...args: unknown[]) => (calls.messageBoxes.push(args.at(-1)), { response: dialogAnswers.messageBox ?? 0 }),

@@ -17,9 +17,19 @@ function recordingApi() {
   const api = {
     send: record('send'),
     cancel: record('cancel', true),
-    history: { query: record('history.query'), get: record('history.get', undefined), export: record('history.export'), clear: record('history.clear') },
+    history: {
+      query: record('history.query'),
+      get: record('history.get', undefined),
+      export: record('history.export'),
+      clear: record('history.clear'),
+    },
     replay: record('replay'),
-    credentials: { profiles: record('credentials.profiles', []), registerManualKeys: record('credentials.registerManualKeys'), manualKeys: record('credentials.manualKeys', []), forgetManualKeys: record('credentials.forgetManualKeys', false) },
+    credentials: {
+      profiles: record('credentials.profiles', []),
+      registerManualKeys: record('credentials.registerManualKeys'),
+      manualKeys: record('credentials.manualKeys', []),
+      forgetManualKeys: record('credentials.forgetManualKeys', false),
+    },
     endpoint: { info: record('endpoint.info'), setFaults: record('endpoint.setFaults'), reset: record('endpoint.reset') },
     settings: { get: record('settings.get'), update: record('settings.update') },
     subscribe: (l: (event: HostEvent) => void) => ((listener = l), () => (listener = undefined)),
@@ -48,7 +58,10 @@ describe('IPC handlers', () => {
 
   it('answer our page with typed outcomes, calling the API with the named arguments', async () => {
     const { ipcMain, calls, fromOurPage } = setUp();
-    expect(await ipcMain.invoke(fromOurPage, 'heartbeat:history.query', { query: { text: 'cam' } })).toEqual({ ok: true, result: { from: 'history.query' } });
+    expect(await ipcMain.invoke(fromOurPage, 'heartbeat:history.query', { query: { text: 'cam' } })).toEqual({
+      ok: true,
+      result: { from: 'history.query' },
+    });
     expect(await ipcMain.invoke(fromOurPage, 'heartbeat:history.get', { id: 'x' })).toEqual({ ok: true, result: null });
     expect(await ipcMain.invoke(fromOurPage, 'heartbeat:cancel', { id: 'send-1' })).toEqual({ ok: true, result: true });
     expect(calls).toEqual(['history.query [{"text":"cam"}]', 'history.get ["x"]', 'cancel ["send-1"]']);
@@ -58,9 +71,15 @@ describe('IPC handlers', () => {
     ['a page of another origin', (c: FakeWebContents) => ({ sender: c, senderFrame: new FakeFrame('https://evil.example/') })],
     ['a file:// page', (c: FakeWebContents) => ({ sender: c, senderFrame: new FakeFrame('file:///tmp/x.html') })],
     ['a look-alike origin', (c: FakeWebContents) => ({ sender: c, senderFrame: new FakeFrame('app://heartbeat.evil/index.html') })],
-    ['a sub-frame of our page', (c: FakeWebContents) => ({ sender: c, senderFrame: new FakeFrame('app://heartbeat/index.html', c.mainFrame) })],
+    [
+      'a sub-frame of our page',
+      (c: FakeWebContents) => ({ sender: c, senderFrame: new FakeFrame('app://heartbeat/index.html', c.mainFrame) }),
+    ],
     ['a frame that is gone', (c: FakeWebContents) => ({ sender: c, senderFrame: null })],
-    ['another window showing our page', () => ({ sender: new FakeWebContents(), senderFrame: new FakeFrame('app://heartbeat/index.html') })],
+    [
+      'another window showing our page',
+      () => ({ sender: new FakeWebContents(), senderFrame: new FakeFrame('app://heartbeat/index.html') }),
+    ],
   ])('refuse %s without calling the API', async (_what, event) => {
     const { ipcMain, ours, calls } = setUp();
     for (const method of API_METHODS) {
@@ -91,15 +110,24 @@ describe('IPC handlers', () => {
     expect(await refused('heartbeat:cancel', { id: 42 })).toBe('id must be text of at most 128 characters.');
     expect(await refused('heartbeat:history.clear', { everything: true })).toBe('"everything" is not an argument of history.clear.');
     expect(await refused('heartbeat:history.export', { query: {}, format: 'csv' })).toBe('format must be one of jsonl, har.');
-    expect(await refused('heartbeat:send', { request: { id: 'x', operation: 'SendHeartbeat', body: '{}', target: { kind: 'moon' }, credentials: { kind: 'demo' } } })).toMatch(/target\.kind must be local, region or url/);
-    expect(await refused('heartbeat:credentials.registerManualKeys', { keys: { accessKeyId: 'AKIA', secretAccessKey: 'x', extra: 1 } })).toMatch(/unknown field "extra"/);
+    expect(
+      await refused('heartbeat:send', {
+        request: { id: 'x', operation: 'SendHeartbeat', body: '{}', target: { kind: 'moon' }, credentials: { kind: 'demo' } },
+      }),
+    ).toMatch(/target\.kind must be local, region or url/);
+    expect(
+      await refused('heartbeat:credentials.registerManualKeys', { keys: { accessKeyId: 'AKIA', secretAccessKey: 'x', extra: 1 } }),
+    ).toMatch(/unknown field "extra"/);
     expect(calls).toEqual([]);
   });
 
   it('turn a failing service into a sentence, never a stack', async () => {
     const { ipcMain, api, fromOurPage } = setUp();
     vi.spyOn(api.endpoint, 'info').mockRejectedValue(new Error('socket hang up'));
-    expect(await ipcMain.invoke(fromOurPage, 'heartbeat:endpoint.info', {})).toEqual({ ok: false, error: { message: 'The host failed: socket hang up.' } });
+    expect(await ipcMain.invoke(fromOurPage, 'heartbeat:endpoint.info', {})).toEqual({
+      ok: false,
+      error: { message: 'The host failed: socket hang up.' },
+    });
   });
 });
 
@@ -108,7 +136,10 @@ describe('host events', () => {
     const { api, emit } = recordingApi();
     const contents = new FakeWebContents();
     forwardHostEvents(api, () => contents);
-    const event: HostEvent = { type: 'history', entry: { id: 'h1', time: '2024-01-01T00:00:00Z', operation: 'SendHeartbeat', status: 'success' } };
+    const event: HostEvent = {
+      type: 'history',
+      entry: { id: 'h1', time: '2024-01-01T00:00:00Z', operation: 'SendHeartbeat', status: 'success' },
+    };
     emit(event);
     contents.mainFrame.url = 'https://evil.example/';
     emit(event);

@@ -13,7 +13,11 @@ import { DEMO_CREDENTIALS } from '../../src/common/demo.ts';
 import { startHostServices, type HostServices, type ManualKeyStore } from '../../src/node/host/services.ts';
 import { connectRenderer, FakeIpcMain, FakeSafeStorage, FakeWebContents } from './fake-electron.ts';
 
-const KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', sessionToken: 'FwoGZXIvYXdzEXAMPLETOKEN' };
+const KEYS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'FwoGZXIvYXdzEXAMPLETOKEN',
+};
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'hb-keys-')), 'manual-keys.bin');
 
 describe('safeStorage key store', () => {
@@ -29,7 +33,10 @@ describe('safeStorage key store', () => {
   });
 
   it('writes nothing where the OS has no key store, or only Linux’s constant-key "basic_text"', async () => {
-    for (const storage of [Object.assign(new FakeSafeStorage(), { available: false }), Object.assign(new FakeSafeStorage(), { backend: 'basic_text' })]) {
+    for (const storage of [
+      Object.assign(new FakeSafeStorage(), { available: false }),
+      Object.assign(new FakeSafeStorage(), { backend: 'basic_text' }),
+    ]) {
       const file = tempFile();
       const store = createSafeKeyStore(storage, file);
       await store.save({ abc123: KEYS });
@@ -57,7 +64,11 @@ describe('manual keys in the desktop host', () => {
   });
 
   async function desktopHost(dir: string, store: ManualKeyStore) {
-    const services = await startHostServices({ historyDir: join(dir, 'history'), settingsFile: join(dir, 'settings.json'), manualKeyStore: store });
+    const services = await startHostServices({
+      historyDir: join(dir, 'history'),
+      settingsFile: join(dir, 'settings.json'),
+      manualKeyStore: store,
+    });
     open.push(services);
     const ipcMain = new FakeIpcMain();
     const window = new FakeWebContents();
@@ -73,7 +84,13 @@ describe('manual keys in the desktop host', () => {
     expect(held).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), accessKeyIdLast4: DEMO_CREDENTIALS.accessKeyId.slice(-4) });
     expect(readFileSync(file, 'utf8')).not.toContain(DEMO_CREDENTIALS.secretAccessKey);
     const body = JSON.stringify({ AgentVersion: '1.0', DeviceName: 'cam-keys', DeviceFleetName: 'fleet' });
-    const request = { id: 'keys-1', operation: 'SendHeartbeat' as const, body, target: { kind: 'local' as const }, credentials: { kind: 'manual' as const, id: held.id } };
+    const request = {
+      id: 'keys-1',
+      operation: 'SendHeartbeat' as const,
+      body,
+      target: { kind: 'local' as const },
+      credentials: { kind: 'manual' as const, id: held.id },
+    };
     expect((await first.api.send(request)).outcome).toMatchObject({ kind: 'success', status: 200 });
     await first.services.close();
 
@@ -104,6 +121,8 @@ describe('manual keys in the desktop host', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hb-desktop-keys-'));
     const failing: ManualKeyStore = { load: async () => ({}), save: async () => Promise.reject(new Error('The disk is full.')) };
     const { api } = await desktopHost(dir, failing);
-    await expect(api.credentials.registerManualKeys({ ...KEYS })).rejects.toThrow('The keys could not be stored (The disk is full); they were not kept.');
+    await expect(api.credentials.registerManualKeys({ ...KEYS })).rejects.toThrow(
+      'The keys could not be stored (The disk is full); they were not kept.',
+    );
   });
 });

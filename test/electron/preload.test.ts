@@ -20,7 +20,9 @@ vi.mock('electron', () => ({
 
 /** Every key path of an object: nested objects by dotted path, functions as leaves. */
 function shape(value: object, prefix = ''): string[] {
-  return Object.entries(value).flatMap(([key, v]) => (typeof v === 'function' ? [`${prefix}${key}`] : shape(v as object, `${prefix}${key}.`))).sort();
+  return Object.entries(value)
+    .flatMap(([key, v]) => (typeof v === 'function' ? [`${prefix}${key}`] : shape(v as object, `${prefix}${key}.`)))
+    .sort();
 }
 
 /** The HeartbeatApi's methods by dotted path; the compiler fails this object when the interface changes. */
@@ -29,7 +31,10 @@ const HEARTBEAT_API_METHODS: Record<keyof HeartbeatApi, true | Record<string, tr
   cancel: true,
   history: { query: true, get: true, export: true, clear: true, prune: true } satisfies Record<keyof HeartbeatApi['history'], true>,
   replay: true,
-  credentials: { profiles: true, registerManualKeys: true, manualKeys: true, forgetManualKeys: true } satisfies Record<keyof HeartbeatApi['credentials'], true>,
+  credentials: { profiles: true, registerManualKeys: true, manualKeys: true, forgetManualKeys: true } satisfies Record<
+    keyof HeartbeatApi['credentials'],
+    true
+  >,
   endpoint: { info: true, setFaults: true, reset: true } satisfies Record<keyof HeartbeatApi['endpoint'], true>,
   settings: { get: true, update: true } satisfies Record<keyof HeartbeatApi['settings'], true>,
   subscribe: true,
@@ -59,7 +64,10 @@ describe('preload', () => {
 
   it('invokes one channel per method with named arguments, and unwraps outcomes into values or Errors', async () => {
     const seen: unknown[][] = [];
-    ipcMain.handle('heartbeat:history.export', async (_event, ...args) => (seen.push(args), { ok: true, result: { fileName: 'x.har', mediaType: 'application/json', text: '{}' } }));
+    ipcMain.handle(
+      'heartbeat:history.export',
+      async (_event, ...args) => (seen.push(args), { ok: true, result: { fileName: 'x.har', mediaType: 'application/json', text: '{}' } }),
+    );
     ipcMain.handle('heartbeat:history.get', async () => ({ ok: true, result: null }));
     ipcMain.handle('heartbeat:cancel', async () => ({ ok: false, error: { message: 'Nothing to cancel.' } }));
     ipcMain.handle('heartbeat:endpoint.info', async () => 'not an outcome');
@@ -75,7 +83,10 @@ describe('preload', () => {
     const first = heartbeat.subscribe((...args: unknown[]) => received.push(args));
     const second = heartbeat.subscribe((...args: unknown[]) => received.push(args));
     expect(ipcRenderer.listenerCount(EVENT_CHANNEL)).toBe(1);
-    const event: HostEvent = { type: 'history', entry: { id: 'h1', time: '2024-01-01T00:00:00Z', operation: 'SendHeartbeat', status: 'success' } };
+    const event: HostEvent = {
+      type: 'history',
+      entry: { id: 'h1', time: '2024-01-01T00:00:00Z', operation: 'SendHeartbeat', status: 'success' },
+    };
     contents.send(EVENT_CHANNEL, event);
     expect(ipcRenderer.events.length).toBeGreaterThan(0);
     expect(received).toEqual([[event], [event]]);

@@ -1,7 +1,14 @@
 /** The hardening of webContents and session: navigation, new windows, webviews, links, permissions, devices, network. */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTATION_LINKS, externalUrl, hardenContents, hardenSession, isDocumentationLink, permissionGranted } from '../../electron/security.ts';
+import {
+  DOCUMENTATION_LINKS,
+  externalUrl,
+  hardenContents,
+  hardenSession,
+  isDocumentationLink,
+  permissionGranted,
+} from '../../electron/security.ts';
 import { FakeWebContents } from './fake-electron.ts';
 
 /** `confirmed`: what the user answers in the native confirmation (every question is recorded). */
@@ -19,7 +26,17 @@ describe('external links', () => {
   it('accepts only http(s) URLs with a host and no credentials', () => {
     expect(externalUrl('https://docs.aws.amazon.com/sagemaker/')).toBe('https://docs.aws.amazon.com/sagemaker/');
     expect(externalUrl('http://example.com')).toBe('http://example.com/');
-    for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'app://heartbeat/index.html', 'data:text/html,hi', 'vbscript:x', 'smb://host/share', 'https://user:pw@example.com/', 'not a url', 'https://' + 'a'.repeat(2100) + '.com']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'app://heartbeat/index.html',
+      'data:text/html,hi',
+      'vbscript:x',
+      'smb://host/share',
+      'https://user:pw@example.com/',
+      'not a url',
+      'https://' + 'a'.repeat(2100) + '.com',
+    ]) {
       expect(externalUrl(bad), bad).toBeUndefined();
     }
   });
@@ -49,7 +66,11 @@ describe('webContents hardening', () => {
   it('cancels every Bluetooth device picker instead of letting Electron pick the first device', () => {
     const { contents } = hardened();
     const picked: unknown[][] = [];
-    expect(contents.emitPreventable('select-bluetooth-device', [{ deviceId: 'ab:cd', deviceName: 'Heart rate' }], (...id: unknown[]) => picked.push(id))).toBe(true);
+    expect(
+      contents.emitPreventable('select-bluetooth-device', [{ deviceId: 'ab:cd', deviceName: 'Heart rate' }], (...id: unknown[]) =>
+        picked.push(id),
+      ),
+    ).toBe(true);
     expect(picked).toEqual([['']]);
   });
 
@@ -62,22 +83,42 @@ describe('webContents hardening', () => {
 
   it('denies every new window and opens only http(s) links in the system browser', async () => {
     const { contents, opened } = hardened();
-    for (const url of ['https://aws.amazon.com/', 'javascript:alert(1)', 'file:///etc/passwd', 'app://heartbeat/index.html', 'about:blank', 'http://127.0.0.1:8787/']) {
+    for (const url of [
+      'https://aws.amazon.com/',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'app://heartbeat/index.html',
+      'about:blank',
+      'http://127.0.0.1:8787/',
+    ]) {
       expect(contents.windowOpenHandler?.({ url })).toEqual({ action: 'deny' });
     }
     await settled();
     expect(opened).toEqual(['https://aws.amazon.com/', 'http://127.0.0.1:8787/']);
   });
 
-  it('opens the app\'s own documentation links at once, and any other link only when the user confirms it', async () => {
+  it("opens the app's own documentation links at once, and any other link only when the user confirms it", async () => {
     const doc = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_edge_SendHeartbeat.html';
     const declined = hardened(false);
-    for (const url of [doc, 'https://evil.example/phish', 'http://docs.aws.amazon.com/sagemaker/', 'https://docs.aws.amazon.com.evil.example/sagemaker/', 'https://docs.aws.amazon.com:8443/sagemaker/', 'https://docs.aws.amazon.com/other-service/']) {
+    for (const url of [
+      doc,
+      'https://evil.example/phish',
+      'http://docs.aws.amazon.com/sagemaker/',
+      'https://docs.aws.amazon.com.evil.example/sagemaker/',
+      'https://docs.aws.amazon.com:8443/sagemaker/',
+      'https://docs.aws.amazon.com/other-service/',
+    ]) {
       expect(declined.contents.windowOpenHandler?.({ url })).toEqual({ action: 'deny' });
     }
     await settled();
     expect(declined.opened).toEqual([doc]);
-    expect(declined.asked).toEqual(['https://evil.example/phish', 'http://docs.aws.amazon.com/sagemaker/', 'https://docs.aws.amazon.com.evil.example/sagemaker/', 'https://docs.aws.amazon.com:8443/sagemaker/', 'https://docs.aws.amazon.com/other-service/']);
+    expect(declined.asked).toEqual([
+      'https://evil.example/phish',
+      'http://docs.aws.amazon.com/sagemaker/',
+      'https://docs.aws.amazon.com.evil.example/sagemaker/',
+      'https://docs.aws.amazon.com:8443/sagemaker/',
+      'https://docs.aws.amazon.com/other-service/',
+    ]);
 
     const accepted = hardened(true);
     accepted.contents.windowOpenHandler?.({ url: 'https://evil.example/phish' });
@@ -119,7 +160,19 @@ describe('session hardening', () => {
       calls.request!({}, permission, (g) => (answer = g), { requestingUrl: url });
       return answer;
     };
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen', 'midi', 'pointerLock', 'hid', 'serial', 'usb']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'clipboard-read',
+      'fullscreen',
+      'midi',
+      'pointerLock',
+      'hid',
+      'serial',
+      'usb',
+    ]) {
       expect(granted(permission), permission).toBe(false);
       expect(calls.check!({}, permission, 'app://heartbeat'), permission).toBe(false);
     }
@@ -132,7 +185,8 @@ describe('session hardening', () => {
 
   it('denies every device: the device permission handler says no, and HID, serial and USB pickers are cancelled', () => {
     const calls = session();
-    for (const deviceType of ['hid', 'serial', 'usb']) expect(calls.device?.({ deviceType, origin: 'app://heartbeat', device: {} }), deviceType).toBe(false);
+    for (const deviceType of ['hid', 'serial', 'usb'])
+      expect(calls.device?.({ deviceType, origin: 'app://heartbeat', device: {} }), deviceType).toBe(false);
     const pick = (event: string, ...args: unknown[]) => {
       let prevented = false;
       const answers: unknown[][] = [];

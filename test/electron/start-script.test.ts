@@ -12,10 +12,15 @@ import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../cli/heartbeat-run.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SENTENCE = 'heartbeat: the Electron binary is not available here and could not be fetched, so the app starts in browser mode instead.';
+const SENTENCE =
+  'heartbeat: the Electron binary is not available here and could not be fetched, so the app starts in browser mode instead.';
 
 function start(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
   let stdout = '';
   let stderr = '';
@@ -47,7 +52,10 @@ describe('npm start', () => {
   it('tries to fetch a missing binary with the package’s installer, and falls back when that fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hb-electron-offline-'));
     const marker = join(dir, 'installer-ran');
-    writeFileSync(join(dir, 'install.js'), `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'yes'); console.error('fetch failed'); process.exit(1);`);
+    writeFileSync(
+      join(dir, 'install.js'),
+      `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'yes'); console.error('fetch failed'); process.exit(1);`,
+    );
     const stderr = await browserModeStarts(isolatedEnv({ HEARTBEAT_ELECTRON_DIR: dir }));
     expect(existsSync(marker)).toBe(true);
     expect(stderr.split('\n')[0]).toBe(SENTENCE);
@@ -59,7 +67,10 @@ describe('npm start', () => {
     mkdirSync(join(dir, 'dist'));
     writeFileSync(join(dir, 'path.txt'), 'electron');
     const record = join(dir, 'launched-with');
-    writeFileSync(join(dir, 'dist', 'electron'), `#!/bin/sh\nprintf '%s\\n' "$@" "run-as-node=$ELECTRON_RUN_AS_NODE" > "${record}"\nexit 7\n`);
+    writeFileSync(
+      join(dir, 'dist', 'electron'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" "run-as-node=$ELECTRON_RUN_AS_NODE" > "${record}"\nexit 7\n`,
+    );
     chmodSync(join(dir, 'dist', 'electron'), 0o755);
     const run = start(['--some-option'], isolatedEnv({ HEARTBEAT_ELECTRON_DIR: dir, ELECTRON_RUN_AS_NODE: '1' }));
     expect(await run.exited).toBe(7);

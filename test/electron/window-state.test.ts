@@ -18,7 +18,13 @@ function saved(content: string) {
 
 describe('window state', () => {
   it('restores a sound position and size on any display, and the maximized flag', () => {
-    expect(saved('{"x":2000,"y":40,"width":1200,"height":800,"maximized":true}')).toEqual({ x: 2000, y: 40, width: 1200, height: 800, maximized: true });
+    expect(saved('{"x":2000,"y":40,"width":1200,"height":800,"maximized":true}')).toEqual({
+      x: 2000,
+      y: 40,
+      width: 1200,
+      height: 800,
+      maximized: true,
+    });
     expect(saved('{"x":10,"y":10,"width":900,"height":600}')).toEqual({ x: 10, y: 10, width: 900, height: 600, maximized: false });
   });
 
@@ -30,7 +36,15 @@ describe('window state', () => {
   it('falls back to the default for a missing, damaged or absurd file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'hb-window-')), 'none.json');
     expect(readWindowState(file, DISPLAYS)).toEqual(DEFAULT_WINDOW_STATE);
-    for (const bad of ['not json', 'null', '[]', '{"width":100,"height":100}', '{"width":"1200","height":800}', '{"width":1e9,"height":800}', '{"width":1200.5,"height":800}']) {
+    for (const bad of [
+      'not json',
+      'null',
+      '[]',
+      '{"width":100,"height":100}',
+      '{"width":"1200","height":800}',
+      '{"width":1e9,"height":800}',
+      '{"width":1200.5,"height":800}',
+    ]) {
       expect(saved(bad), bad).toEqual(DEFAULT_WINDOW_STATE);
     }
   });

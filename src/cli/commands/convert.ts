@@ -1,4 +1,13 @@
-import { EXPORT_FORMATS, exportText, IMPORT_FORMATS, importText, isError, type ExportFormat, type FormatProblem, type ImportFormat } from '../../common/formats/index.ts';
+import {
+  EXPORT_FORMATS,
+  exportText,
+  IMPORT_FORMATS,
+  importText,
+  isError,
+  type ExportFormat,
+  type FormatProblem,
+  type ImportFormat,
+} from '../../common/formats/index.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { validate } from '../../common/validation/validate.ts';
 import { parseCommandLine } from '../args.ts';
@@ -70,22 +79,33 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (!values.from) throw new CliError(`--from is required: one of ${IMPORT_FORMATS.join(', ')}.`);
   if (!values.to) throw new CliError(`--to is required: one of ${EXPORT_FORMATS.join(', ')}.`);
-  if (!(IMPORT_FORMATS as readonly string[]).includes(values.from)) throw new CliError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, not "${values.from}".`);
-  if (!(EXPORT_FORMATS as readonly string[]).includes(values.to)) throw new CliError(`--to must be one of ${EXPORT_FORMATS.join(', ')}, not "${values.to}".`);
-  if (values.style !== 'json' && values.style !== 'shorthand') throw new CliError(`--style must be json or shorthand, not "${values.style}".`);
-  if (values.operation !== undefined && !isOperation(values.operation)) throw new CliError(`--operation must be one of ${OPERATIONS.join(', ')}, not "${values.operation}".`);
+  if (!(IMPORT_FORMATS as readonly string[]).includes(values.from))
+    throw new CliError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, not "${values.from}".`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(values.to))
+    throw new CliError(`--to must be one of ${EXPORT_FORMATS.join(', ')}, not "${values.to}".`);
+  if (values.style !== 'json' && values.style !== 'shorthand')
+    throw new CliError(`--style must be json or shorthand, not "${values.style}".`);
+  if (values.operation !== undefined && !isOperation(values.operation))
+    throw new CliError(`--operation must be one of ${OPERATIONS.join(', ')}, not "${values.operation}".`);
   if (positionals.length > 1) throw new CliError(`convert takes one FILE, not ${positionals.length}.`);
   const endpointUrl = values['endpoint-url'];
-  if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(endpointUrl)) throw new CliError(`--endpoint-url must be an http:// or https:// URL, not "${endpointUrl}".`);
+  if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(endpointUrl))
+    throw new CliError(`--endpoint-url must be an http:// or https:// URL, not "${endpointUrl}".`);
 
   const input = await readInput(positionals[0]);
-  const imported = importText(values.from as ImportFormat, input.text, values.operation !== undefined && isOperation(values.operation) ? values.operation : 'SendHeartbeat');
+  const imported = importText(
+    values.from as ImportFormat,
+    input.text,
+    values.operation !== undefined && isOperation(values.operation) ? values.operation : 'SendHeartbeat',
+  );
   const errors = imported.problems.filter(isError);
   const warnings = imported.problems.filter((p) => !isError(p));
   if (errors.length || imported.doc === undefined) {
     for (const p of imported.problems) process.stderr.write(`${describe(p, input.name)}\n`);
     const count = errors.length || 1;
-    throw new CliError(`${input.name} could not be read as ${values.from} (${count} error${count === 1 ? '' : 's'} above); fix ${count === 1 ? 'it' : 'them'} and convert again.`);
+    throw new CliError(
+      `${input.name} could not be read as ${values.from} (${count} error${count === 1 ? '' : 's'} above); fix ${count === 1 ? 'it' : 'them'} and convert again.`,
+    );
   }
   for (const p of warnings) process.stderr.write(`warning: ${describe(p, input.name)}\n`);
 
@@ -102,7 +122,9 @@ export async function run(argv: string[]): Promise<number> {
   const result = validate(imported.doc, operation);
   if (!result.valid) {
     for (const e of result.errors) process.stderr.write(`warning: ${e.path === '' ? '(document)' : e.path}: ${e.message}\n`);
-    process.stderr.write(`warning: the converted ${operation} request is not valid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'} above); the service would reject it.\n`);
+    process.stderr.write(
+      `warning: the converted ${operation} request is not valid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'} above); the service would reject it.\n`,
+    );
   }
   return EXIT.ok;
 }

@@ -37,10 +37,12 @@ export async function runPrune(argv: string[]): Promise<number> {
   if (values['older-than'] !== undefined) rule.olderThanMs = age(values['older-than']);
   if (values.keep !== undefined) {
     const keep = Number(values.keep);
-    if (!/^\d+$/.test(values.keep) || !Number.isSafeInteger(keep)) throw new CliError(`--keep must be a whole number of entries, not "${values.keep}".`);
+    if (!/^\d+$/.test(values.keep) || !Number.isSafeInteger(keep))
+      throw new CliError(`--keep must be a whole number of entries, not "${values.keep}".`);
     rule.keep = keep;
   }
-  if (rule.olderThanMs === undefined && rule.keep === undefined) throw new CliError('Say what to prune: --older-than AGE (like 30d) or --keep N.');
+  if (rule.olderThanMs === undefined && rule.keep === undefined)
+    throw new CliError('Say what to prune: --older-than AGE (like 30d) or --keep N.');
   const dir = historyDir();
   let store: HistoryStore;
   try {
@@ -50,7 +52,9 @@ export async function runPrune(argv: string[]): Promise<number> {
   }
   try {
     const removed = values['dry-run'] ? pruneIds(store.index, rule).length : await store.prune(rule);
-    process.stderr.write(`${values['dry-run'] ? 'Would remove' : 'Removed'} ${removed} entr${removed === 1 ? 'y' : 'ies'} of ${store.index.size + (values['dry-run'] ? 0 : removed)} in ${dir}.\n`);
+    process.stderr.write(
+      `${values['dry-run'] ? 'Would remove' : 'Removed'} ${removed} entr${removed === 1 ? 'y' : 'ies'} of ${store.index.size + (values['dry-run'] ? 0 : removed)} in ${dir}.\n`,
+    );
     return EXIT.ok;
   } catch (error) {
     throw new CliError(`Could not prune the history in ${dir} (${(error as Error).message.replace(/\.$/, '')}).`);

@@ -86,13 +86,18 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`Cannot read the history in ${dir} (${(error as Error).message}); check HEARTBEAT_HISTORY_DIR.`);
   }
   const first = index.warnings[0];
-  if (first) process.stderr.write(`Skipped ${index.warnings.length} unreadable line${index.warnings.length === 1 ? '' : 's'} of the history: ${first.file} line ${first.line} (${first.problem})${index.warnings.length > 1 ? ' and more' : ''}.\n`);
+  if (first)
+    process.stderr.write(
+      `Skipped ${index.warnings.length} unreadable line${index.warnings.length === 1 ? '' : 's'} of the history: ${first.file} line ${first.line} (${first.problem})${index.warnings.length > 1 ? ' and more' : ''}.\n`,
+    );
   if (exportFile && (values.export === 'jsonl' || values.export === 'har')) {
     let written: number;
     try {
       written = await exportHistory(index, query, values.export, exportFile);
     } catch (error) {
-      throw new CliError(`Cannot write ${exportFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose a writable path.`);
+      throw new CliError(
+        `Cannot write ${exportFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose a writable path.`,
+      );
     }
     process.stderr.write(`Exported ${written} entr${written === 1 ? 'y' : 'ies'} to ${exportFile} (${values.export}).\n`);
     return EXIT.ok;
@@ -103,9 +108,18 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   for (const e of page.entries) {
-    const result = e.state === 'success' || e.state === 'service-error' ? `${e.status}${e.errorType ? ` ${e.errorType}` : ''}` : e.state === 'transport-error' ? `transport ${e.errorType}` : e.state;
-    process.stdout.write(`${e.time}  ${e.id.slice(0, 8)}  ${(e.deviceName ?? '-').padEnd(24)} ${(e.fleetName ?? '-').padEnd(16)} ${result}${e.durationMs !== undefined ? `  ${e.durationMs} ms` : ''}\n`);
+    const result =
+      e.state === 'success' || e.state === 'service-error'
+        ? `${e.status}${e.errorType ? ` ${e.errorType}` : ''}`
+        : e.state === 'transport-error'
+          ? `transport ${e.errorType}`
+          : e.state;
+    process.stdout.write(
+      `${e.time}  ${e.id.slice(0, 8)}  ${(e.deviceName ?? '-').padEnd(24)} ${(e.fleetName ?? '-').padEnd(16)} ${result}${e.durationMs !== undefined ? `  ${e.durationMs} ms` : ''}\n`,
+    );
   }
-  process.stderr.write(`${page.total} matching entr${page.total === 1 ? 'y' : 'ies'}${page.total > page.entries.length ? `, ${page.entries.length} shown` : ''} in ${dir}.\n`);
+  process.stderr.write(
+    `${page.total} matching entr${page.total === 1 ? 'y' : 'ies'}${page.total > page.entries.length ? `, ${page.entries.length} shown` : ''} in ${dir}.\n`,
+  );
   return EXIT.ok;
 }

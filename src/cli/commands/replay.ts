@@ -74,7 +74,12 @@ function describe(s: ReplaySummary): string {
   const head = `${s.stopped ? 'Stopped: ' : ''}${s.dryRun ? 'signed (dry run) ' : ''}${s.items} item${s.items === 1 ? '' : 's'}: ${s.ok} ok, ${s.failed} failed${failures ? ` (${failures})` : ''}; ${s.sent} ${s.dryRun ? 'signed' : 'sent'}${latency}, ${s.ratePerSecond}/s over ${(s.elapsedMs / 1000).toFixed(1)} s.`;
   if (s.failed === 0) return head;
   const more = s.failed - s.failures.length;
-  return [head, 'Failed:', ...s.failures.map(failureLine), ...(more > 0 ? [`  … and ${more} more (--output json lists every failure)`] : [])].join('\n');
+  return [
+    head,
+    'Failed:',
+    ...s.failures.map(failureLine),
+    ...(more > 0 ? [`  … and ${more} more (--output json lists every failure)`] : []),
+  ].join('\n');
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -88,18 +93,24 @@ export async function run(argv: string[]): Promise<number> {
     'dry-run': { type: 'boolean' },
     debug: { type: 'boolean' },
   });
-  if (positionals.length === 0) throw new CliError('replay needs at least one FILE (- for standard input): a history export, an endpoint capture or NDJSON payloads.');
+  if (positionals.length === 0)
+    throw new CliError('replay needs at least one FILE (- for standard input): a history export, an endpoint capture or NDJSON payloads.');
   const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new CliError(`--concurrency must be a whole number from 1 to 1024, not "${values.concurrency}".`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
+    throw new CliError(`--concurrency must be a whole number from 1 to 1024, not "${values.concurrency}".`);
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (rate !== undefined && !(rate > 0)) throw new CliError(`--rate must be a positive number of sends per second, not "${values.rate}".`);
   const timestamps = values['rewrite-timestamps'];
-  if (timestamps !== undefined && timestamps !== 'now' && timestamps !== 'shift') throw new CliError(`--rewrite-timestamps must be now or shift, not "${timestamps}".`);
+  if (timestamps !== undefined && timestamps !== 'now' && timestamps !== 'shift')
+    throw new CliError(`--rewrite-timestamps must be now or shift, not "${timestamps}".`);
   if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output must be text or json, not "${values.output}".`);
   // The inputs first: a mistyped path is the sentence to see, not a credentials error.
   await checkInputs(positionals);
   const prepared = await prepare(values);
-  if (values.debug) process.stderr.write(`${prepared.session.localNote ?? `Target: ${prepared.session.target.url} (signed for ${prepared.session.target.region}).`}\n`);
+  if (values.debug)
+    process.stderr.write(
+      `${prepared.session.localNote ?? `Target: ${prepared.session.target.url} (signed for ${prepared.session.target.region}).`}\n`,
+    );
   const stop = new AbortController();
   const onInterrupt = (): void => stop.abort();
   process.once('SIGINT', onInterrupt);
@@ -114,7 +125,11 @@ export async function run(argv: string[]): Promise<number> {
       credentials: prepared.session.credentials,
       concurrency,
       ...(rate ? { ratePerSecond: rate } : {}),
-      rewrite: { ...(timestamps ? { timestamps } : {}), ...(values['device-name'] !== undefined ? { deviceName: values['device-name'] } : {}), ...(values['fleet-name'] !== undefined ? { fleetName: values['fleet-name'] } : {}) },
+      rewrite: {
+        ...(timestamps ? { timestamps } : {}),
+        ...(values['device-name'] !== undefined ? { deviceName: values['device-name'] } : {}),
+        ...(values['fleet-name'] !== undefined ? { fleetName: values['fleet-name'] } : {}),
+      },
       ...(values['dry-run'] ? { dryRun: true } : {}),
       signal: stop.signal,
       tags: ['replay'],

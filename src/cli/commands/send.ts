@@ -87,7 +87,8 @@ export interface TargetValues {
 function positiveNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new CliError(`${flag} must be a positive ${integer ? 'whole ' : ''}number, not "${value}".`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new CliError(`${flag} must be a positive ${integer ? 'whole ' : ''}number, not "${value}".`);
   return n;
 }
 
@@ -106,7 +107,9 @@ export interface Prepared {
 /** Everything a sending command needs, from the shared target/transport flags. */
 export async function prepare(values: TargetValues): Promise<Prepared> {
   if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output must be text or json, not "${values.output}".`);
-  const chosen = [values.local, values['endpoint-url'] !== undefined, values.region !== undefined && !values['endpoint-url']].filter(Boolean).length;
+  const chosen = [values.local, values['endpoint-url'] !== undefined, values.region !== undefined && !values['endpoint-url']].filter(
+    Boolean,
+  ).length;
   if (values.local && chosen > 1) throw new CliError('Choose one target: --local, --endpoint-url or --region.');
   const maxAttempts = positiveNumber(values['max-attempts'], '--max-attempts', true);
   const connect = positiveNumber(values['connect-timeout'], '--connect-timeout', false);
@@ -157,7 +160,8 @@ function describe(result: EngineResult): string {
   const o = result.outcome;
   const tries = `${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'}`;
   const ms = result.timings ? `, ${result.timings.totalMs} ms` : '';
-  if (o.kind === 'success') return `${o.status} OK${o.requestId ? `, request id ${o.requestId}` : ''} (${tries}${ms}).${o.body ? `\n${o.body}` : ''}`;
+  if (o.kind === 'success')
+    return `${o.status} OK${o.requestId ? `, request id ${o.requestId}` : ''} (${tries}${ms}).${o.body ? `\n${o.body}` : ''}`;
   if (o.kind === 'service-error')
     return `${o.status} ${o.errorType}: ${o.message}${o.requestId ? ` (request id ${o.requestId})` : ''} (${tries}).${o.diagnosis ? `\nDiagnosis: ${o.diagnosis}` : ''}`;
   if (o.kind === 'transport-error') return `Transport error (${o.code}) after ${tries}: ${o.message}`;
@@ -165,17 +169,30 @@ function describe(result: EngineResult): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine('send', argv, { ...TARGET_OPTIONS, operation: { type: 'string', default: 'SendHeartbeat' }, 'no-validate': { type: 'boolean' }, debug: { type: 'boolean' } });
+  const { values, positionals } = parseCommandLine('send', argv, {
+    ...TARGET_OPTIONS,
+    operation: { type: 'string', default: 'SendHeartbeat' },
+    'no-validate': { type: 'boolean' },
+    debug: { type: 'boolean' },
+  });
   if (!isOperation(values.operation)) throw new CliError(`--operation must be one of ${OPERATIONS.join(', ')}, not "${values.operation}".`);
-  if (positionals.length > 1) throw new CliError(`send takes one FILE, not ${positionals.length}; use "heartbeat replay" for many payloads.`);
+  if (positionals.length > 1)
+    throw new CliError(`send takes one FILE, not ${positionals.length}; use "heartbeat replay" for many payloads.`);
   const input = await readInput(positionals[0], 'send takes one payload; for NDJSON, use heartbeat replay');
   const check = checkText(input.text, values.operation);
   if (!check.valid && !values['no-validate']) {
     for (const p of check.problems) process.stderr.write(`${input.name}:${p.line}:${p.column} ${p.path || '(document)'}: ${p.message}\n`);
-    throw new CliError(`${input.name} is not a valid ${values.operation} request (${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}); fix it, or pass --no-validate to send it anyway.`);
+    throw new CliError(
+      `${input.name} is not a valid ${values.operation} request (${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}); fix it, or pass --no-validate to send it anyway.`,
+    );
   }
   const prepared = await prepare(values);
-  const handle = await prepared.sends.send({ operation: values.operation, body: input.text, target: prepared.session.target, credentials: prepared.session.credentials });
+  const handle = await prepared.sends.send({
+    operation: values.operation,
+    body: input.text,
+    target: prepared.session.target,
+    credentials: prepared.session.credentials,
+  });
   const onInterrupt = (): void => handle.cancel();
   process.once('SIGINT', onInterrupt);
   let result: EngineResult;
@@ -189,11 +206,22 @@ export async function run(argv: string[]): Promise<number> {
     if (prepared.session.localNote) process.stderr.write(`${prepared.session.localNote}\n`);
     if (result.report) process.stderr.write(`${formatSignatureReport(result.report)}\n\n`);
     for (const a of result.attempts)
-      process.stderr.write(`Attempt ${a.attempt}: ${a.status ?? a.errorType ?? '-'}${a.status && a.errorType ? ` ${a.errorType}` : ''}, ${a.durationMs} ms${a.delayMs !== undefined ? ` after waiting ${a.delayMs} ms` : ''}\n`);
+      process.stderr.write(
+        `Attempt ${a.attempt}: ${a.status ?? a.errorType ?? '-'}${a.status && a.errorType ? ` ${a.errorType}` : ''}, ${a.durationMs} ms${a.delayMs !== undefined ? ` after waiting ${a.delayMs} ms` : ''}\n`,
+      );
   }
   if (values.output === 'json') {
     const { id, outcome, attempts, timings, report } = result;
-    process.stdout.write(JSON.stringify({ id, target: prepared.session.target, outcome, attempts, ...(timings ? { timings } : {}), ...(values.debug && report ? { signatureReport: report } : {}) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        id,
+        target: prepared.session.target,
+        outcome,
+        attempts,
+        ...(timings ? { timings } : {}),
+        ...(values.debug && report ? { signatureReport: report } : {}),
+      }) + '\n',
+    );
   } else {
     const line = describe(result);
     (result.outcome.kind === 'success' ? process.stdout : process.stderr).write(`${line}\n`);

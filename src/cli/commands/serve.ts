@@ -86,7 +86,8 @@ export async function run(argv: string[]): Promise<number> {
   const port = integer(v.port, '--port', 0, 65535);
   const options: EndpointOptions = { host: v.host, port, autoRegister: !v['no-auto-register'] };
   if (v.region !== undefined) {
-    if (v.region !== '*' && !/^[a-z0-9-]{1,63}$/.test(v.region)) throw new CliError(`--region must be a region name like ${DEMO_REGION}, not "${v.region}".`);
+    if (v.region !== '*' && !/^[a-z0-9-]{1,63}$/.test(v.region))
+      throw new CliError(`--region must be a region name like ${DEMO_REGION}, not "${v.region}".`);
     options.region = v.region;
   }
   options.credentials = await acceptedKeys(v['access-key-id'], v['secret-access-key'], v.credentials);
@@ -122,10 +123,15 @@ export async function run(argv: string[]): Promise<number> {
     out(`  AWS_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId}`);
     out(`  AWS_SECRET_ACCESS_KEY=${DEMO_CREDENTIALS.secretAccessKey}`);
   } else out(`accepted access key ids: ${endpoint.credentials.map((k) => k.accessKeyId).join(', ')}`);
-  const region = endpoint.anyRegion ? `any (sign for any region, e.g. ${endpoint.region}; --region to enforce one)` : `${endpoint.region} only`;
+  const region = endpoint.anyRegion
+    ? `any (sign for any region, e.g. ${endpoint.region}; --region to enforce one)`
+    : `${endpoint.region} only`;
   out(`region: ${region}; signing name sagemaker; session tokens are accepted unchecked`);
   out(`admin API: ${endpoint.url}/__admin/ (token ${endpoint.adminToken})`);
-  if (v.capture) out(`capturing to ${v.capture}${capture.maxBytes ? ` (rotated at ${capture.maxBytes} bytes, at most ${capture.files ?? DEFAULT_CAPTURE_FILES} older files kept)` : ''}`);
+  if (v.capture)
+    out(
+      `capturing to ${v.capture}${capture.maxBytes ? ` (rotated at ${capture.maxBytes} bytes, at most ${capture.files ?? DEFAULT_CAPTURE_FILES} older files kept)` : ''}`,
+    );
   if (!v.quiet) endpoint.admin.subscribe((event) => out(describe(event)));
 
   return stopped;
@@ -137,8 +143,13 @@ function describe(e: EndpointEvent): string {
   return `${e.time} ${e.status} ${e.operation}${who} ${e.handlingMs.toFixed(1)} ms${why}`;
 }
 
-async function acceptedKeys(id: string | undefined, secret: string | undefined, file: string | undefined): Promise<AcceptedKey[] | undefined> {
-  if ((id === undefined) !== (secret === undefined)) throw new CliError('--access-key-id and --secret-access-key go together; pass both or neither.');
+async function acceptedKeys(
+  id: string | undefined,
+  secret: string | undefined,
+  file: string | undefined,
+): Promise<AcceptedKey[] | undefined> {
+  if ((id === undefined) !== (secret === undefined))
+    throw new CliError('--access-key-id and --secret-access-key go together; pass both or neither.');
   const keys: AcceptedKey[] = [];
   if (id !== undefined && secret !== undefined) {
     if (!id || !secret) throw new CliError('--access-key-id and --secret-access-key must not be empty.');
@@ -152,18 +163,22 @@ function faultFlags(v: Record<string, string | boolean | undefined>): FaultSetti
   const faults: FaultSettings = {};
   if (typeof v.latency === 'string') {
     const latency = parseLatency(v.latency);
-    if (!latency) throw new CliError(`--latency must be milliseconds like 200 or 200±50 (jitter not above the latency), not "${v.latency}".`);
+    if (!latency)
+      throw new CliError(`--latency must be milliseconds like 200 or 200±50 (jitter not above the latency), not "${v.latency}".`);
     Object.assign(faults, latency);
   }
   if (typeof v['error-rate'] === 'string') {
     const rate = Number(v['error-rate']);
-    if (v['error-rate'].trim() === '' || !(rate >= 0 && rate <= 1)) throw new CliError(`--error-rate must be a fraction from 0 to 1, like 0.2, not "${v['error-rate']}".`);
+    if (v['error-rate'].trim() === '' || !(rate >= 0 && rate <= 1))
+      throw new CliError(`--error-rate must be a fraction from 0 to 1, like 0.2, not "${v['error-rate']}".`);
     faults.errorRate = rate;
   }
   if (typeof v['fail-every'] === 'string') faults.failEveryNth = integer(v['fail-every'], '--fail-every', 1, Number.MAX_SAFE_INTEGER);
   if (typeof v.error === 'string') {
-    if (!(INJECTABLE_ERRORS as readonly string[]).includes(v.error)) throw new CliError(`--error must be ${INJECTABLE_ERRORS.join(' or ')}, not "${v.error}".`);
-    if (faults.errorRate === undefined && faults.failEveryNth === undefined) throw new CliError('--error needs --error-rate or --fail-every to say how often to fail.');
+    if (!(INJECTABLE_ERRORS as readonly string[]).includes(v.error))
+      throw new CliError(`--error must be ${INJECTABLE_ERRORS.join(' or ')}, not "${v.error}".`);
+    if (faults.errorRate === undefined && faults.failEveryNth === undefined)
+      throw new CliError('--error needs --error-rate or --fail-every to say how often to fail.');
     faults.errorType = v.error as InjectableError;
   }
   if (typeof v['retry-after'] === 'string') faults.retryAfterSeconds = integer(v['retry-after'], '--retry-after', 0, 3600);
@@ -173,8 +188,10 @@ function faultFlags(v: Record<string, string | boolean | undefined>): FaultSetti
 function captureFlags(v: Record<string, string | boolean | undefined>): CaptureOptions {
   const maxBytes = v['capture-max-bytes'];
   const files = v['capture-files'];
-  if ((typeof maxBytes === 'string' || typeof files === 'string') && !v.capture) throw new CliError('--capture-max-bytes and --capture-files need --capture FILE.');
-  if (typeof files === 'string' && typeof maxBytes !== 'string') throw new CliError('--capture-files needs --capture-max-bytes to say when to rotate.');
+  if ((typeof maxBytes === 'string' || typeof files === 'string') && !v.capture)
+    throw new CliError('--capture-max-bytes and --capture-files need --capture FILE.');
+  if (typeof files === 'string' && typeof maxBytes !== 'string')
+    throw new CliError('--capture-files needs --capture-max-bytes to say when to rotate.');
   const options: CaptureOptions = { onProblem: (sentence) => process.stderr.write(`heartbeat serve: ${sentence}\n`) };
   if (typeof maxBytes === 'string') options.maxBytes = integer(maxBytes, '--capture-max-bytes', 1, Number.MAX_SAFE_INTEGER);
   if (typeof files === 'string') options.files = integer(files, '--capture-files', 0, 1000);
@@ -183,7 +200,8 @@ function captureFlags(v: Record<string, string | boolean | undefined>): CaptureO
 
 function integer(text: string, flag: string, min: number, max: number): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new CliError(`${flag} must be a whole number from ${min} to ${max}, not "${text}".`);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max)
+    throw new CliError(`${flag} must be a whole number from ${min} to ${max}, not "${text}".`);
   return n;
 }
 

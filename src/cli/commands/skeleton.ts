@@ -25,7 +25,11 @@ Examples:
   heartbeat skeleton --aws`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine('skeleton', argv, { operation: { type: 'string', default: 'SendHeartbeat' }, format: { type: 'string', default: 'json' }, aws: { type: 'boolean' } });
+  const { values, positionals } = parseCommandLine('skeleton', argv, {
+    operation: { type: 'string', default: 'SendHeartbeat' },
+    format: { type: 'string', default: 'json' },
+    aws: { type: 'boolean' },
+  });
   if (positionals.length) throw new CliError(`skeleton takes no FILE (got "${positionals[0]}"); redirect its output instead.`);
   if (!isOperation(values.operation)) throw new CliError(`--operation must be one of ${OPERATIONS.join(', ')}, not "${values.operation}".`);
   if (values.format !== 'json' && values.format !== 'yaml') throw new CliError(`--format must be json or yaml, not "${values.format}".`);

@@ -77,7 +77,11 @@ async function onFreePort<T>(preferred: number, start: (port: number) => Promise
 
 function openBrowser(url: string): void {
   const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => process.stderr.write('heartbeat ui: could not open a browser; open the URL above yourself.\n'));
@@ -99,11 +103,17 @@ export async function run(argv: string[]): Promise<number> {
   if (!uiDir) throw new CliError('The UI is not built yet: run "npm run build" (or "npm install") in the project folder first.');
   const uiPort = port(v.port, '--port');
   const endpointPort = port(v['endpoint-port'], '--endpoint-port');
-  const historyDir = v['history-dir'] === undefined ? undefined : isAbsolute(v['history-dir']) ? v['history-dir'] : resolve(v['history-dir']);
+  const historyDir =
+    v['history-dir'] === undefined ? undefined : isAbsolute(v['history-dir']) ? v['history-dir'] : resolve(v['history-dir']);
 
   let services: HostServices;
   try {
-    services = await onFreePort(endpointPort, (p) => startHostServices({ ...(historyDir ? { historyDir } : {}), endpoint: { port: p } }), 'embedded endpoint', true);
+    services = await onFreePort(
+      endpointPort,
+      (p) => startHostServices({ ...(historyDir ? { historyDir } : {}), endpoint: { port: p } }),
+      'embedded endpoint',
+      true,
+    );
   } catch (error) {
     throw new CliError(`The app could not start: ${(error as Error).message.replace(/\.$/, '')}.`);
   }
@@ -128,7 +138,9 @@ export async function run(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`listening on ${host.origin.replace(/\/$/, '')}`);
   out(`open ${host.url}`);
-  out(`embedded endpoint ${services.endpoint.url} (${services.endpoint.anyRegion ? 'any region' : `region ${services.endpoint.region}`}, demo keys; see heartbeat serve --help)`);
+  out(
+    `embedded endpoint ${services.endpoint.url} (${services.endpoint.anyRegion ? 'any region' : `region ${services.endpoint.region}`}, demo keys; see heartbeat serve --help)`,
+  );
   out(`history in ${services.settings().historyDir}`);
   if (!v['no-open']) openBrowser(host.url);
 

@@ -34,15 +34,32 @@ interface PayloadReport {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine('validate', argv, { ndjson: { type: 'boolean' }, format: { type: 'string', default: 'text' }, operation: { type: 'string', default: 'SendHeartbeat' } });
+  const { values, positionals } = parseCommandLine('validate', argv, {
+    ndjson: { type: 'boolean' },
+    format: { type: 'string', default: 'text' },
+    operation: { type: 'string', default: 'SendHeartbeat' },
+  });
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}".`);
   if (!isOperation(values.operation)) throw new CliError(`--operation must be one of ${OPERATIONS.join(', ')}, not "${values.operation}".`);
-  if (positionals.length > 1) throw new CliError(`validate takes one FILE, not ${positionals.length}; use --ndjson for many payloads in one file.`);
+  if (positionals.length > 1)
+    throw new CliError(`validate takes one FILE, not ${positionals.length}; use --ndjson for many payloads in one file.`);
   const format = values.format;
   const write = (report: PayloadReport): void => {
     const out: string[] = [];
     if (format === 'json') {
-      out.push(JSON.stringify({ valid: report.valid, errors: report.errors.map(({ path, message, keyword, suggestion, line, column }) => ({ path, message, keyword, ...(suggestion ? { suggestion } : {}), line, column })) }));
+      out.push(
+        JSON.stringify({
+          valid: report.valid,
+          errors: report.errors.map(({ path, message, keyword, suggestion, line, column }) => ({
+            path,
+            message,
+            keyword,
+            ...(suggestion ? { suggestion } : {}),
+            line,
+            column,
+          })),
+        }),
+      );
     } else {
       for (const e of report.errors) out.push(`${e.line}:${e.column} ${e.path === '' ? '(document)' : e.path}: ${e.message}`);
     }
@@ -74,7 +91,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (format === 'text') {
     const what = count === 1 ? `${name}: ` : `${name}: ${count} payloads, `;
-    process.stderr.write(invalid === 0 ? `${what}valid ${values.operation} request${count === 1 ? '' : 's'}.\n` : `${what}${invalid} invalid.\n`);
+    process.stderr.write(
+      invalid === 0 ? `${what}valid ${values.operation} request${count === 1 ? '' : 's'}.\n` : `${what}${invalid} invalid.\n`,
+    );
   }
   return invalid === 0 ? EXIT.ok : EXIT.invalid;
 }
@@ -96,7 +115,11 @@ function checkLine(line: Line, offset: number, operation: Operation): PayloadRep
   const errors = problems.map((p) => ({ ...p, line: lineNumber, offset: offset + p.offset }));
   if (parsed.value === undefined) {
     const syntax = errors[0]!;
-    errors[0] = { ...syntax, path: '', message: `Line ${lineNumber} is not valid JSON: at column ${syntax.column}, ${lowerFirst(syntax.message)}` };
+    errors[0] = {
+      ...syntax,
+      path: '',
+      message: `Line ${lineNumber} is not valid JSON: at column ${syntax.column}, ${lowerFirst(syntax.message)}`,
+    };
   }
   return { valid, errors };
 }

@@ -23,7 +23,10 @@ export interface EmitOptions {
 
 function convertTimestamps(doc: unknown, options: ImportOptions): FormatProblem[] {
   // The value stays as written and validation flags it too, so this is a warning.
-  return normalizeTimestamps(requestSchema(options.operation ?? 'SendHeartbeat'), doc, options.now).map((p) => ({ ...p, severity: 'warning' as const }));
+  return normalizeTimestamps(requestSchema(options.operation ?? 'SendHeartbeat'), doc, options.now).map((p) => ({
+    ...p,
+    severity: 'warning' as const,
+  }));
 }
 
 /** Parses cli-input-json text. Syntax errors and duplicate keys come with line and column. */
@@ -88,7 +91,8 @@ export function parseCliInputYaml(text: string, options: ImportOptions = {}): Fo
   } catch (error) {
     return { doc: undefined, problems: [{ path: '', message: `YAML could not be read: ${(error as Error).message.split('\n')[0]}` }] };
   }
-  if (doc === null && text.trim() === '') return { doc: undefined, problems: [{ path: '', message: 'The document is empty: expected a YAML mapping of request members.' }] };
+  if (doc === null && text.trim() === '')
+    return { doc: undefined, problems: [{ path: '', message: 'The document is empty: expected a YAML mapping of request members.' }] };
   problems.push(...convertTimestamps(doc, options));
   return { doc, problems };
 }

@@ -31,7 +31,11 @@ function render(value: unknown, schema: SchemaNode | undefined, lang: Render, in
   if (typeof value === 'boolean') return lang.boolean(value);
   if (value === null || value === undefined) return lang.null;
   const inner = indent + INDENT;
-  if (Array.isArray(value)) return lang.list(value.map((v) => render(v, schema?.items, lang, inner)), indent);
+  if (Array.isArray(value))
+    return lang.list(
+      value.map((v) => render(v, schema?.items, lang, inner)),
+      indent,
+    );
   const entries = Object.entries(value as Record<string, unknown>);
   return lang.record(
     entries.map(([k, v]) => [k, render(v, schema?.properties?.[k], lang, inner)]),
@@ -66,7 +70,13 @@ const JS: Render = {
   // A Date holds milliseconds; whole-millisecond times keep the readable ISO form.
   timestamp: (s) => (Number.isInteger(s * 1000) ? `new Date(${jsonString(epochToIso(s))})` : `new Date(${s} * 1000)`),
   list: (items, indent) => block('[', items, ']', indent),
-  record: (members, indent) => block('{', members.map(([k, v]) => `${isIdentifier(k) ? k : jsonString(k)}: ${v}`), '}', indent),
+  record: (members, indent) =>
+    block(
+      '{',
+      members.map(([k, v]) => `${isIdentifier(k) ? k : jsonString(k)}: ${v}`),
+      '}',
+      indent,
+    ),
 };
 
 const PYTHON: Render = {
@@ -82,7 +92,13 @@ const PYTHON: Render = {
     return `datetime(${parts.join(', ')}, tzinfo=timezone.utc)`;
   },
   list: (items, indent) => block('[', items, ']', indent),
-  record: (members, indent) => block('{', members.map(([k, v]) => `${jsonString(k)}: ${v}`), '}', indent),
+  record: (members, indent) =>
+    block(
+      '{',
+      members.map(([k, v]) => `${jsonString(k)}: ${v}`),
+      '}',
+      indent,
+    ),
 };
 
 const R: Render = {
@@ -90,9 +106,19 @@ const R: Render = {
   number: (n) => (Number.isFinite(n) ? String(n) : 'NaN'),
   boolean: (b) => (b ? 'TRUE' : 'FALSE'),
   null: 'NULL',
-  timestamp: (s) => (Number.isInteger(s) ? `as.POSIXct(${jsonString(epochToIso(s).replace('T', ' ').replace('Z', ''))}, tz = "UTC")` : `as.POSIXct(${s}, origin = "1970-01-01", tz = "UTC")`),
+  timestamp: (s) =>
+    Number.isInteger(s)
+      ? `as.POSIXct(${jsonString(epochToIso(s).replace('T', ' ').replace('Z', ''))}, tz = "UTC")`
+      : `as.POSIXct(${s}, origin = "1970-01-01", tz = "UTC")`,
   list: (items, indent) => block('list(', items, ')', indent, false),
-  record: (members, indent) => block('list(', members.map(([k, v]) => `${/^[A-Za-z][A-Za-z0-9_.]*$/.test(k) ? k : `\`${k.replace(/[`\\]/g, '\\$&')}\``} = ${v}`), ')', indent, false),
+  record: (members, indent) =>
+    block(
+      'list(',
+      members.map(([k, v]) => `${/^[A-Za-z][A-Za-z0-9_.]*$/.test(k) ? k : `\`${k.replace(/[`\\]/g, '\\$&')}\``} = ${v}`),
+      ')',
+      indent,
+      false,
+    ),
 };
 
 function members(doc: unknown, operation: Operation, lang: Render, indent: string): [string, string][] {

@@ -42,7 +42,11 @@ export function importText(format: ImportFormat, text: string, operation: Operat
   switch (format) {
     case 'json': {
       const parsed = parseJson(text);
-      return { operation, doc: parsed.value, problems: parsed.errors.map((e) => ({ path: e.path, message: e.message, line: e.line, column: e.column })) };
+      return {
+        operation,
+        doc: parsed.value,
+        problems: parsed.errors.map((e) => ({ path: e.path, message: e.message, line: e.line, column: e.column })),
+      };
     }
     case 'cli-input-json':
       return { operation, ...parseCliInputJson(text, { operation, now }) };

@@ -21,7 +21,38 @@ export interface PastedRequest extends FormatParse {
 export type ProgramLanguage = 'js' | 'python' | 'r';
 
 // curl options that take a value (the value is skipped unless it is one we read).
-const CURL_WITH_VALUE = new Set(['-H', '--header', '-u', '--user', '-X', '--request', '--aws-sigv4', '-d', '--data', '--data-binary', '--data-raw', '--data-ascii', '--json', '--url', '-o', '--output', '-m', '--max-time', '--connect-timeout', '--cacert', '--capath', '--cert', '--key', '-A', '--user-agent', '-x', '--proxy', '--retry', '-w', '--write-out']);
+const CURL_WITH_VALUE = new Set([
+  '-H',
+  '--header',
+  '-u',
+  '--user',
+  '-X',
+  '--request',
+  '--aws-sigv4',
+  '-d',
+  '--data',
+  '--data-binary',
+  '--data-raw',
+  '--data-ascii',
+  '--json',
+  '--url',
+  '-o',
+  '--output',
+  '-m',
+  '--max-time',
+  '--connect-timeout',
+  '--cacert',
+  '--capath',
+  '--cert',
+  '--key',
+  '-A',
+  '--user-agent',
+  '-x',
+  '--proxy',
+  '--retry',
+  '-w',
+  '--write-out',
+]);
 const CURL_DATA = new Set(['-d', '--data', '--data-binary', '--data-raw', '--data-ascii', '--json']);
 
 function splitEndpoint(url: string): { endpointUrl: string; operation?: Operation } {
@@ -34,9 +65,16 @@ function splitEndpoint(url: string): { endpointUrl: string; operation?: Operatio
 export function parseCurlCommand(text: string): PastedRequest {
   const split = splitShellWords(text.replace(/^\s*\$\s*/, ''));
   // Expansions ($AWS_ACCESS_KEY_ID in --user) are for the shell to fill in; only unreadable quoting matters here.
-  const problems: FormatProblem[] = split.problems.filter((p) => p.message.includes('never closed') || p.message.includes('operator')).map((p) => ({ path: '', message: p.message }));
+  const problems: FormatProblem[] = split.problems
+    .filter((p) => p.message.includes('never closed') || p.message.includes('operator'))
+    .map((p) => ({ path: '', message: p.message }));
   const words = split.words.map((w) => w.text);
-  if (words[0] !== 'curl' && !/\/curl$/.test(words[0] ?? '')) return { doc: undefined, operation: 'SendHeartbeat', problems: [{ path: '', message: 'Not a curl command: expected "curl … --data-binary \'{…}\' URL".' }] };
+  if (words[0] !== 'curl' && !/\/curl$/.test(words[0] ?? ''))
+    return {
+      doc: undefined,
+      operation: 'SendHeartbeat',
+      problems: [{ path: '', message: 'Not a curl command: expected "curl … --data-binary \'{…}\' URL".' }],
+    };
   let body: string | undefined;
   let url: string | undefined;
   let region: string | undefined;
@@ -57,10 +95,27 @@ export function parseCurlCommand(text: string): PastedRequest {
       else if (name === '--aws-sigv4') region = /^aws:amz:([^:]+)(?::|$)/.exec(value)?.[1];
     } else url = word;
   }
-  if (body === undefined) return { doc: undefined, operation: 'SendHeartbeat', problems: [...problems, { path: '', message: 'The curl command has no --data-binary body: it sends no request document.' }] };
-  if (body.startsWith('@')) return { doc: undefined, operation: 'SendHeartbeat', problems: [...problems, { path: '', message: `The body is read from the file "${body.slice(1, 61)}", which cannot be done here; paste the document itself.` }] };
+  if (body === undefined)
+    return {
+      doc: undefined,
+      operation: 'SendHeartbeat',
+      problems: [...problems, { path: '', message: 'The curl command has no --data-binary body: it sends no request document.' }],
+    };
+  if (body.startsWith('@'))
+    return {
+      doc: undefined,
+      operation: 'SendHeartbeat',
+      problems: [
+        ...problems,
+        {
+          path: '',
+          message: `The body is read from the file "${body.slice(1, 61)}", which cannot be done here; paste the document itself.`,
+        },
+      ],
+    };
   const parsed = parseJson(body);
-  for (const e of parsed.errors) problems.push({ path: e.path, message: `In the --data-binary body: ${e.message}`, line: e.line, column: e.column });
+  for (const e of parsed.errors)
+    problems.push({ path: e.path, message: `In the --data-binary body: ${e.message}`, line: e.line, column: e.column });
   const result: PastedRequest = { doc: parsed.value, operation: 'SendHeartbeat', problems };
   if (url !== undefined) {
     const where = splitEndpoint(url);
@@ -268,13 +323,16 @@ class ValueReader {
       if (t.text === 'as.POSIXct' && this.is('(')) {
         this.pos++;
         const arg = this.next();
-        const { named } = this.is(',') ? (this.pos++, this.members(')', '=', undefined)) : (this.expect(')'), { named: [] as [string, unknown][] });
+        const { named } = this.is(',')
+          ? (this.pos++, this.members(')', '=', undefined))
+          : (this.expect(')'), { named: [] as [string, unknown][] });
         const options = Object.fromEntries(named);
         if (options.tz !== undefined && options.tz !== 'UTC') throw new ProgramError('Only tz = "UTC" is read.', arg.at);
         if (arg.kind === 'number' && options.origin === '1970-01-01') return arg.value as number;
         const m = arg.kind === 'string' ? /^(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/.exec(String(arg.value)) : null;
         const seconds = m ? isoToEpoch(`${m[1]}T${m[2] ?? '00:00:00'}Z`) : undefined;
-        if (seconds === undefined) throw new ProgramError('A POSIXct is not written as "YYYY-MM-DD HH:MM:SS" in UTC or seconds since 1970.', arg.at);
+        if (seconds === undefined)
+          throw new ProgramError('A POSIXct is not written as "YYYY-MM-DD HH:MM:SS" in UTC or seconds since 1970.', arg.at);
         return seconds;
       }
     }
@@ -295,7 +353,12 @@ function findCall(src: string, language: ProgramLanguage): { at: number; operati
 }
 
 function readClient(src: string, language: ProgramLanguage): { region?: string; endpointUrl?: string } {
-  const start = language === 'js' ? /new\s+SagemakerEdgeClient\s*\(/.exec(src) : language === 'python' ? /boto3\.client\s*\(/.exec(src) : /sagemakeredgemanager\s*\(\s*config\s*=\s*list\s*\(/.exec(src);
+  const start =
+    language === 'js'
+      ? /new\s+SagemakerEdgeClient\s*\(/.exec(src)
+      : language === 'python'
+        ? /boto3\.client\s*\(/.exec(src)
+        : /sagemakeredgemanager\s*\(\s*config\s*=\s*list\s*\(/.exec(src);
   if (!start) return {};
   try {
     const reader = new ValueReader(tokenize(src.slice(start.index + start[0].length), language), language);
@@ -323,8 +386,13 @@ export function parseProgram(src: string, language: ProgramLanguage): PastedRequ
   const call = findCall(src, language);
   const name = LANGUAGE_NAMES[language];
   if (!call) {
-    const what = language === 'js' ? 'new SendHeartbeatCommand({ … })' : language === 'python' ? 'client.send_heartbeat(…)' : 'svc$send_heartbeat(…)';
-    return { doc: undefined, operation: 'SendHeartbeat', problems: [{ path: '', message: `No request found in the ${name} program: expected ${what}.` }] };
+    const what =
+      language === 'js' ? 'new SendHeartbeatCommand({ … })' : language === 'python' ? 'client.send_heartbeat(…)' : 'svc$send_heartbeat(…)';
+    return {
+      doc: undefined,
+      operation: 'SendHeartbeat',
+      problems: [{ path: '', message: `No request found in the ${name} program: expected ${what}.` }],
+    };
   }
   const schema = requestSchema(call.operation);
   const before = src.slice(0, call.at);
@@ -343,7 +411,11 @@ export function parseProgram(src: string, language: ProgramLanguage): PastedRequ
   } catch (error) {
     const e = error as ProgramError;
     const where = Number.isFinite(e.at) ? line(e.at) : {};
-    return { doc: undefined, operation: call.operation, problems: [{ path: '', message: `The ${name} program could not be read: ${e.message}`, ...where }] };
+    return {
+      doc: undefined,
+      operation: call.operation,
+      problems: [{ path: '', message: `The ${name} program could not be read: ${e.message}`, ...where }],
+    };
   }
   return { doc, operation: call.operation, problems: [], ...readClient(src, language) };
 }

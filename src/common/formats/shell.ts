@@ -27,7 +27,21 @@ export interface ShellSplit {
   problems: { message: string; offset: number }[];
 }
 
-const ANSI_C: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+const ANSI_C: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
 
 /** Reads a $'...' ANSI-C quoted string starting after the opening quote; returns the text and the index after the closing quote. */
 function readAnsiC(line: string, start: number): { text: string; end: number } | undefined {
@@ -129,7 +143,8 @@ export function splitShellWords(line: string): ShellSplit {
           j += 2;
           continue;
         }
-        if ((d === '$' && /[A-Za-z_{(]/.test(line[j + 1] ?? '')) || d === '`') problems.push({ message: `The expansion at offset ${j} is not run; it is kept as written.`, offset: j });
+        if ((d === '$' && /[A-Za-z_{(]/.test(line[j + 1] ?? '')) || d === '`')
+          problems.push({ message: `The expansion at offset ${j} is not run; it is kept as written.`, offset: j });
         current += d;
         j++;
       }
@@ -137,8 +152,10 @@ export function splitShellWords(line: string): ShellSplit {
       i = j + 1;
     } else {
       begin(i);
-      if ((c === '$' && /[A-Za-z_{(]/.test(line[i + 1] ?? '')) || c === '`') problems.push({ message: `The expansion at offset ${i} is not run; it is kept as written.`, offset: i });
-      if (c === '|' || c === ';' || c === '&' || c === '<' || c === '>') problems.push({ message: `The shell operator "${c}" at offset ${i} is not supported; give a single command.`, offset: i });
+      if ((c === '$' && /[A-Za-z_{(]/.test(line[i + 1] ?? '')) || c === '`')
+        problems.push({ message: `The expansion at offset ${i} is not run; it is kept as written.`, offset: i });
+      if (c === '|' || c === ';' || c === '&' || c === '<' || c === '>')
+        problems.push({ message: `The shell operator "${c}" at offset ${i} is not supported; give a single command.`, offset: i });
       current += c;
       i++;
     }

@@ -58,7 +58,11 @@ class Parser {
     while (this.index < this.input.length) {
       this.expect(',', true);
       [key, value] = this.keyval();
-      if (hasOwn(params, key)) throw new ShorthandSyntaxError(`Second instance of key "${key}": a key may appear only once (often a "," was written where a space separates list items).`, lastIndex + 1);
+      if (hasOwn(params, key))
+        throw new ShorthandSyntaxError(
+          `Second instance of key "${key}": a key may appear only once (often a "," was written where a space separates list items).`,
+          lastIndex + 1,
+        );
       setMember(params, key, value);
       lastIndex = this.index;
     }
@@ -81,7 +85,11 @@ class Parser {
   // `Key@=file://...` reads a file in the AWS CLI; we cannot read files here, so say so.
   private skipParamfileMarker(): void {
     this.skipWhitespace();
-    if (this.input[this.index] === '@') throw new ShorthandSyntaxError('"@=" loads a value from a file, which cannot be done here; write the value itself after "=".', this.index);
+    if (this.input[this.index] === '@')
+      throw new ShorthandSyntaxError(
+        '"@=" loads a value from a file, which cannot be done here; write the value itself after "=".',
+        this.index,
+      );
   }
 
   private values(): RawShorthand {

@@ -18,7 +18,13 @@ export function takesShorthand(schema: SchemaNode): boolean {
 }
 
 /** Types untyped shorthand values by the schema; reports values that cannot have the model's type. */
-export function typeShorthand(raw: RawShorthand, schema: SchemaNode | undefined, path: string, problems: FormatProblem[], now?: number): unknown {
+export function typeShorthand(
+  raw: RawShorthand,
+  schema: SchemaNode | undefined,
+  path: string,
+  problems: FormatProblem[],
+  now?: number,
+): unknown {
   if (!schema) return raw; // an unknown member: validation names it (with "did you mean").
   if (schema.type === 'array') {
     const items = Array.isArray(raw) ? raw : [raw];
@@ -26,24 +32,42 @@ export function typeShorthand(raw: RawShorthand, schema: SchemaNode | undefined,
   }
   if (schema.type === 'object') {
     if (typeof raw !== 'object' || Array.isArray(raw)) {
-      problems.push({ path, message: `${label(path)} must be a structure written as {Key=value,...}, not ${Array.isArray(raw) ? 'a list' : `the value "${short(raw)}"`}.`, severity: 'warning' });
+      problems.push({
+        path,
+        message: `${label(path)} must be a structure written as {Key=value,...}, not ${Array.isArray(raw) ? 'a list' : `the value "${short(raw)}"`}.`,
+        severity: 'warning',
+      });
       return raw;
     }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
       const sub = Object.prototype.hasOwnProperty.call(schema.properties ?? {}, key) ? schema.properties![key] : undefined;
-      Object.defineProperty(out, key, { value: typeShorthand(value, sub, appendPointer(path, key), problems, now), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: typeShorthand(value, sub, appendPointer(path, key), problems, now),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
   if (typeof raw !== 'string') {
     const hint = Array.isArray(raw) && schema.type === 'string' ? ' Quote a value that contains commas, or write each comma as \\,.' : '';
-    problems.push({ path, message: `${label(path)} must be a single value, not ${Array.isArray(raw) ? 'a list' : 'a structure'}.${hint}`, severity: 'warning' });
+    problems.push({
+      path,
+      message: `${label(path)} must be a single value, not ${Array.isArray(raw) ? 'a list' : 'a structure'}.${hint}`,
+      severity: 'warning',
+    });
     return raw;
   }
   if (schema['x-timestamp']) {
     const seconds = parseTimestamp(raw, now);
-    if (seconds === undefined) problems.push({ path, message: `${label(path)} "${short(raw)}" is neither ISO 8601 (2026-11-22T07:48:23Z) nor epoch seconds.`, severity: 'warning' });
+    if (seconds === undefined)
+      problems.push({
+        path,
+        message: `${label(path)} "${short(raw)}" is neither ISO 8601 (2026-11-22T07:48:23Z) nor epoch seconds.`,
+        severity: 'warning',
+      });
     return seconds ?? raw;
   }
   if (schema.type === 'number' || schema.type === 'integer') {
@@ -77,7 +101,8 @@ function short(text: string): string {
 export function parseShorthand(words: readonly string[], schema: SchemaNode, path = '', now?: number): FormatParse {
   const problems: FormatProblem[] = [];
   const isList = schema.type === 'array';
-  if (!isList && words.length !== 1) return { doc: undefined, problems: [{ path, message: `A structure takes exactly one shorthand value, not ${words.length}.` }] };
+  if (!isList && words.length !== 1)
+    return { doc: undefined, problems: [{ path, message: `A structure takes exactly one shorthand value, not ${words.length}.` }] };
   const raws: RawShorthand[] = [];
   for (const [i, word] of words.entries()) {
     try {
@@ -86,7 +111,12 @@ export function parseShorthand(words: readonly string[], schema: SchemaNode, pat
       if (!(error instanceof ShorthandSyntaxError)) throw error;
       const at = lineColumn(word, error.index);
       const where = isList && words.length > 1 ? ` in item ${i + 1}` : '';
-      problems.push({ path: isList ? appendPointer(path, i) : path, message: `Shorthand syntax error${where} at column ${at.column}: ${error.message}`, line: at.line, column: at.column });
+      problems.push({
+        path: isList ? appendPointer(path, i) : path,
+        message: `Shorthand syntax error${where} at column ${at.column}: ${error.message}`,
+        line: at.line,
+        column: at.column,
+      });
     }
   }
   if (problems.length) return { doc: undefined, problems };
@@ -130,7 +160,8 @@ export function emitShorthand(value: unknown, schema: SchemaNode): string[] | un
   let words: string[];
   try {
     if (schema.type === 'array') {
-      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => isPlainObject(v) && Object.keys(v).length > 0)) return undefined;
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => isPlainObject(v) && Object.keys(v).length > 0))
+        return undefined;
       words = value.map((item) => emitMembers(item as Record<string, unknown>, schema.items));
     } else {
       if (!isPlainObject(value) || Object.keys(value).length === 0) return undefined;

@@ -88,7 +88,12 @@ class Context {
 
   set(pointer: string, value: unknown): TextEdit {
     const loc = this.parsed.location(pointer);
-    if (loc) return { offset: loc.valueStart, length: loc.valueEnd - loc.valueStart, text: this.serialize(value, this.lineIndent(loc.keyStart ?? loc.valueStart)) };
+    if (loc)
+      return {
+        offset: loc.valueStart,
+        length: loc.valueEnd - loc.valueStart,
+        text: this.serialize(value, this.lineIndent(loc.keyStart ?? loc.valueStart)),
+      };
     if (pointer === '') throw new JsonEditError('The document has no root value.');
     const parent = parentPointer(pointer);
     const token = splitPointer(pointer).pop()!;
@@ -135,7 +140,8 @@ class Context {
     }
     if (!Array.isArray(array)) throw new JsonEditError(`The value at "${arrayPointer}" is not an array.`);
     const at = index === undefined ? array.length : index;
-    if (at < 0 || at > array.length) throw new JsonEditError(`Index ${at} is outside the array at "${arrayPointer}" (length ${array.length}).`);
+    if (at < 0 || at > array.length)
+      throw new JsonEditError(`Index ${at} is outside the array at "${arrayPointer}" (length ${array.length}).`);
     const elements = this.children(arrayPointer);
     if (elements.length === 0) return this.fillEmpty(arrayPointer, (indent) => raw ?? this.serialize(value, indent));
     const reference = elements[Math.min(at, elements.length - 1)].loc;
@@ -166,7 +172,8 @@ class Context {
     const loc = this.parsed.location(pointer);
     const arrayPointer = parentPointer(pointer);
     const index = Number(splitPointer(pointer).pop());
-    if (!loc || !Array.isArray(getAt(this.parsed.value, arrayPointer))) throw new JsonEditError(`There is no array element at "${pointer}".`);
+    if (!loc || !Array.isArray(getAt(this.parsed.value, arrayPointer)))
+      throw new JsonEditError(`There is no array element at "${pointer}".`);
     return this.insert(arrayPointer, index + 1, undefined, this.text.slice(loc.valueStart, loc.valueEnd));
   }
 

@@ -135,7 +135,8 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
         i += 2;
         continue;
       }
-      if (c < 0x20) throw new SyntaxFailure(`Unescaped control character U+${hex4(c)} in a string: write it as an escape such as \\n or \\u00XX.`, i);
+      if (c < 0x20)
+        throw new SyntaxFailure(`Unescaped control character U+${hex4(c)} in a string: write it as an escape such as \\n or \\u00XX.`, i);
       i++;
     }
     pos = i + 1;
@@ -144,7 +145,10 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
       return JSON.parse(text.slice(start, i + 1)) as string;
     } catch {
       const bad = /\\(?:u(?![0-9a-fA-F]{4})|[^"\\/bfnrtu])/.exec(text.slice(start, i + 1));
-      throw new SyntaxFailure('Invalid escape sequence in a string: use \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX.', bad ? start + bad.index : start);
+      throw new SyntaxFailure(
+        'Invalid escape sequence in a string: use \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX.',
+        bad ? start + bad.index : start,
+      );
     }
   };
 
@@ -158,22 +162,27 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
       pos += m[0].length;
       return Number(m[0]);
     }
-    if (c === 0x74 && text.startsWith('true', pos)) return (pos += 4), true;
-    if (c === 0x66 && text.startsWith('false', pos)) return (pos += 5), false;
-    if (c === 0x6e && text.startsWith('null', pos)) return (pos += 4), null;
+    if (c === 0x74 && text.startsWith('true', pos)) return ((pos += 4), true);
+    if (c === 0x66 && text.startsWith('false', pos)) return ((pos += 5), false);
+    if (c === 0x6e && text.startsWith('null', pos)) return ((pos += 4), null);
     if (pos >= length) throw new SyntaxFailure('Unexpected end of input: expected a JSON value.', pos);
-    throw new SyntaxFailure(`Expected a JSON value (object, array, string, number, true, false or null), found ${describeChar(text, pos)}.`, pos);
+    throw new SyntaxFailure(
+      `Expected a JSON value (object, array, string, number, true, false or null), found ${describeChar(text, pos)}.`,
+      pos,
+    );
   };
 
   // Parses an object key and colon into the frame; leaves pos at the value.
   const readKey = (frame: Frame): void => {
     skipWhitespace();
-    if (text.charCodeAt(pos) !== 0x22) throw new SyntaxFailure(`Expected a member name in double quotes, found ${describeChar(text, pos)}.`, pos);
+    if (text.charCodeAt(pos) !== 0x22)
+      throw new SyntaxFailure(`Expected a member name in double quotes, found ${describeChar(text, pos)}.`, pos);
     frame.keyStart = pos;
     frame.key = readString();
     frame.keyEnd = pos;
     skipWhitespace();
-    if (text.charCodeAt(pos) !== 0x3a) throw new SyntaxFailure(`Expected ":" after the member name "${frame.key}", found ${describeChar(text, pos)}.`, pos);
+    if (text.charCodeAt(pos) !== 0x3a)
+      throw new SyntaxFailure(`Expected ":" after the member name "${frame.key}", found ${describeChar(text, pos)}.`, pos);
     pos++;
     skipWhitespace();
   };
@@ -196,7 +205,14 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
     const key = top.key;
     if (Object.hasOwn(obj, key)) {
       const where = positionAt(top.keyStart);
-      errors.push({ kind: 'duplicate-key', path: pathOfStack(), message: `Duplicate key "${key}": a member may appear only once (JSON.parse would silently keep the last one).`, offset: top.keyStart, line: where.line, column: where.column });
+      errors.push({
+        kind: 'duplicate-key',
+        path: pathOfStack(),
+        message: `Duplicate key "${key}": a member may appear only once (JSON.parse would silently keep the last one).`,
+        offset: top.keyStart,
+        line: where.line,
+        column: where.column,
+      });
       if (top.table) top.table.offsets.splice(top.table.keys!.indexOf(key) * 4, 4, top.keyStart, top.keyEnd, valueStart, valueEnd);
     } else if (top.table) {
       top.table.keys!.push(key);
@@ -266,7 +282,8 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
         if (next === 0x2c) {
           pos++;
           skipWhitespace();
-          if (text.charCodeAt(pos) === close) throw new SyntaxFailure(`Trailing comma: expected a ${frame.isObject ? 'member' : 'value'} after ",".`, pos);
+          if (text.charCodeAt(pos) === close)
+            throw new SyntaxFailure(`Trailing comma: expected a ${frame.isObject ? 'member' : 'value'} after ",".`, pos);
           if (frame.isObject) readKey(frame);
           frame.valueStart = pos;
           continue value;
@@ -280,14 +297,17 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
         attach(frame.container, frame.start, pos);
       }
       skipWhitespace();
-      if (pos < length) throw new SyntaxFailure(`Unexpected ${describeChar(text, pos)} after the JSON value: a document holds exactly one value.`, pos);
+      if (pos < length)
+        throw new SyntaxFailure(`Unexpected ${describeChar(text, pos)} after the JSON value: a document holds exactly one value.`, pos);
       break;
     }
   } catch (failure) {
     if (!(failure instanceof SyntaxFailure)) throw failure;
     const where = positionAt(failure.offset);
     // A failure inside a value points at that value; one between members at the container.
-    const path = inValue ? pathOfStack() : joinPointer(stack.slice(0, -1).map((f) => (f.isObject ? f.key : (f.container as unknown[]).length)));
+    const path = inValue
+      ? pathOfStack()
+      : joinPointer(stack.slice(0, -1).map((f) => (f.isObject ? f.key : (f.container as unknown[]).length)));
     errors.push({ kind: 'syntax', path, message: failure.message, offset: failure.offset, line: where.line, column: where.column });
     root = undefined;
   }

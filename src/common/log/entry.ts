@@ -45,7 +45,17 @@ export type TransportErrorCode = 'refused' | 'reset' | 'timeout' | 'tls' | 'dns'
 
 export type Outcome =
   | { kind: 'success'; status: number; requestId?: string; headers: Record<string, string>; body: string }
-  | { kind: 'service-error'; status: number; errorType: string; message: string; requestId?: string; retried: boolean; diagnosis?: string; headers?: Record<string, string>; body?: string }
+  | {
+      kind: 'service-error';
+      status: number;
+      errorType: string;
+      message: string;
+      requestId?: string;
+      retried: boolean;
+      diagnosis?: string;
+      headers?: Record<string, string>;
+      body?: string;
+    }
   | { kind: 'transport-error'; code: TransportErrorCode; message: string; retried: boolean }
   | { kind: 'cancelled'; message: string };
 
@@ -151,7 +161,8 @@ function outcomeProblem(line: Record<string, unknown>): string | undefined {
   if ((o.kind === 'success' || o.kind === 'service-error') && !isNum(o.status)) return 'its outcome has no HTTP status';
   if (o.kind === 'service-error' && !isStr(o.errorType)) return 'its service error has no error type';
   if (o.kind === 'transport-error' && !isStr(o.code)) return 'its transport error has no code';
-  if (!Array.isArray(line.attempts) || !line.attempts.every((a) => isRecord(a) && isNum(a.durationMs))) return 'its attempts are not a list of attempts';
+  if (!Array.isArray(line.attempts) || !line.attempts.every((a) => isRecord(a) && isNum(a.durationMs)))
+    return 'its attempts are not a list of attempts';
   if (line.timings !== undefined && !(isRecord(line.timings) && isNum(line.timings.totalMs))) return 'its timings have no total';
   return undefined;
 }
@@ -165,17 +176,26 @@ export function checkHistoryLine(value: unknown): { line: HistoryLine } | { prob
   if (value.v !== LOG_VERSION) return { problem: `its version is ${JSON.stringify(value.v)}, not ${LOG_VERSION}` };
   if (!isStr(value.id) || value.id === '' || value.id.length > 200) return { problem: 'it has no id' };
   if (value.time === undefined) return { problem: 'it has no time' };
-  if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { problem: `its time ${JSON.stringify(value.time)} is not a date and time` };
+  if (!isStr(value.time) || Number.isNaN(Date.parse(value.time)))
+    return { problem: `its time ${JSON.stringify(value.time)} is not a date and time` };
   let problem: string | undefined;
   switch (value.type) {
     case 'request':
-      problem = !isStr(value.operation) ? 'it has no operation' : !isRecord(value.target) || !isStr(value.target.url) || !isStr(value.target.region) || !isStr(value.target.kind) ? 'it has no target' : requestProblem(value.request);
+      problem = !isStr(value.operation)
+        ? 'it has no operation'
+        : !isRecord(value.target) || !isStr(value.target.url) || !isStr(value.target.region) || !isStr(value.target.kind)
+          ? 'it has no target'
+          : requestProblem(value.request);
       break;
     case 'outcome':
       problem = outcomeProblem(value);
       break;
     case 'exchange':
-      problem = !isStr(value.operation) ? 'it has no operation' : !isRecord(value.verdict) || !isNum(value.verdict.status) || !isStr(value.verdict.requestId) ? 'it has no verdict' : requestProblem(value.request);
+      problem = !isStr(value.operation)
+        ? 'it has no operation'
+        : !isRecord(value.verdict) || !isNum(value.verdict.status) || !isStr(value.verdict.requestId)
+          ? 'it has no verdict'
+          : requestProblem(value.request);
       break;
     case 'forget':
       problem = Array.isArray(value.ids) && value.ids.every(isStr) ? undefined : 'its ids are not a list of ids';
@@ -207,5 +227,10 @@ export function parseLogLine(text: string): LogLine | undefined {
 /** The parsed JSON value of a line, when it is one of our log lines. */
 export function asLogLine(value: unknown): LogLine | undefined {
   const line = value as Partial<LogLine> | null;
-  return line && line.v === LOG_VERSION && (line.type === 'request' || line.type === 'outcome' || line.type === 'exchange') && typeof line.id === 'string' ? (line as LogLine) : undefined;
+  return line &&
+    line.v === LOG_VERSION &&
+    (line.type === 'request' || line.type === 'outcome' || line.type === 'exchange') &&
+    typeof line.id === 'string'
+    ? (line as LogLine)
+    : undefined;
 }

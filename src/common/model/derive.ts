@@ -8,7 +8,16 @@
 
 export interface ServiceModel {
   metadata: Record<string, unknown>;
-  operations: Record<string, { name: string; http: { method: string; requestUri: string }; input?: { shape: string }; output?: { shape: string }; documentation?: string }>;
+  operations: Record<
+    string,
+    {
+      name: string;
+      http: { method: string; requestUri: string };
+      input?: { shape: string };
+      output?: { shape: string };
+      documentation?: string;
+    }
+  >;
   shapes: Record<string, Shape>;
 }
 

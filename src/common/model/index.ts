@@ -24,14 +24,20 @@ export function schemaAt(schema: SchemaNode, pointer: string): SchemaNode | unde
   for (const token of splitPointer(pointer)) {
     if (!node) return undefined;
     if (node.type === 'array') node = /^(0|[1-9]\d*)$/.test(token) ? node.items : undefined;
-    else if (node.type === 'object') node = node.properties && Object.prototype.hasOwnProperty.call(node.properties, token) ? node.properties[token] : undefined;
+    else if (node.type === 'object')
+      node = node.properties && Object.prototype.hasOwnProperty.call(node.properties, token) ? node.properties[token] : undefined;
     else return undefined;
   }
   return node;
 }
 
 /** Calls `visit` for every value in `doc` that the schema marks as a timestamp. */
-export function forEachTimestamp(schema: SchemaNode, doc: unknown, visit: (pointer: string, value: unknown, set: (v: unknown) => void) => void, pointer = ''): void {
+export function forEachTimestamp(
+  schema: SchemaNode,
+  doc: unknown,
+  visit: (pointer: string, value: unknown, set: (v: unknown) => void) => void,
+  pointer = '',
+): void {
   if (schema['x-timestamp']) return;
   if (schema.type === 'object' && doc !== null && typeof doc === 'object' && !Array.isArray(doc) && schema.properties) {
     const record = doc as Record<string, unknown>;

@@ -26,7 +26,14 @@ export interface TextCheck {
 
 export function checkText(text: string, operation: Operation = 'SendHeartbeat'): TextCheck {
   const parsed = parseJson(text);
-  const problems: TextProblem[] = parsed.errors.map((e) => ({ path: e.path, message: e.message, keyword: e.kind, line: e.line, column: e.column, offset: e.offset }));
+  const problems: TextProblem[] = parsed.errors.map((e) => ({
+    path: e.path,
+    message: e.message,
+    keyword: e.kind,
+    line: e.line,
+    column: e.column,
+    offset: e.offset,
+  }));
   if (parsed.value !== undefined) {
     for (const error of validate(parsed.value, operation).errors) problems.push(place(error, parsed));
   }
@@ -36,7 +43,14 @@ export function checkText(text: string, operation: Operation = 'SendHeartbeat'):
 
 function place(error: ValidationError, parsed: ParsedJson): TextProblem {
   const at = parsed.locate(error.path);
-  const problem: TextProblem = { path: error.path, message: error.message, keyword: error.keyword, line: at.line, column: at.column, offset: at.offset };
+  const problem: TextProblem = {
+    path: error.path,
+    message: error.message,
+    keyword: error.keyword,
+    line: at.line,
+    column: at.column,
+    offset: at.offset,
+  };
   if (error.suggestion) problem.suggestion = error.suggestion;
   return problem;
 }

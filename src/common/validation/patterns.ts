@@ -5,11 +5,13 @@
  */
 export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   // DeviceName, DeviceFleetName.
-  '^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$': 'letters, digits, hyphens and underscores; starts and ends with a letter or digit, and no hyphen directly follows an underscore',
+  '^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$':
+    'letters, digits, hyphens and underscores; starts and ends with a letter or digit, and no hyphen directly follows an underscore',
   // ModelName, MetricName, DeploymentName, DeploymentStatus, ModelHandle.
   '^[a-zA-Z0-9](-*[a-zA-Z0-9])*$': 'letters, digits and hyphens; starts and ends with a letter or digit',
   // Dimension.
-  '^[a-zA-Z0-9](-*[a-zA-Z0-9\\/])*$': 'letters, digits, hyphens and slashes; starts with a letter or digit and ends with a letter, digit or slash',
+  '^[a-zA-Z0-9](-*[a-zA-Z0-9\\/])*$':
+    'letters, digits, hyphens and slashes; starts with a letter or digit and ends with a letter, digit or slash',
   // AgentVersion, ModelVersion: not anchored, so one such character anywhere is enough.
   '[a-zA-Z0-9 _\\.]+': 'at least one letter, digit, space, underscore or dot',
 };

@@ -5,7 +5,13 @@
  * schema is ever compiled at run time and no host needs `unsafe-eval`: Node, the CLI and the renderer
  * run the same code.
  */
-import { validateGetDeploymentsRequest, validateGetDeviceRegistrationRequest, validateSendHeartbeatRequest, type AjvError, type StandaloneValidator } from '../model/generated/validators.js';
+import {
+  validateGetDeploymentsRequest,
+  validateGetDeviceRegistrationRequest,
+  validateSendHeartbeatRequest,
+  type AjvError,
+  type StandaloneValidator,
+} from '../model/generated/validators.js';
 import { requestSchema, schemaAt, type Operation, type SchemaNode } from '../model/index.ts';
 import { appendPointer, getAt, splitPointer } from '../json/pointer.ts';
 import { closestName } from './suggest.ts';
@@ -84,7 +90,14 @@ function codePoints(text: string): number {
   return n;
 }
 
-const TYPE_NAMES: Record<string, string> = { object: 'an object', array: 'an array', string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean' };
+const TYPE_NAMES: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'a boolean',
+};
 
 function describe(error: AjvError, doc: unknown, rootSchema: SchemaNode): ValidationError {
   const { keyword, params } = error;
@@ -107,14 +120,22 @@ function describe(error: AjvError, doc: unknown, rootSchema: SchemaNode): Valida
       const suggestion = closestName(name, allowed);
       const ownerName = base === '' ? 'the request' : (owner?.['x-shape'] ?? label);
       const hint = suggestion ? ` Did you mean ${suggestion}?` : allowed.length ? ` Allowed members: ${allowed.join(', ')}.` : '';
-      const result: ValidationError = { path, keyword, message: `${name} is not a member of ${ownerName}.${hint}`, constraint: 'Member is not defined by the model' };
+      const result: ValidationError = {
+        path,
+        keyword,
+        message: `${name} is not a member of ${ownerName}.${hint}`,
+        constraint: 'Member is not defined by the model',
+      };
       if (suggestion) result.suggestion = suggestion;
       return result;
     }
     case 'type': {
       const expected = TYPE_NAMES[String(params.type)] ?? String(params.type);
       const actual = jsonType(value);
-      const detail = actual === 'a number out of range' ? `${label} is out of range for a double (it overflows to ${shown}); use a smaller number.` : `${label} must be ${expected}, not ${actual}${value === null || typeof value === 'object' ? '' : ` (${shown})`}.`;
+      const detail =
+        actual === 'a number out of range'
+          ? `${label} is out of range for a double (it overflows to ${shown}); use a smaller number.`
+          : `${label} must be ${expected}, not ${actual}${value === null || typeof value === 'object' ? '' : ` (${shown})`}.`;
       return { path: base, keyword, message: detail, constraint: `Member must be ${expected}` };
     }
     case 'minLength':
@@ -122,12 +143,25 @@ function describe(error: AjvError, doc: unknown, rootSchema: SchemaNode): Valida
       const limit = Number(params.limit);
       const length = typeof value === 'string' ? codePoints(value) : 0;
       const which = keyword === 'minLength' ? 'at least' : 'at most';
-      const aws = keyword === 'minLength' ? `Member must have length greater than or equal to ${limit}` : `Member must have length less than or equal to ${limit}`;
-      return { path: base, keyword, message: `${label} ${shown} is ${length} character${length === 1 ? '' : 's'} long; it must be ${which} ${limit}.`, constraint: aws };
+      const aws =
+        keyword === 'minLength'
+          ? `Member must have length greater than or equal to ${limit}`
+          : `Member must have length less than or equal to ${limit}`;
+      return {
+        path: base,
+        keyword,
+        message: `${label} ${shown} is ${length} character${length === 1 ? '' : 's'} long; it must be ${which} ${limit}.`,
+        constraint: aws,
+      };
     }
     case 'pattern': {
       const pattern = String(params.pattern);
-      return { path: base, keyword, message: `${label} ${shown} does not match the pattern: ${patternWords(pattern)}.`, constraint: `Member must satisfy regular expression pattern: ${pattern}` };
+      return {
+        path: base,
+        keyword,
+        message: `${label} ${shown} does not match the pattern: ${patternWords(pattern)}.`,
+        constraint: `Member must satisfy regular expression pattern: ${pattern}`,
+      };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
@@ -146,10 +180,20 @@ function describe(error: AjvError, doc: unknown, rootSchema: SchemaNode): Valida
     case 'minimum':
     case 'maximum': {
       const limit = Number(params.limit);
-      const words: Record<string, string> = { minItems: `must have at least ${limit} items`, maxItems: `must have at most ${limit} items`, minimum: `must be at least ${limit}`, maximum: `must be at most ${limit}` };
+      const words: Record<string, string> = {
+        minItems: `must have at least ${limit} items`,
+        maxItems: `must have at most ${limit} items`,
+        minimum: `must be at least ${limit}`,
+        maximum: `must be at most ${limit}`,
+      };
       return { path: base, keyword, message: `${label} ${words[keyword]}; it is ${shown}.`, constraint: `Member ${words[keyword]}` };
     }
     default:
-      return { path: base, keyword, message: `${label} ${shown} fails the ${keyword} constraint.`, constraint: `Member must satisfy ${keyword}` };
+      return {
+        path: base,
+        keyword,
+        message: `${label} ${shown} fails the ${keyword} constraint.`,
+        constraint: `Member must satisfy ${keyword}`,
+      };
   }
 }

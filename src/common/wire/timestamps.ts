@@ -84,7 +84,8 @@ export function normalizeTimestamps(schema: SchemaNode, doc: unknown, now: numbe
   forEachTimestamp(schema, doc, (path, value, set) => {
     if (typeof value !== 'string') return;
     const seconds = parseTimestamp(value, now);
-    if (seconds === undefined) problems.push({ path, message: `Timestamp "${value.slice(0, 40)}" is neither ISO 8601 (2026-11-22T07:48:23Z) nor epoch seconds.` });
+    if (seconds === undefined)
+      problems.push({ path, message: `Timestamp "${value.slice(0, 40)}" is neither ISO 8601 (2026-11-22T07:48:23Z) nor epoch seconds.` });
     else set(seconds);
   });
   return problems;

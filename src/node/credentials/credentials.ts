@@ -46,20 +46,33 @@ export class CredentialsError extends AppError {
 export async function resolveCredentials(source: CredentialSource): Promise<Credentials> {
   if (source.kind === 'demo') return { accessKeyId: DEMO_CREDENTIALS.accessKeyId, secretAccessKey: DEMO_CREDENTIALS.secretAccessKey };
   if (source.kind === 'manual') {
-    if (!source.accessKeyId || !source.secretAccessKey) throw new CredentialsError('Manual credentials need both an access key id and a secret access key.');
-    return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, ...(source.sessionToken ? { sessionToken: source.sessionToken } : {}) };
+    if (!source.accessKeyId || !source.secretAccessKey)
+      throw new CredentialsError('Manual credentials need both an access key id and a secret access key.');
+    return {
+      accessKeyId: source.accessKeyId,
+      secretAccessKey: source.secretAccessKey,
+      ...(source.sessionToken ? { sessionToken: source.sessionToken } : {}),
+    };
   }
   const env = process.env;
   // The chain's first provider, without loading the SDK (a large share of `heartbeat send` start-up).
   if (source.kind === 'default' && !env.AWS_PROFILE && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+    return {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
   }
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const profile = source.kind === 'profile' ? source.profile : undefined;
   try {
     const provider = fromNodeProviderChain({ ...(profile ? { profile } : {}), ignoreCache: true });
     const found = await provider();
-    return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey, ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}) };
+    return {
+      accessKeyId: found.accessKeyId,
+      secretAccessKey: found.secretAccessKey,
+      ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}),
+    };
   } catch (error) {
     const why = (error as Error).message?.split('\n')[0] ?? String(error);
     throw new CredentialsError(

@@ -11,7 +11,6 @@ export interface ProfileInfo {
   region?: string;
 }
 
-
 /** Every profile in ~/.aws/config and ~/.aws/credentials, sorted, with its region when the config gives one. */
 export async function listProfiles(): Promise<ProfileInfo[]> {
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });

@@ -62,12 +62,23 @@ export class AdminApi {
     const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
     const send = (status: number, body: unknown) => {
       const text = body === undefined ? '' : JSON.stringify(body);
-      res.writeHead(status, { 'x-amzn-RequestId': requestId, 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) }).end(text);
+      res
+        .writeHead(status, {
+          'x-amzn-RequestId': requestId,
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+          'content-length': Buffer.byteLength(text),
+        })
+        .end(text);
     };
-    if (!isLoopback(req.socket.remoteAddress)) return send(403, { message: 'The admin API answers only on loopback; call it from the same machine.' });
+    if (!isLoopback(req.socket.remoteAddress))
+      return send(403, { message: 'The admin API answers only on loopback; call it from the same machine.' });
     // The one route without the token: it tells `heartbeat send --local` a running endpoint is ours.
     if (route === '/health' && req.method === 'GET' && this.identity) return send(200, this.identity);
-    if (!this.authorized(req)) return send(401, { message: 'The admin token is missing or wrong; send it as "Authorization: Bearer TOKEN" or "x-heartbeat-admin-token: TOKEN".' });
+    if (!this.authorized(req))
+      return send(401, {
+        message: 'The admin token is missing or wrong; send it as "Authorization: Bearer TOKEN" or "x-heartbeat-admin-token: TOKEN".',
+      });
     const method = req.method ?? 'GET';
     const allow = (methods: string) => {
       if (methods.split(',').includes(method)) return true;
@@ -122,11 +133,19 @@ export class AdminApi {
   }
 
   private stream(req: IncomingMessage, res: ServerResponse, requestId: string): void {
-    res.writeHead(200, { 'x-amzn-RequestId': requestId, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'x-amzn-RequestId': requestId,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write('retry: 2000\n\n');
     const stream = new EventStream(res, { droppedFrame: (n) => `event: dropped\ndata: {"dropped":${n}}\n\n`, pingMs: SSE_PING_MS });
     this.streams.set(res, stream);
-    const unsubscribe = this.admin.subscribe((event) => stream.push(`id: ${event.id}\nevent: exchange\ndata: ${JSON.stringify(event)}\n\n`));
+    const unsubscribe = this.admin.subscribe((event) =>
+      stream.push(`id: ${event.id}\nevent: exchange\ndata: ${JSON.stringify(event)}\n\n`),
+    );
     req.socket.setTimeout(0);
     res.on('close', () => {
       unsubscribe();

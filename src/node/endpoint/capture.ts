@@ -71,13 +71,18 @@ export class CaptureWriter {
 
   /** Opens FILE for appending; rejects with a sentence when it cannot be opened or the options are wrong. */
   static async open(path: string, options: CaptureOptions = {}): Promise<CaptureWriter> {
-    if (options.maxBytes !== undefined && !(Number.isInteger(options.maxBytes) && options.maxBytes > 0)) throw new Error(`The capture size limit must be a whole number of bytes above 0, not ${options.maxBytes}.`);
-    if (options.files !== undefined && !(Number.isInteger(options.files) && options.files >= 0)) throw new Error(`The number of rotated capture files must be a whole number from 0, not ${options.files}.`);
+    if (options.maxBytes !== undefined && !(Number.isInteger(options.maxBytes) && options.maxBytes > 0))
+      throw new Error(`The capture size limit must be a whole number of bytes above 0, not ${options.maxBytes}.`);
+    if (options.files !== undefined && !(Number.isInteger(options.files) && options.files >= 0))
+      throw new Error(`The number of rotated capture files must be a whole number from 0, not ${options.files}.`);
     let fd: number;
     try {
       fd = openSync(path, 'a');
     } catch (error) {
-      throw new Error(`Cannot open the capture file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that its folder exists and is writable.`, { cause: error });
+      throw new Error(
+        `Cannot open the capture file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that its folder exists and is writable.`,
+        { cause: error },
+      );
     }
     return new CaptureWriter(path, fd, options);
   }
@@ -100,7 +105,9 @@ export class CaptureWriter {
       this.size += written;
       // Only a line begun and not finished needs the newline; a torn line stays torn until one succeeds.
       if (written > 0) this.torn = true;
-      this.stopped(`Writing the capture file ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); requests are not captured until a write succeeds again.`);
+      this.stopped(
+        `Writing the capture file ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); requests are not captured until a write succeeds again.`,
+      );
       return;
     }
     this.size += written;
@@ -126,7 +133,10 @@ export class CaptureWriter {
       this.torn = false;
       this.rotationFailed = false;
     } catch (error) {
-      if (!this.rotationFailed) this.options.onProblem?.(`Rotating the capture file ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it keeps growing until a rotation succeeds.`);
+      if (!this.rotationFailed)
+        this.options.onProblem?.(
+          `Rotating the capture file ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it keeps growing until a rotation succeeds.`,
+        );
       this.rotationFailed = true;
     }
   }

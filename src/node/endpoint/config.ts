@@ -41,7 +41,9 @@ export async function loadEndpointConfig(path: string): Promise<EndpointConfig> 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new EndpointConfigError(`Cannot read the endpoint config ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`);
+    throw new EndpointConfigError(
+      `Cannot read the endpoint config ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`,
+    );
   }
   return parseEndpointConfig(text, path);
 }
@@ -62,17 +64,23 @@ const DEPLOYMENT = outputSchemas.GetDeployments.properties!.Deployments.items!;
 
 function checkConfig(value: unknown): string | undefined {
   if (!isRecord(value)) return 'the top level must be a mapping with cacheTTL, fleets and devices';
-  for (const key of Object.keys(value)) if (!['cacheTTL', 'fleets', 'devices'].includes(key)) return `unknown key "${key}" (allowed: cacheTTL, fleets, devices)`;
-  if (value.cacheTTL !== undefined && typeof value.cacheTTL !== 'string' && typeof value.cacheTTL !== 'number') return 'cacheTTL must be a number of seconds';
+  for (const key of Object.keys(value))
+    if (!['cacheTTL', 'fleets', 'devices'].includes(key)) return `unknown key "${key}" (allowed: cacheTTL, fleets, devices)`;
+  if (value.cacheTTL !== undefined && typeof value.cacheTTL !== 'string' && typeof value.cacheTTL !== 'number')
+    return 'cacheTTL must be a number of seconds';
   if (typeof value.cacheTTL === 'number') value.cacheTTL = String(value.cacheTTL);
-  for (const [list, keys] of [['fleets', ['name', 'deployments']], ['devices', ['name', 'fleet', 'registration', 'deployments']]] as const) {
+  for (const [list, keys] of [
+    ['fleets', ['name', 'deployments']],
+    ['devices', ['name', 'fleet', 'registration', 'deployments']],
+  ] as const) {
     const items = value[list];
     if (items === undefined) continue;
     if (!Array.isArray(items)) return `${list} must be a list`;
     for (const [i, item] of items.entries()) {
       const where = `${list}[${i}]`;
       if (!isRecord(item)) return `${where} must be a mapping`;
-      for (const key of Object.keys(item)) if (!(keys as readonly string[]).includes(key)) return `${where} has unknown key "${key}" (allowed: ${keys.join(', ')})`;
+      for (const key of Object.keys(item))
+        if (!(keys as readonly string[]).includes(key)) return `${where} has unknown key "${key}" (allowed: ${keys.join(', ')})`;
       if (typeof item.name !== 'string' || item.name === '') return `${where}.name must be a non-empty string`;
       if (list === 'devices' && (typeof item.fleet !== 'string' || item.fleet === '')) return `${where}.fleet must be a non-empty string`;
       if (item.registration !== undefined && typeof item.registration !== 'string') return `${where}.registration must be a string`;
@@ -111,7 +119,8 @@ function checkShape(schema: SchemaNode, value: unknown, where: string): string |
     case 'string':
       if (typeof value !== 'string') return `${where} must be a string`;
       if (schema.enum && !schema.enum.includes(value)) return `${where} must be one of ${schema.enum.join(', ')}, not "${value}"`;
-      if (schema.maxLength !== undefined && [...value].length > schema.maxLength) return `${where} must be at most ${schema.maxLength} characters`;
+      if (schema.maxLength !== undefined && [...value].length > schema.maxLength)
+        return `${where} must be at most ${schema.maxLength} characters`;
       if (schema.pattern && !patternOf(schema.pattern).test(value)) return `${where} "${value}" does not match ${schema.pattern}`;
       return undefined;
     case 'number':

@@ -11,10 +11,16 @@ export async function loadCredentialsFile(path: string): Promise<AcceptedKey[]> 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read the credentials file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`, { cause: error });
+    throw new Error(
+      `Cannot read the credentials file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`,
+      { cause: error },
+    );
   }
   const keys = looksLikeJson(text) ? parseJsonKeys(text, path) : parseIniKeys(text);
-  if (keys.length === 0) throw new Error(`The credentials file ${path} holds no key pair; add aws_access_key_id and aws_secret_access_key (INI) or a JSON list of {accessKeyId, secretAccessKey}.`);
+  if (keys.length === 0)
+    throw new Error(
+      `The credentials file ${path} holds no key pair; add aws_access_key_id and aws_secret_access_key (INI) or a JSON list of {accessKeyId, secretAccessKey}.`,
+    );
   return keys;
 }
 
@@ -30,7 +36,9 @@ export function parseIniKeys(text: string): AcceptedKey[] {
       if (eq > 0) current[line.slice(0, eq).trim().toLowerCase()] = line.slice(eq + 1).trim();
     }
   }
-  return sections.filter((s) => s.aws_access_key_id && s.aws_secret_access_key).map((s) => ({ accessKeyId: s.aws_access_key_id, secretAccessKey: s.aws_secret_access_key }));
+  return sections
+    .filter((s) => s.aws_access_key_id && s.aws_secret_access_key)
+    .map((s) => ({ accessKeyId: s.aws_access_key_id, secretAccessKey: s.aws_secret_access_key }));
 }
 
 /** An INI file starts with a [section] line; a JSON list starts with "[" followed by "{" or "]". */
@@ -45,7 +53,10 @@ function parseJsonKeys(text: string, path: string): AcceptedKey[] {
   } catch {
     throw new Error(`The credentials file ${path} starts like JSON but is not valid JSON; fix it or use the AWS INI format.`);
   }
-  if (!Array.isArray(value) || !value.every((k) => typeof k?.accessKeyId === 'string' && typeof k?.secretAccessKey === 'string' && k.accessKeyId && k.secretAccessKey)) {
+  if (
+    !Array.isArray(value) ||
+    !value.every((k) => typeof k?.accessKeyId === 'string' && typeof k?.secretAccessKey === 'string' && k.accessKeyId && k.secretAccessKey)
+  ) {
     throw new Error(`The credentials file ${path} must be a JSON list of {"accessKeyId": ..., "secretAccessKey": ...}.`);
   }
   return value.map((k: AcceptedKey) => ({ accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey }));

@@ -24,7 +24,8 @@ export const missingAuthentication = () => new ServiceError(403, 'MissingAuthent
 
 export const incompleteSignature = (message: string) => new ServiceError(400, 'IncompleteSignatureException', message);
 
-export const unrecognizedClient = () => new ServiceError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+export const unrecognizedClient = () =>
+  new ServiceError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
 
 export const invalidSignature = (message: string) => new ServiceError(403, 'InvalidSignatureException', message);
 
@@ -38,19 +39,38 @@ export const validation = (message: string) => new ServiceError(400, 'Validation
 export const throttling = (retryAfterSeconds: number) =>
   new ServiceError(429, 'ThrottlingException', 'Rate exceeded', { 'retry-after': String(retryAfterSeconds) });
 
-export const internalFault = (message = 'An internal error occurred (injected by the endpoint fault settings).') => new ServiceError(500, 'InternalServiceException', message);
+export const internalFault = (message = 'An internal error occurred (injected by the endpoint fault settings).') =>
+  new ServiceError(500, 'InternalServiceException', message);
 
 export const unknownOperation = (method: string, path: string) =>
-  new ServiceError(404, 'UnknownOperationException', `No operation at ${method} ${path}; this service has POST /SendHeartbeat, POST /GetDeviceRegistration and POST /GetDeployments.`);
+  new ServiceError(
+    404,
+    'UnknownOperationException',
+    `No operation at ${method} ${path}; this service has POST /SendHeartbeat, POST /GetDeviceRegistration and POST /GetDeployments.`,
+  );
 
 export const methodNotAllowed = (method: string, path: string) =>
   new ServiceError(405, 'MethodNotAllowedException', `${path} accepts POST, not ${method}; send the request with POST.`, { allow: 'POST' });
 
 export const tooLarge = (limit: number) =>
-  new ServiceError(413, 'RequestEntityTooLargeException', `The request body is larger than the limit of ${limit} bytes; send a smaller heartbeat or raise the endpoint's body limit.`, { connection: 'close' });
+  new ServiceError(
+    413,
+    'RequestEntityTooLargeException',
+    `The request body is larger than the limit of ${limit} bytes; send a smaller heartbeat or raise the endpoint's body limit.`,
+    { connection: 'close' },
+  );
 
 export const bodyTimeout = (ms: number) =>
-  new ServiceError(408, 'RequestTimeoutException', `The request body did not arrive within ${ms} ms; send the whole body without pausing.`, { connection: 'close' });
+  new ServiceError(
+    408,
+    'RequestTimeoutException',
+    `The request body did not arrive within ${ms} ms; send the whole body without pausing.`,
+    { connection: 'close' },
+  );
 
 export const unsupportedMediaType = (type: string) =>
-  new ServiceError(415, 'UnsupportedMediaTypeException', `Content-Type ${type} is not JSON; send application/json (or application/x-amz-json-1.1, or no Content-Type).`);
+  new ServiceError(
+    415,
+    'UnsupportedMediaTypeException',
+    `Content-Type ${type} is not JSON; send application/json (or application/x-amz-json-1.1, or no Content-Type).`,
+  );

@@ -54,7 +54,11 @@ export class EventStream {
   /** Queues one event's SSE text (ending with a blank line); sent with the next batch, or dropped when the client is behind. */
   push(frame: string): void {
     if (this.closed) return;
-    if (this.congested() || this.queue.length >= MAX_BATCH_EVENTS || (this.queue.length > 0 && this.queuedBytes + frame.length > MAX_BATCH_BYTES)) {
+    if (
+      this.congested() ||
+      this.queue.length >= MAX_BATCH_EVENTS ||
+      (this.queue.length > 0 && this.queuedBytes + frame.length > MAX_BATCH_BYTES)
+    ) {
       this.pendingDropped++;
       this.droppedTotal++;
       this.schedule();

@@ -71,14 +71,28 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   }
 
   const requestId = randomUUID();
-  const headers: string[] = ['x-amzn-RequestId', requestId, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(answer.body))];
+  const headers: string[] = [
+    'x-amzn-RequestId',
+    requestId,
+    'content-type',
+    'application/json',
+    'content-length',
+    String(Buffer.byteLength(answer.body)),
+  ];
   const error = answer.error;
   if (error) {
     headers.push('x-amzn-ErrorType', error.errorType);
     for (const name in error.headers) headers.push(name, error.headers[name]);
   }
 
-  const event: EndpointEvent = { id: requestId, time: at.toISOString(), operation: operation ?? 'unknown', status: answer.status, requestId, handlingMs: performance.now() - started };
+  const event: EndpointEvent = {
+    id: requestId,
+    time: at.toISOString(),
+    operation: operation ?? 'unknown',
+    status: answer.status,
+    requestId,
+    handlingMs: performance.now() - started,
+  };
   if (error) {
     event.errorType = error.errorType;
     event.message = error.message;
@@ -100,7 +114,14 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
 }
 
 /** Content type → SigV4 → UTF-8 → JSON → model validation; an answer when one of them fails. */
-function check(req: IncomingMessage, operation: Operation, path: string, query: string, body: Buffer, ctx: ExchangeContext): { doc?: unknown; answer?: Answer } {
+function check(
+  req: IncomingMessage,
+  operation: Operation,
+  path: string,
+  query: string,
+  body: Buffer,
+  ctx: ExchangeContext,
+): { doc?: unknown; answer?: Answer } {
   const type = req.headers['content-type'];
   if (type !== undefined && !isJsonType(type)) return { answer: fail(unsupportedMediaType(type)) };
   const verified = ctx.verifier.verify({ method: 'POST', path, query, headers: req.headersDistinct, body });
@@ -119,7 +140,11 @@ function check(req: IncomingMessage, operation: Operation, path: string, query: 
     const parsed = parseJson(text, { positions: false });
     if (parsed.errors.length) {
       const e = parsed.errors[0];
-      return { answer: fail(serialization(`The request body is not valid JSON: ${e.message.replace(/\.$/, '')} (line ${e.line}, column ${e.column}).`)) };
+      return {
+        answer: fail(
+          serialization(`The request body is not valid JSON: ${e.message.replace(/\.$/, '')} (line ${e.line}, column ${e.column}).`),
+        ),
+      };
     }
     doc = parsed.value;
   }
@@ -155,7 +180,12 @@ function captureLine(req: IncomingMessage, url: string, raw: Buffer | undefined,
     time: event.time,
     operation: event.operation,
     ...(req.socket.remoteAddress ? { remote: `${req.socket.remoteAddress}:${req.socket.remotePort}` } : {}),
-    request: { method: req.method ?? '', url: `http://${req.headers.host ?? 'localhost'}${url}`, headers: captureHeaders(req), body: raw ? raw.toString('utf8') : '' },
+    request: {
+      method: req.method ?? '',
+      url: `http://${req.headers.host ?? 'localhost'}${url}`,
+      headers: captureHeaders(req),
+      body: raw ? raw.toString('utf8') : '',
+    },
     verdict: {
       status: event.status,
       ...(event.errorType ? { errorType: event.errorType } : {}),

@@ -10,10 +10,16 @@ import { internalFault, throttling, type ServiceError } from './errors.ts';
 export const INJECTABLE_ERRORS = ['InternalServiceException', 'ThrottlingException'] as const;
 export type InjectableError = (typeof INJECTABLE_ERRORS)[number];
 
-
 export type ResolvedFaults = Required<FaultSettings>;
 
-export const NO_FAULTS: ResolvedFaults = Object.freeze({ latencyMs: 0, latencyJitterMs: 0, errorRate: 0, failEveryNth: 0, errorType: 'InternalServiceException', retryAfterSeconds: 1 });
+export const NO_FAULTS: ResolvedFaults = Object.freeze({
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  errorRate: 0,
+  failEveryNth: 0,
+  errorType: 'InternalServiceException',
+  retryAfterSeconds: 1,
+});
 
 /** "200", "200±50" or "200+-50" (milliseconds); undefined when malformed. */
 export function parseLatency(text: string): { latencyMs: number; latencyJitterMs: number } | undefined {
@@ -33,7 +39,8 @@ export function resolveFaults(input: unknown, base: ResolvedFaults = NO_FAULTS):
       case 'latencyMs':
       case 'latencyJitterMs':
       case 'retryAfterSeconds':
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 600_000) return `${name} must be a number from 0 to 600000.`;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 600_000)
+          return `${name} must be a number from 0 to 600000.`;
         out[name] = value;
         break;
       case 'failEveryNth':

@@ -84,8 +84,12 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const anyRegion = options.region === undefined || options.region === '*';
   const region = anyRegion ? DEMO_REGION : options.region!;
-  const credentials = (options.credentials ?? [DEMO_CREDENTIALS]).map((k) => ({ accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey }));
-  if (credentials.length === 0 || credentials.some((k) => !k.accessKeyId || !k.secretAccessKey)) throw new Error('Every accepted key pair needs an access key id and a secret access key.');
+  const credentials = (options.credentials ?? [DEMO_CREDENTIALS]).map((k) => ({
+    accessKeyId: k.accessKeyId,
+    secretAccessKey: k.secretAccessKey,
+  }));
+  if (credentials.length === 0 || credentials.some((k) => !k.accessKeyId || !k.secretAccessKey))
+    throw new Error('Every accepted key pair needs an access key id and a secret access key.');
   const startFaults = resolveFaults(options.faults ?? {}, NO_FAULTS);
   if (typeof startFaults === 'string') throw new Error(startFaults);
   const maxBodyBytes = positive(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes');
@@ -132,16 +136,31 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
   };
   const adminApi = new AdminApi(admin, adminToken, { service: ENDPOINT_SERVICE_ID, region, anyRegion });
 
-  const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: headersTimeoutMs + bodyTimeoutMs, connectionsCheckingInterval: 500, keepAliveTimeout: 5000 }, (req, res) => {
-    const url = req.url ?? '/';
-    const isAdmin = url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`);
-    const work = isAdmin ? adminApi.handle(req, res, randomUUID()) : handleExchange(req, res, ctx);
-    work.catch(() => {
-      // A bug must cost one request, not the server.
-      if (!res.headersSent) res.writeHead(500, { 'x-amzn-RequestId': randomUUID(), 'x-amzn-ErrorType': 'InternalServiceException', 'content-type': 'application/json' }).end(JSON.stringify({ Message: 'The endpoint failed to handle the request.' }));
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: headersTimeoutMs + bodyTimeoutMs,
+      connectionsCheckingInterval: 500,
+      keepAliveTimeout: 5000,
+    },
+    (req, res) => {
+      const url = req.url ?? '/';
+      const isAdmin = url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`);
+      const work = isAdmin ? adminApi.handle(req, res, randomUUID()) : handleExchange(req, res, ctx);
+      work.catch(() => {
+        // A bug must cost one request, not the server.
+        if (!res.headersSent)
+          res
+            .writeHead(500, {
+              'x-amzn-RequestId': randomUUID(),
+              'x-amzn-ErrorType': 'InternalServiceException',
+              'content-type': 'application/json',
+            })
+            .end(JSON.stringify({ Message: 'The endpoint failed to handle the request.' }));
+        else res.destroy();
+      });
+    },
+  );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
   await listen(server, host, options.port ?? 0);
   const address = server.address();
@@ -171,7 +190,12 @@ function positive(value: number | undefined, fallback: number, name: string): nu
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'EADDRINUSE' ? `port ${port} is already in use; pass another --port (or 0 for any free port)` : error.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : (error.code ?? error.message);
+      const why =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} is already in use; pass another --port (or 0 for any free port)`
+          : error.code === 'EADDRNOTAVAIL'
+            ? `${host} is not an address of this machine`
+            : (error.code ?? error.message);
       // The sentence for people, the code for callers that fall back to another port (heartbeat ui, the desktop app).
       reject(Object.assign(new Error(`The endpoint cannot listen on ${host}:${port}: ${why}.`), { code: error.code }));
     });
@@ -187,10 +211,22 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   }
   const [status, text, type, message] =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'Request Timeout', 'RequestTimeoutException', 'The request did not arrive in time; send the headers and body without pausing.']
+      ? [
+          408,
+          'Request Timeout',
+          'RequestTimeoutException',
+          'The request did not arrive in time; send the headers and body without pausing.',
+        ]
       : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', 'RequestHeaderFieldsTooLargeException', 'The request headers are too large; send fewer or shorter headers.']
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            'RequestHeaderFieldsTooLargeException',
+            'The request headers are too large; send fewer or shorter headers.',
+          ]
         : [400, 'Bad Request', 'BadRequestException', 'The request is not valid HTTP/1.1; check the client.'];
   const body = JSON.stringify({ message });
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nDate: ${new Date().toUTCString()}\r\nx-amzn-RequestId: ${randomUUID()}\r\nx-amzn-ErrorType: ${type}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nDate: ${new Date().toUTCString()}\r\nx-amzn-RequestId: ${randomUUID()}\r\nx-amzn-ErrorType: ${type}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -79,7 +79,8 @@ export class DeviceRegistry {
   /** Back to the devices of the config file, with no history. */
   reset(): void {
     this.devices.clear();
-    for (const d of this.options.config.devices ?? []) this.devices.set(key(d.fleet, d.name), fresh(d.name, d.fleet, 'config', d.registration ?? REGISTERED));
+    for (const d of this.options.config.devices ?? [])
+      this.devices.set(key(d.fleet, d.name), fresh(d.name, d.fleet, 'config', d.registration ?? REGISTERED));
     this.onChange();
   }
 
@@ -109,7 +110,8 @@ export class DeviceRegistry {
     for (const model of request.Models ?? []) {
       if (model.ModelName === undefined) continue;
       let entry = index.models.get(model.ModelName);
-      if (entry) index.models.delete(model.ModelName); // re-inserted last: the map runs from least to most recently reported
+      if (entry)
+        index.models.delete(model.ModelName); // re-inserted last: the map runs from least to most recently reported
       else {
         entry = { state: { modelName: model.ModelName, metrics: [] }, metrics: new Map() };
         if (index.models.size >= MAX_MODELS_PER_DEVICE) {
@@ -137,7 +139,8 @@ export class DeviceRegistry {
     let index = this.indexes.get(device);
     if (!index) {
       index = { agentMetrics: new Map(), models: new Map() };
-      for (const r of (device.agentMetrics ?? []).slice(-MAX_AGENT_METRICS)) index.agentMetrics.set(metricKey(r.dimension, r.metricName), r);
+      for (const r of (device.agentMetrics ?? []).slice(-MAX_AGENT_METRICS))
+        index.agentMetrics.set(metricKey(r.dimension, r.metricName), r);
       for (const m of (device.models ?? []).slice(-MAX_MODELS_PER_DEVICE)) {
         const metrics = new Map<string, MetricReading>();
         for (const r of (m.metrics ?? []).slice(-MAX_METRICS_PER_MODEL)) metrics.set(metricKey(r.dimension, r.metricName), r);
@@ -176,7 +179,11 @@ export class DeviceRegistry {
       const k = key(saved.deviceFleetName, saved.deviceName);
       const configured = this.devices.get(k);
       if (!configured && (!this.options.autoRegister || saved.source !== 'heartbeat')) continue;
-      this.devices.set(k, { ...fresh(saved.deviceName, saved.deviceFleetName, configured ? 'config' : 'heartbeat', configured?.registration ?? REGISTERED), ...saved, ...(configured ? { source: 'config', registration: configured.registration } : {}) });
+      this.devices.set(k, {
+        ...fresh(saved.deviceName, saved.deviceFleetName, configured ? 'config' : 'heartbeat', configured?.registration ?? REGISTERED),
+        ...saved,
+        ...(configured ? { source: 'config', registration: configured.registration } : {}),
+      });
     }
   }
 }
@@ -186,7 +193,15 @@ function key(fleet: string, name: string): string {
 }
 
 function fresh(deviceName: string, deviceFleetName: string, source: DeviceState['source'], registration: string): DeviceState {
-  return { deviceName, deviceFleetName, source, registration, agentMetrics: [], models: [], counts: { heartbeats: 0, registrationChecks: 0, deploymentChecks: 0 } };
+  return {
+    deviceName,
+    deviceFleetName,
+    source,
+    registration,
+    agentMetrics: [],
+    models: [],
+    counts: { heartbeats: 0, registrationChecks: 0, deploymentChecks: 0 },
+  };
 }
 
 function metricKey(dimension: string | undefined, metricName: string | undefined): string {

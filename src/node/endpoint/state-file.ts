@@ -17,14 +17,19 @@ export async function loadDeviceState(path: string): Promise<DeviceState[]> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new Error(`Cannot read the device state file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check its permissions.`, { cause: error });
+    throw new Error(
+      `Cannot read the device state file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check its permissions.`,
+      { cause: error },
+    );
   }
   try {
     const doc = JSON.parse(text) as Partial<StateDocument>;
     if (doc.v !== 1 || !Array.isArray(doc.devices)) throw new Error('not a state document');
     return doc.devices;
   } catch {
-    throw new Error(`The device state file ${path} is not a state file written by heartbeat serve; move it away or pass another --state path.`);
+    throw new Error(
+      `The device state file ${path} is not a state file written by heartbeat serve; move it away or pass another --state path.`,
+    );
   }
 }
 

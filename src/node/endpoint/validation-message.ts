@@ -14,9 +14,13 @@ export function rejectInvalid(doc: unknown, errors: readonly ValidationError[]):
   const typeError = errors.find((e) => e.keyword === 'type');
   if (typeError) {
     if (typeError.path === '') return serialization(`The request body must be a JSON object, not ${describeJsonType(doc)}.`);
-    return serialization(`Cannot deserialize the value ${showAwsValue(valueAt(doc, typeError.path))} at '${awsMemberPath(doc, typeError.path)}': ${typeError.constraint}.`);
+    return serialization(
+      `Cannot deserialize the value ${showAwsValue(valueAt(doc, typeError.path))} at '${awsMemberPath(doc, typeError.path)}': ${typeError.constraint}.`,
+    );
   }
-  const parts = errors.map((e) => `Value ${showAwsValue(valueAt(doc, e.path))} at '${awsMemberPath(doc, e.path)}' failed to satisfy constraint: ${e.constraint}`);
+  const parts = errors.map(
+    (e) => `Value ${showAwsValue(valueAt(doc, e.path))} at '${awsMemberPath(doc, e.path)}' failed to satisfy constraint: ${e.constraint}`,
+  );
   return validation(`${parts.length} validation error${parts.length === 1 ? '' : 's'} detected: ${parts.join('; ')}`);
 }
 

@@ -6,7 +6,14 @@
  */
 import { sha256Hex, verify, type Headers } from '../signing/sigv4.ts';
 import { parseAuthorization } from './authorization.ts';
-import { incompleteSignature, invalidSignature, missingAuthentication, ServiceError, SIGNATURE_MISMATCH, unrecognizedClient } from './errors.ts';
+import {
+  incompleteSignature,
+  invalidSignature,
+  missingAuthentication,
+  ServiceError,
+  SIGNATURE_MISMATCH,
+  unrecognizedClient,
+} from './errors.ts';
 
 export interface AcceptedKey {
   accessKeyId: string;
@@ -59,28 +66,58 @@ export class SignatureVerifier {
 
     const secret = this.secrets.get(auth.accessKeyId);
     if (secret === undefined) return unrecognizedClient();
-    if (auth.scopeTerminator !== 'aws4_request') return invalidSignature(`Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.scopeTerminator}'.`);
-    if (auth.scopeService !== this.options.service) return invalidSignature(`Credential should be scoped to correct service: '${this.options.service}'.`);
-    if (this.options.region !== '*' && auth.scopeRegion !== this.options.region) return invalidSignature(`Credential should be scoped to a valid region, not '${auth.scopeRegion}'; this endpoint expects '${this.options.region}'.`);
+    if (auth.scopeTerminator !== 'aws4_request')
+      return invalidSignature(`Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.scopeTerminator}'.`);
+    if (auth.scopeService !== this.options.service)
+      return invalidSignature(`Credential should be scoped to correct service: '${this.options.service}'.`);
+    if (this.options.region !== '*' && auth.scopeRegion !== this.options.region)
+      return invalidSignature(
+        `Credential should be scoped to a valid region, not '${auth.scopeRegion}'; this endpoint expects '${this.options.region}'.`,
+      );
 
     const signingDate = parseAmzDate(amzDate!);
-    if (!signingDate) return incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
-    if (auth.scopeDate !== amzDate!.slice(0, 8)) return invalidSignature(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${amzDate!.slice(0, 8)}', from 'X-Amz-Date'.`);
-    if (!auth.signedHeaders.includes('host')) return invalidSignature(`'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.`);
-    if (!auth.signedHeaders.includes('x-amz-date')) return invalidSignature(`'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.`);
+    if (!signingDate)
+      return incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    if (auth.scopeDate !== amzDate!.slice(0, 8))
+      return invalidSignature(
+        `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${amzDate!.slice(0, 8)}', from 'X-Amz-Date'.`,
+      );
+    if (!auth.signedHeaders.includes('host'))
+      return invalidSignature(`'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.`);
+    if (!auth.signedHeaders.includes('x-amz-date'))
+      return invalidSignature(`'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.`);
 
     const skewMs = this.options.clockSkewSeconds * 1000;
     const delta = signingDate.getTime() - now.getTime();
     const minutes = `${this.options.clockSkewSeconds / 60} min.`;
-    if (delta < -skewMs) return invalidSignature(`Signature expired: ${amzDate} is now earlier than ${basic(new Date(now.getTime() - skewMs))} (${basic(now)} - ${minutes})`);
-    if (delta > skewMs) return invalidSignature(`Signature not yet current: ${amzDate} is still later than ${basic(new Date(now.getTime() + skewMs))} (${basic(now)} + ${minutes})`);
+    if (delta < -skewMs)
+      return invalidSignature(
+        `Signature expired: ${amzDate} is now earlier than ${basic(new Date(now.getTime() - skewMs))} (${basic(now)} - ${minutes})`,
+      );
+    if (delta > skewMs)
+      return invalidSignature(
+        `Signature not yet current: ${amzDate} is still later than ${basic(new Date(now.getTime() + skewMs))} (${basic(now)} + ${minutes})`,
+      );
 
     if (!SIGNATURE.test(auth.signature)) return invalidSignature(SIGNATURE_MISMATCH);
     const bodyHash = sha256Hex(input.body);
     // A client may sign x-amz-content-sha256 instead of the body: it must be the body's hash.
-    if (auth.signedHeaders.includes('x-amz-content-sha256') && single(input.headers['x-amz-content-sha256']) !== bodyHash) return invalidSignature(SIGNATURE_MISMATCH);
+    if (auth.signedHeaders.includes('x-amz-content-sha256') && single(input.headers['x-amz-content-sha256']) !== bodyHash)
+      return invalidSignature(SIGNATURE_MISMATCH);
     const signed = verify(
-      { method: input.method, path: input.path, query: input.query, headers: input.headers, payloadHash: bodyHash, signedHeaders: auth.signedHeaders, signature: auth.signature, amzDate: amzDate!, scopeDate: auth.scopeDate, region: auth.scopeRegion, service: auth.scopeService },
+      {
+        method: input.method,
+        path: input.path,
+        query: input.query,
+        headers: input.headers,
+        payloadHash: bodyHash,
+        signedHeaders: auth.signedHeaders,
+        signature: auth.signature,
+        amzDate: amzDate!,
+        scopeDate: auth.scopeDate,
+        region: auth.scopeRegion,
+        service: auth.scopeService,
+      },
       secret,
     );
     if (!signed) return invalidSignature(SIGNATURE_MISMATCH);
@@ -102,6 +139,8 @@ function parseAmzDate(text: string): Date | undefined {
 
 /** 20240101T000000Z */
 export function basic(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
-

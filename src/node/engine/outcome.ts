@@ -23,7 +23,10 @@ export function parseServiceError(response: RawResponse): ParsedServiceError {
   const fromBody = typeof body.__type === 'string' ? body.__type : typeof body.code === 'string' ? body.code : undefined;
   const errorType = fromHeader || fromBody?.split('#').pop() || `Http${response.status}Error`;
   const rawMessage = body.message ?? body.Message ?? body.errorMessage;
-  const message = typeof rawMessage === 'string' && rawMessage ? rawMessage : response.body.trim().slice(0, 200) || `HTTP ${response.status} without a message`;
+  const message =
+    typeof rawMessage === 'string' && rawMessage
+      ? rawMessage
+      : response.body.trim().slice(0, 200) || `HTTP ${response.status} without a message`;
   return { errorType, message };
 }
 
@@ -58,11 +61,15 @@ export function diagnose403(error: ParsedServiceError, context: DiagnosisContext
   if (errorType === 'UnrecognizedClientException' || errorType === 'InvalidClientTokenId') {
     return `The endpoint does not know the access key ending in ${context.accessKeyIdLast4}: check the profile or keys, or that you are sending to the right endpoint (the embedded endpoint only accepts its demo keys).`;
   }
-  if (errorType === 'MissingAuthenticationTokenException') return 'The request reached the endpoint unsigned; a proxy may have stripped the Authorization header.';
-  if (errorType === 'ExpiredTokenException') return 'The session token has expired: refresh the temporary credentials (for SSO, run "aws sso login").';
-  if (errorType !== 'InvalidSignatureException' && errorType !== 'SignatureDoesNotMatch' && errorType !== 'AccessDeniedException') return undefined;
+  if (errorType === 'MissingAuthenticationTokenException')
+    return 'The request reached the endpoint unsigned; a proxy may have stripped the Authorization header.';
+  if (errorType === 'ExpiredTokenException')
+    return 'The session token has expired: refresh the temporary credentials (for SSO, run "aws sso login").';
+  if (errorType !== 'InvalidSignatureException' && errorType !== 'SignatureDoesNotMatch' && errorType !== 'AccessDeniedException')
+    return undefined;
   if (/expired|not yet current|too skewed/i.test(message) || (context.skewMs !== undefined && Math.abs(context.skewMs) >= 5 * 60_000)) {
-    const skew = context.skewMs === undefined ? 'more than 5 minutes' : `${minutes(context.skewMs)} ${context.skewMs > 0 ? 'ahead of' : 'behind'}`;
+    const skew =
+      context.skewMs === undefined ? 'more than 5 minutes' : `${minutes(context.skewMs)} ${context.skewMs > 0 ? 'ahead of' : 'behind'}`;
     return `This computer's clock is ${skew} the server's (measured from its Date header); AWS refuses signatures more than 5 minutes off, so set the system clock right (enable NTP).`;
   }
   const hostRegion = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com/.exec(context.host)?.[1];

@@ -155,7 +155,8 @@ export async function checkInputs(files: string[], stdinIsTerminal: boolean = is
   if (files.filter((f) => f === '-').length > 1) throw new PayloadSourceError('Standard input (-) can be read only once; give it once.');
   for (const file of files) {
     if (file === '-') {
-      if (stdinIsTerminal) throw new PayloadSourceError('No input on stdin: pipe the payloads in (… | heartbeat replay -), or give a FILE.');
+      if (stdinIsTerminal)
+        throw new PayloadSourceError('No input on stdin: pipe the payloads in (… | heartbeat replay -), or give a FILE.');
       continue;
     }
     if (file === '') throw new PayloadSourceError('An input FILE is an empty string; give a path, or - for standard input.');
@@ -185,9 +186,11 @@ export async function checkInputs(files: string[], stdinIsTerminal: boolean = is
     } catch (error) {
       throw new PayloadSourceError(`Cannot read ${file}: ${unreadableBecause(error)}.`);
     }
-    if (looksBinary(head)) throw new PayloadSourceError(`Cannot read ${file}: it is not text (a binary file?); replay reads JSON lines or one JSON document.`);
+    if (looksBinary(head))
+      throw new PayloadSourceError(`Cannot read ${file}: it is not text (a binary file?); replay reads JSON lines or one JSON document.`);
   }
-  if (emptyFiles === files.length) throw new PayloadSourceError(`Nothing to replay: ${files.length === 1 ? `${files[0]} is` : 'the files are'} empty.`);
+  if (emptyFiles === files.length)
+    throw new PayloadSourceError(`Nothing to replay: ${files.length === 1 ? `${files[0]} is` : 'the files are'} empty.`);
 }
 
 /** How far a reader has got, in bytes of all its files together (for a progress bar). */
@@ -237,7 +240,11 @@ function parses(text: string): boolean {
   }
 }
 
-export async function* readPayloads(files: string[], operation: Operation = 'SendHeartbeat', position: ReadPosition = { bytes: 0 }): AsyncGenerator<ReplayItem | ReplayProblem> {
+export async function* readPayloads(
+  files: string[],
+  operation: Operation = 'SendHeartbeat',
+  position: ReadPosition = { bytes: 0 },
+): AsyncGenerator<ReplayItem | ReplayProblem> {
   for (const file of files) {
     const name = inputName(file);
     const fileStart = position.bytes;
@@ -288,7 +295,8 @@ export async function* readPayloads(files: string[], operation: Operation = 'Sen
       } catch {
         value = undefined;
       }
-      if (value && typeof value === 'object' && !Array.isArray(value) && asLogLine(value) === undefined) yield { operation, body: text, source: `${name}:${gathered[0]!.number}` };
+      if (value && typeof value === 'object' && !Array.isArray(value) && asLogLine(value) === undefined)
+        yield { operation, body: text, source: `${name}:${gathered[0]!.number}` };
       else yield* flush();
     }
   }

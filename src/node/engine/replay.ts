@@ -71,7 +71,11 @@ function percentile(sorted: Float64Array, p: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | ReplayProblem>, options: ReplayOptions): Promise<ReplaySummary> {
+export async function replay(
+  engine: Engine,
+  items: AsyncIterable<ReplayItem | ReplayProblem>,
+  options: ReplayOptions,
+): Promise<ReplaySummary> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   const rewrite = createRewriter(options.rewrite ?? {});
   const failedByType: Record<string, number> = {};
@@ -123,10 +127,20 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
       const body = rewrite(item, sequence);
       counts.sent++;
       if (signer) {
-        signer.sign({ method: 'POST', url: `${options.target.url}/${item.operation}`, headers: { 'content-type': 'application/json' }, body }, { report: false });
+        signer.sign(
+          { method: 'POST', url: `${options.target.url}/${item.operation}`, headers: { 'content-type': 'application/json' }, body },
+          { report: false },
+        );
         counts.ok++;
       } else {
-        const handle = send(engine, { operation: item.operation, body, target: options.target, credentials: options.credentials, report: false, ...(options.tags ? { tags: options.tags } : {}) });
+        const handle = send(engine, {
+          operation: item.operation,
+          body,
+          target: options.target,
+          credentials: options.credentials,
+          report: false,
+          ...(options.tags ? { tags: options.tags } : {}),
+        });
         inFlight.add(handle);
         try {
           // The slot is free once the answer is in; the send counts once its lines are durable.
@@ -160,7 +174,8 @@ export async function replay(engine: Engine, items: AsyncIterable<ReplayItem | R
     } else if (outcome.kind === 'service-error') {
       fail(index, { source, status: outcome.status, errorType: outcome.errorType, message: outcome.message });
       latencies.push(total);
-    } else if (outcome.kind === 'transport-error') fail(index, { source, errorType: `transport:${outcome.code}`, message: outcome.message });
+    } else if (outcome.kind === 'transport-error')
+      fail(index, { source, errorType: `transport:${outcome.code}`, message: outcome.message });
     else fail(index, { source, errorType: 'cancelled', message: outcome.message });
   };
   try {

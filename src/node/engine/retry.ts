@@ -30,8 +30,7 @@ const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 const RETRYABLE_TRANSPORT: ReadonlySet<TransportErrorCode> = new Set(['refused', 'reset', 'timeout', 'dns']);
 
 export type Failure =
-  | { kind: 'service'; status: number; errorType: string; clockSkewCorrected: boolean }
-  | { kind: 'transport'; code: TransportErrorCode };
+  { kind: 'service'; status: number; errorType: string; clockSkewCorrected: boolean } | { kind: 'transport'; code: TransportErrorCode };
 
 export type RetryClass = 'throttling' | 'transient' | 'timeout' | 'clock-skew' | 'none';
 

@@ -3,7 +3,16 @@
  * Returns `{ id, cancel, response }` at once (Hoppscotch-style), so a UI can cancel a send in flight.
  */
 import { randomUUID } from 'node:crypto';
-import { LOG_VERSION, redactHeaders, type AttemptRecord, type LoggedRequest, type LogLine, type Outcome, type TargetRecord, type Timings } from '../../common/log/entry.ts';
+import {
+  LOG_VERSION,
+  redactHeaders,
+  type AttemptRecord,
+  type LoggedRequest,
+  type LogLine,
+  type Outcome,
+  type TargetRecord,
+  type Timings,
+} from '../../common/log/entry.ts';
 import type { Operation } from '../../common/model/index.ts';
 import type { Credentials } from '../credentials/credentials.ts';
 import { createSigner, SIGNING_NAME, type SignedRequest, type Signer } from '../signing/sign.ts';
@@ -192,7 +201,12 @@ export function send(engine: Engine, input: SendInput): SendHandle {
   };
 }
 
-async function run(engine: Engine, input: SendInput, id: string, signal: SendCancel): Promise<{ result: EngineResult; durable: Promise<void> | undefined }> {
+async function run(
+  engine: Engine,
+  input: SendInput,
+  id: string,
+  signal: SendCancel,
+): Promise<{ result: EngineResult; durable: Promise<void> | undefined }> {
   const maxAttempts = Math.max(1, input.maxAttempts ?? engine.maxAttempts);
   const service = input.service ?? SIGNING_NAME;
   // A target from an older history line may still carry userinfo: it is neither sent nor recorded again.
@@ -205,7 +219,12 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
       {
         method: 'POST',
         url,
-        headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, 'amz-sdk-invocation-id': invocationId, 'amz-sdk-request': `attempt=${attempt}; max=${maxAttempts}` },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': USER_AGENT,
+          'amz-sdk-invocation-id': invocationId,
+          'amz-sdk-request': `attempt=${attempt}; max=${maxAttempts}`,
+        },
         body: input.body,
       },
       { signingDate: new Date(engine.clock.now()), report: input.report ?? true },
@@ -216,7 +235,19 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
   const time = isoNow();
   // Written (to the page cache: a kill -9 cannot lose it) before the request leaves; made durable by the
   // fsync that covers its outcome line, before the send is reported done (docs/history.md).
-  await engine.history?.record({ v: LOG_VERSION, type: 'request', id, time, operation: input.operation, target, request: logged, ...(input.tags?.length ? { tags: input.tags } : {}) }, false);
+  await engine.history?.record(
+    {
+      v: LOG_VERSION,
+      type: 'request',
+      id,
+      time,
+      operation: input.operation,
+      target,
+      request: logged,
+      ...(input.tags?.length ? { tags: input.tags } : {}),
+    },
+    false,
+  );
 
   const attempts: AttemptRecord[] = [];
   let outcome: Outcome | undefined;
@@ -255,9 +286,25 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
       const requestId = requestIdOf(raw.headers);
       const diagnosis =
         raw.status === 403
-          ? diagnose403(error, { ...(skewMs !== undefined ? { skewMs } : {}), region: target.region, service, host: new URL(url).host, accessKeyIdLast4: input.credentials.accessKeyId.slice(-4) })
+          ? diagnose403(error, {
+              ...(skewMs !== undefined ? { skewMs } : {}),
+              region: target.region,
+              service,
+              host: new URL(url).host,
+              accessKeyIdLast4: input.credentials.accessKeyId.slice(-4),
+            })
           : undefined;
-      candidate = { kind: 'service-error', status: raw.status, errorType: error.errorType, message: error.message, ...(requestId ? { requestId } : {}), retried: attempt > 1, ...(diagnosis ? { diagnosis } : {}), headers: raw.headers, body: raw.body };
+      candidate = {
+        kind: 'service-error',
+        status: raw.status,
+        errorType: error.errorType,
+        message: error.message,
+        ...(requestId ? { requestId } : {}),
+        retried: attempt > 1,
+        ...(diagnosis ? { diagnosis } : {}),
+        headers: raw.headers,
+        body: raw.body,
+      };
       failure = { kind: 'service', status: raw.status, errorType: error.errorType, clockSkewCorrected: corrected };
       retryAfter = retryAfterMs(raw.headers['retry-after'], Date.now());
     } catch (error) {
@@ -285,10 +332,23 @@ async function run(engine: Engine, input: SendInput, id: string, signal: SendCan
   }
   const final = outcome ?? { kind: 'cancelled', message: 'The send was cancelled.' };
   timings = wholeSend(timings, phasesOffset, performance.now() - sendStarted);
-  const durable = engine.history?.record({ v: LOG_VERSION, type: 'outcome', id, time: isoNow(), outcome: final, attempts, ...(timings ? { timings } : {}) }, true);
+  const durable = engine.history?.record(
+    { v: LOG_VERSION, type: 'outcome', id, time: isoNow(), outcome: final, attempts, ...(timings ? { timings } : {}) },
+    true,
+  );
   // Settled here too, so a failed write is never an unhandled rejection when only `answered` is awaited.
   durable?.catch(() => undefined);
-  return { result: { id, outcome: final, attempts, ...(timings ? { timings } : {}), ...(signed.report ? { report: signed.report } : {}), request: logged }, durable };
+  return {
+    result: {
+      id,
+      outcome: final,
+      attempts,
+      ...(timings ? { timings } : {}),
+      ...(signed.report ? { report: signed.report } : {}),
+      request: logged,
+    },
+    durable,
+  };
 }
 
 /**

@@ -76,7 +76,11 @@ export async function probeEmbeddedEndpoint(url: string): Promise<{ region: stri
       });
       response.on('end', () => {
         try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { service?: unknown; region?: unknown; anyRegion?: unknown } | null;
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+            service?: unknown;
+            region?: unknown;
+            anyRegion?: unknown;
+          } | null;
           if (!body || body.service !== ENDPOINT_SERVICE_ID || typeof body.region !== 'string') return done(undefined);
           done({ region: body.region, anyRegion: body.anyRegion === true });
         } catch {
@@ -96,7 +100,13 @@ export async function openSession(choice: SessionChoice): Promise<Session> {
     const given = env.HEARTBEAT_LOCAL_URL;
     if (given) {
       const target = resolveTarget({ kind: 'local', url: given, region: choice.region ?? DEMO_REGION });
-      return { target, credentials: await resolveCredentials(source), source, localNote: `Target: the embedded endpoint at ${target.url} (HEARTBEAT_LOCAL_URL).`, close: async () => {} };
+      return {
+        target,
+        credentials: await resolveCredentials(source),
+        source,
+        localNote: `Target: the embedded endpoint at ${target.url} (HEARTBEAT_LOCAL_URL).`,
+        close: async () => {},
+      };
     }
     // The default target is the running embedded endpoint, so what is sent shows up in its registry.
     const serveUrl = (env.HEARTBEAT_SERVE_URL || DEFAULT_SERVE_URL).replace(/\/+$/, '');
@@ -111,15 +121,21 @@ export async function openSession(choice: SessionChoice): Promise<Session> {
     const endpoint = await startEndpoint();
     const demo = endpoint.credentials[0]!;
     const target = resolveTarget({ kind: 'local', url: endpoint.url, region: choice.region ?? endpoint.region });
-    const credentials = choice.credentials ? await resolveCredentials(choice.credentials) : { accessKeyId: demo.accessKeyId, secretAccessKey: demo.secretAccessKey };
+    const credentials = choice.credentials
+      ? await resolveCredentials(choice.credentials)
+      : { accessKeyId: demo.accessKeyId, secretAccessKey: demo.secretAccessKey };
     const note = `Target: a throwaway embedded endpoint at ${target.url}, started for this command and stopped after it (no embedded endpoint answers at ${serveUrl}; start one with heartbeat serve).`;
     return { target, credentials, source, localNote: note, close: () => endpoint.close() };
   }
-  const source: CredentialSource = choice.credentials ?? (choice.profile ? { kind: 'profile', profile: choice.profile } : { kind: 'default' });
-  const region = await resolveRegion({ ...(choice.region ? { region: choice.region } : {}), ...(choice.profile ? { profile: choice.profile } : {}), env });
+  const source: CredentialSource =
+    choice.credentials ?? (choice.profile ? { kind: 'profile', profile: choice.profile } : { kind: 'default' });
+  const region = await resolveRegion({
+    ...(choice.region ? { region: choice.region } : {}),
+    ...(choice.profile ? { profile: choice.profile } : {}),
+    env,
+  });
   const target = choice.endpointUrl
     ? resolveTarget({ kind: 'url', url: choice.endpointUrl, region })
     : resolveTarget({ kind: 'region', region, ...(choice.fips ? { fips: true } : {}), ...(choice.dualStack ? { dualStack: true } : {}) });
   return { target, credentials: await resolveCredentials(source), source, close: async () => {} };
 }
-

@@ -8,7 +8,6 @@ import type { HistoryExportFormat } from '../../common/api.ts';
 import { maskKeyId, type OutcomeLine } from '../../common/log/entry.ts';
 import type { StoredEntry, HistoryIndex, IndexQuery } from './history-index.ts';
 
-
 interface HarNameValue {
   name: string;
   value: string;
@@ -28,7 +27,10 @@ export function harEntry(entry: StoredEntry): Record<string, unknown> {
   if (request.type === 'exchange') {
     status = request.verdict.status;
     body = request.verdict.message ? JSON.stringify({ message: request.verdict.message }) : '';
-    responseHeaders = { 'x-amzn-requestid': request.verdict.requestId, ...(request.verdict.errorType ? { 'x-amzn-errortype': request.verdict.errorType } : {}) };
+    responseHeaders = {
+      'x-amzn-requestid': request.verdict.requestId,
+      ...(request.verdict.errorType ? { 'x-amzn-errortype': request.verdict.errorType } : {}),
+    };
     timings = { totalMs: request.verdict.handlingMs };
   } else if (entry.outcome) {
     const outcome = entry.outcome.outcome;
@@ -41,7 +43,10 @@ export function harEntry(entry: StoredEntry): Record<string, unknown> {
       status = outcome.status;
       // Entries written before service errors kept the response rebuild it from the error.
       body = outcome.body ?? JSON.stringify({ message: outcome.message });
-      responseHeaders = outcome.headers ?? { 'x-amzn-errortype': outcome.errorType, ...(outcome.requestId ? { 'x-amzn-requestid': outcome.requestId } : {}) };
+      responseHeaders = outcome.headers ?? {
+        'x-amzn-errortype': outcome.errorType,
+        ...(outcome.requestId ? { 'x-amzn-requestid': outcome.requestId } : {}),
+      };
     } else error = outcome.message;
   } else error = 'No outcome was recorded (the send was interrupted).';
   const total = timings?.totalMs ?? 0;
@@ -94,7 +99,8 @@ export async function exportHistory(index: HistoryIndex, query: IndexQuery, form
     for await (const stored of index.read({ ...query, offset: 0, limit: Number.MAX_SAFE_INTEGER })) {
       // Exports leave the machine (attached to tickets): the access key id goes as its last 4 characters, as the app shows it.
       const entry = { ...stored, request: { ...stored.request, request: maskKeyId(stored.request.request) } };
-      if (format === 'jsonl') await write(JSON.stringify(entry.request) + '\n' + (entry.outcome ? JSON.stringify(entry.outcome) + '\n' : ''));
+      if (format === 'jsonl')
+        await write(JSON.stringify(entry.request) + '\n' + (entry.outcome ? JSON.stringify(entry.outcome) + '\n' : ''));
       else await write((count > 0 ? ',\n' : '') + JSON.stringify(harEntry(entry)));
       count++;
     }

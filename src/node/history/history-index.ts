@@ -13,7 +13,14 @@
 import { createReadStream, watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkHistoryLine, parseLogLine, type ExchangeLine, type HistoryLine, type OutcomeLine, type RequestLine } from '../../common/log/entry.ts';
+import {
+  checkHistoryLine,
+  parseLogLine,
+  type ExchangeLine,
+  type HistoryLine,
+  type OutcomeLine,
+  type RequestLine,
+} from '../../common/log/entry.ts';
 import { listHistoryFiles, writerPid, type LineLocation } from './log-file.ts';
 
 export type EntryState = 'pending' | 'success' | 'service-error' | 'transport-error' | 'cancelled';
@@ -110,8 +117,16 @@ function namesOf(body: string): { deviceName?: string; fleetName?: string; text:
     const doc = JSON.parse(body) as { DeviceName?: unknown; DeviceFleetName?: unknown; Models?: unknown };
     const deviceName = typeof doc.DeviceName === 'string' ? doc.DeviceName : undefined;
     const fleetName = typeof doc.DeviceFleetName === 'string' ? doc.DeviceFleetName : undefined;
-    const models = Array.isArray(doc.Models) ? doc.Models.map((m) => (m && typeof m === 'object' ? (m as { ModelName?: unknown }).ModelName : undefined)).filter((n): n is string => typeof n === 'string') : [];
-    return { ...(deviceName ? { deviceName } : {}), ...(fleetName ? { fleetName } : {}), text: [deviceName, fleetName, ...models].filter(Boolean).join('\n').toLowerCase() };
+    const models = Array.isArray(doc.Models)
+      ? doc.Models.map((m) => (m && typeof m === 'object' ? (m as { ModelName?: unknown }).ModelName : undefined)).filter(
+          (n): n is string => typeof n === 'string',
+        )
+      : [];
+    return {
+      ...(deviceName ? { deviceName } : {}),
+      ...(fleetName ? { fleetName } : {}),
+      text: [deviceName, fleetName, ...models].filter(Boolean).join('\n').toLowerCase(),
+    };
   } catch {
     return { text: '' };
   }
@@ -263,7 +278,11 @@ export class HistoryIndex {
     } finally {
       this.work = this.state;
     }
-    const change: IndexChange = { entries: [...this.changed.values()].filter((e) => !e.gone).map(summarize), warnings: this.newWarnings, rebuilt: rebuild };
+    const change: IndexChange = {
+      entries: [...this.changed.values()].filter((e) => !e.gone).map(summarize),
+      warnings: this.newWarnings,
+      rebuilt: rebuild,
+    };
     if (change.entries.length === 0 && change.warnings.length === 0 && !rebuild) return;
     for (const listener of this.listeners) {
       try {
@@ -367,7 +386,14 @@ export class HistoryIndex {
     }
     if (s.byId.has(line.id)) return; // the same line in a compacted copy
     const names = namesOf(line.request.body);
-    const entry: Indexed = { id: line.id, timeMs: Date.parse(line.time), operation: line.operation, ...names, state: 'pending', request: at };
+    const entry: Indexed = {
+      id: line.id,
+      timeMs: Date.parse(line.time),
+      operation: line.operation,
+      ...names,
+      state: 'pending',
+      request: at,
+    };
     if (line.type === 'exchange') {
       entry.state = line.verdict.status < 300 ? 'success' : 'service-error';
       entry.status = line.verdict.status;
@@ -403,7 +429,8 @@ export class HistoryIndex {
     let entries = s.entries.some((e) => e.gone) ? s.entries.filter((e) => !e.gone) : s.entries;
     if (added.length > 0) {
       const last = entries.at(-1);
-      if (!last || last.timeMs <= added[0]!.timeMs) entries = entries === s.entries ? (entries.push(...added), entries) : entries.concat(added);
+      if (!last || last.timeMs <= added[0]!.timeMs)
+        entries = entries === s.entries ? (entries.push(...added), entries) : entries.concat(added);
       else {
         const merged: Indexed[] = new Array(entries.length + added.length);
         let i = 0;

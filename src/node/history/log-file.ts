@@ -40,7 +40,9 @@ function stamp(ms: number): string {
 
 /** A new file name for a writer (`pid`) or for the output of a compaction (`'x'`). */
 export function newHistoryFileName(owner: number | 'x', timeMs = Date.now()): string {
-  return `history-${stamp(timeMs)}-${owner}-${Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0')}.jsonl`;
+  return `history-${stamp(timeMs)}-${owner}-${Math.floor(Math.random() * 0xffffffff)
+    .toString(16)
+    .padStart(8, '0')}.jsonl`;
 }
 
 /** The pid of the process that writes (or wrote) `file`; undefined for compacted and old files, which nobody appends to. */
@@ -157,7 +159,9 @@ export class HistoryWriter {
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {
-      throw new HistoryWriteError(`Cannot open the history folder ${dir} (${(error as Error).message}); set HEARTBEAT_HISTORY_DIR to a writable folder.`);
+      throw new HistoryWriteError(
+        `Cannot open the history folder ${dir} (${(error as Error).message}); set HEARTBEAT_HISTORY_DIR to a writable folder.`,
+      );
     }
     return new HistoryWriter(dir, options);
   }

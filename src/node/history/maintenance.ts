@@ -180,7 +180,7 @@ export async function compact(dir: string, options: { maxFileBytes?: number } = 
             size = 0;
             written.push({ tmp, firstTimeMs: Date.parse(line.time) || Date.now() });
           }
-          for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+          for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
           size += bytes.length;
         }
       }

@@ -6,7 +6,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export function historyDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+export function historyDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
   if (env.HEARTBEAT_HISTORY_DIR) return env.HEARTBEAT_HISTORY_DIR;
   let data: string;
   if (platform === 'win32') data = env.LOCALAPPDATA || join(home, 'AppData', 'Local');
@@ -20,7 +24,11 @@ export function historyDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
  * ~/.config on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows + heartbeat-composer.
  * Never derived from the history folder, which a user may point anywhere.
  */
-export function configDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+export function configDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
   if (env.HEARTBEAT_CONFIG_DIR) return env.HEARTBEAT_CONFIG_DIR;
   let config: string;
   if (platform === 'win32') config = env.APPDATA || join(home, 'AppData', 'Roaming');

@@ -96,7 +96,12 @@ export async function forgetIds(writer: HistoryWriter, ids: string[]): Promise<v
   const time = new Date().toISOString();
   const writes: Array<Promise<unknown>> = [];
   for (let i = 0; i < ids.length; i += IDS_PER_LINE) {
-    writes.push(writer.append({ v: LOG_VERSION, type: 'forget', id: `forget-${randomBytes(8).toString('hex')}`, time, ids: ids.slice(i, i + IDS_PER_LINE) }, true));
+    writes.push(
+      writer.append(
+        { v: LOG_VERSION, type: 'forget', id: `forget-${randomBytes(8).toString('hex')}`, time, ids: ids.slice(i, i + IDS_PER_LINE) },
+        true,
+      ),
+    );
   }
   await Promise.all(writes);
 }

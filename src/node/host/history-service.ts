@@ -33,7 +33,12 @@ export interface HistoryService {
   close(): Promise<void>;
 }
 
-export async function createHistoryService(dir: string, settings: () => HostSettings, events: EventHub, busy: () => boolean): Promise<HistoryService> {
+export async function createHistoryService(
+  dir: string,
+  settings: () => HostSettings,
+  events: EventHub,
+  busy: () => boolean,
+): Promise<HistoryService> {
   const store = await HistoryStore.open(dir);
   const stopEvents = store.index.onChange((change) => {
     if (change.rebuilt) events.emit({ type: 'history-reset' });
@@ -45,7 +50,10 @@ export async function createHistoryService(dir: string, settings: () => HostSett
     const { retentionDays, retentionKeep } = settings();
     if (!retentionDays && !retentionKeep) return;
     try {
-      await store.prune({ ...(retentionDays ? { olderThanMs: retentionDays * DAY_MS } : {}), ...(retentionKeep ? { keep: retentionKeep } : {}) });
+      await store.prune({
+        ...(retentionDays ? { olderThanMs: retentionDays * DAY_MS } : {}),
+        ...(retentionKeep ? { keep: retentionKeep } : {}),
+      });
       retentionNotice = undefined;
     } catch (error) {
       const message = `The history retention could not be applied (${sentenceOf(error).replace(/\.$/, '')}).`;
@@ -89,8 +97,12 @@ export async function createHistoryService(dir: string, settings: () => HostSett
       return { removed: await store.forget('all' in selection ? 'all' : query) };
     },
     async prune(rule) {
-      if (rule.olderThanDays === undefined && rule.keep === undefined) throw new HostError('Say what to prune: entries older than some days, or all but the newest N.');
-      const removed = await store.prune({ ...(rule.olderThanDays !== undefined ? { olderThanMs: rule.olderThanDays * DAY_MS } : {}), ...(rule.keep !== undefined ? { keep: rule.keep } : {}) });
+      if (rule.olderThanDays === undefined && rule.keep === undefined)
+        throw new HostError('Say what to prune: entries older than some days, or all but the newest N.');
+      const removed = await store.prune({
+        ...(rule.olderThanDays !== undefined ? { olderThanMs: rule.olderThanDays * DAY_MS } : {}),
+        ...(rule.keep !== undefined ? { keep: rule.keep } : {}),
+      });
       return { removed };
     },
   };

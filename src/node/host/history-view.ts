@@ -24,7 +24,8 @@ function instant(text: string | undefined, name: string): number | undefined {
 /** The index query for an API query; throws a HostError sentence for a bad bound or cursor. */
 export function indexQuery(query: HistoryQuery): IndexQuery {
   const offset = query.cursor === undefined ? 0 : Number(query.cursor);
-  if (!Number.isInteger(offset) || offset < 0) throw new HostError('The history cursor is not one this host gave out; start again from the first page.');
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new HostError('The history cursor is not one this host gave out; start again from the first page.');
   const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE)));
   const sinceMs = instant(query.from, 'from');
   const untilMs = instant(query.to, 'to');
@@ -71,7 +72,8 @@ export function requestForUi(request: LoggedRequest): LoggedRequest {
 /** A whole entry from its stored lines and its index summary. */
 export function entryOf(stored: StoredEntry, summary: HistorySummary): HistoryEntry {
   const { request, outcome } = stored;
-  const target = request.type === 'request' ? request.target : { kind: 'url' as const, url: new URL(request.request.url).origin, region: '' };
+  const target =
+    request.type === 'request' ? request.target : { kind: 'url' as const, url: new URL(request.request.url).origin, region: '' };
   return {
     ...summary,
     target,

@@ -45,14 +45,24 @@ const SSE_PING_MS = 15_000;
  * history-reset, since a missed history event means its list must be queried again.
  */
 function droppedEvents(n: number): string {
-  const notice: HostEvent = { type: 'notice', message: `The page read live events too slowly: ${n} event${n === 1 ? ' was' : 's were'} dropped; the history is queried again.` };
+  const notice: HostEvent = {
+    type: 'notice',
+    message: `The page read live events too slowly: ${n} event${n === 1 ? ' was' : 's were'} dropped; the history is queried again.`,
+  };
   const reset: HostEvent = { type: 'history-reset' };
   return `event: dropped\ndata: ${JSON.stringify(notice)}\n\ndata: ${JSON.stringify(reset)}\n\n`;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-length': Buffer.byteLength(text) }).end(text);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-length': Buffer.byteLength(text),
+    })
+    .end(text);
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {
@@ -100,7 +110,8 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!authorized(req)) return refuse(res, 401, 'This page lacks the app host\'s access token: open the URL that "heartbeat ui" printed.');
+    if (!authorized(req))
+      return refuse(res, 401, 'This page lacks the app host\'s access token: open the URL that "heartbeat ui" printed.');
     if (path === EVENTS_ROUTE) {
       if (req.method !== 'GET') return refuse(res, 405, 'Use GET for the event stream.');
       return openEventStream(res);
@@ -111,7 +122,8 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
       res.setHeader('allow', 'POST');
       return refuse(res, 405, 'Use POST for the app host API.');
     }
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return refuse(res, 415, 'Send the app host JSON (Content-Type: application/json).');
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+      return refuse(res, 415, 'Send the app host JSON (Content-Type: application/json).');
     try {
       const args = await readJsonBody(req);
       const problem = checkApiArgs(method, args);
@@ -123,7 +135,12 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
   }
 
   function openEventStream(res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'keep-alive',
+    });
     res.write(': connected\n\n');
     const stream = new EventStream(res, { droppedFrame: droppedEvents, pingMs: SSE_PING_MS });
     streams.set(res, stream);

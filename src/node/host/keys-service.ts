@@ -50,7 +50,10 @@ export async function createKeysService(keyStore: ManualKeyStore | undefined): P
     } catch (error) {
       const why = isAppError(error) && error.code === 'CREDENTIALS' ? (error as CredentialsError).why : undefined;
       if (ref.kind === 'default-chain' && why !== undefined) {
-        throw new HostError(`Could not find AWS credentials (${why}); choose a profile or "Enter keys…" in the top bar, or send to the embedded endpoint with Demo keys.`, 'CREDENTIALS');
+        throw new HostError(
+          `Could not find AWS credentials (${why}); choose a profile or "Enter keys…" in the top bar, or send to the embedded endpoint with Demo keys.`,
+          'CREDENTIALS',
+        );
       }
       throw new HostError(sentenceOf(error), 'CREDENTIALS');
     }
@@ -68,12 +71,17 @@ export async function createKeysService(keyStore: ManualKeyStore | undefined): P
       const accessKeyId = typeof keys?.accessKeyId === 'string' ? keys.accessKeyId.trim() : '';
       const secretAccessKey = typeof keys?.secretAccessKey === 'string' ? keys.secretAccessKey.trim() : '';
       const sessionToken = typeof keys?.sessionToken === 'string' ? keys.sessionToken.trim() : '';
-      if (!/^[A-Z0-9]{16,128}$/.test(accessKeyId)) throw new HostError('The access key id should be 16 to 128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE.');
+      if (!/^[A-Z0-9]{16,128}$/.test(accessKeyId))
+        throw new HostError('The access key id should be 16 to 128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE.');
       if (secretAccessKey.length < 16) throw new HostError('The secret access key looks too short; paste the whole key.');
       // The same access key id again replaces its secret (a rotated key) and keeps its id, so keys do not pile up.
       const known = [...manualKeys].find(([, held]) => held.accessKeyId === accessKeyId);
       const id = known?.[0] ?? randomBytes(12).toString('hex');
-      await changeKeys(id, { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, (reason) => `The keys could not be stored (${reason}); they were not kept.`);
+      await changeKeys(
+        id,
+        { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+        (reason) => `The keys could not be stored (${reason}); they were not kept.`,
+      );
       return { id, accessKeyIdLast4: accessKeyId.slice(-4) };
     },
     async manualKeys() {

@@ -52,13 +52,24 @@ export function createSendApi(deps: SendApiDeps): SendApi {
     }
   }
 
-  async function dispatch(input: { id: string; operation: Operation; body: string; target: TargetSpec; credentials: CredentialRef; options?: SendOptions; tags?: string[] }): Promise<SendResult> {
+  async function dispatch(input: {
+    id: string;
+    operation: Operation;
+    body: string;
+    target: TargetSpec;
+    credentials: CredentialRef;
+    options?: SendOptions;
+    tags?: string[];
+  }): Promise<SendResult> {
     if (inFlight.has(input.id)) throw new HostError('A send with this id is already in flight; wait for it or cancel it.', 'CONFLICT');
     if (!input.options?.skipValidation) {
       const first = checkText(input.body, input.operation).problems;
       if (first[0]) {
         const more = first.length - 1;
-        throw new HostError(`The request is not valid: ${first[0].path || 'the document'}: ${first[0].message}${more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : ''}`, 'INVALID_PAYLOAD');
+        throw new HostError(
+          `The request is not valid: ${first[0].path || 'the document'}: ${first[0].message}${more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : ''}`,
+          'INVALID_PAYLOAD',
+        );
       }
     }
     const target = targetOf(input.target);
@@ -103,7 +114,8 @@ export function createSendApi(deps: SendApiDeps): SendApi {
       const stored = await deps.store.index.get(id);
       if (!stored) throw new HostError('That history entry no longer exists; refresh the history.', 'NOT_FOUND');
       const { request } = stored;
-      if (!isOperation(request.operation)) throw new HostError('That entry is not a request to an operation of the service, so it cannot be sent again.');
+      if (!isOperation(request.operation))
+        throw new HostError('That entry is not a request to an operation of the service, so it cannot be sent again.');
       const original: TargetSpec =
         request.type === 'exchange' || request.target.kind === 'local'
           ? { kind: 'local' }

@@ -48,15 +48,26 @@ export interface HostServices {
 
 export async function startHostServices(options: HostOptions = {}): Promise<HostServices> {
   const settingsFile = options.settingsFile ?? defaultSettingsFile();
-  let initial = await loadSettings(settingsFile, defaultSettings(options.historyDir ?? defaultHistoryDir()), options.settingsFile ? undefined : legacySettingsFile());
+  let initial = await loadSettings(
+    settingsFile,
+    defaultSettings(options.historyDir ?? defaultHistoryDir()),
+    options.settingsFile ? undefined : legacySettingsFile(),
+  );
   // An explicit folder (flag, test, env) wins over the saved one.
   if (options.historyDir) initial = { ...initial, historyDir: options.historyDir };
   const events = createEventHub();
   const transport = await transportOf(initial).catch(() => transportOf({ ...initial, caBundle: '' }));
   let history: HistoryService | undefined;
   let endpoint: RunningEndpoint;
-  const settings = createSettingsService(settingsFile, initial, { transportChanged: (t) => sends.useTransport(t), retentionChanged: () => void history?.applyRetention() });
-  const sends = createSendService({ transport, transportFor: (timeoutMs) => transportOf({ ...settings.current(), timeoutMs }), history: { record: (line, durable) => history!.store.record(line, durable) } });
+  const settings = createSettingsService(settingsFile, initial, {
+    transportChanged: (t) => sends.useTransport(t),
+    retentionChanged: () => void history?.applyRetention(),
+  });
+  const sends = createSendService({
+    transport,
+    transportFor: (timeoutMs) => transportOf({ ...settings.current(), timeoutMs }),
+    history: { record: (line, durable) => history!.store.record(line, durable) },
+  });
   try {
     history = await createHistoryService(initial.historyDir, settings.current, events, () => sendApi.inFlight() > 0);
     endpoint = await startEndpoint(options.endpoint ?? {});

@@ -7,14 +7,19 @@ import { createTransport, type Transport } from '../transport/dispatcher.ts';
 import { HostError, sentenceOf } from './host-error.ts';
 import { applySettings, saveSettings } from './settings.ts';
 
-export const transportOf = (s: HostSettings): Promise<Transport> => createTransport({ connectTimeoutMs: s.timeoutMs, readTimeoutMs: s.timeoutMs, ...(s.caBundle ? { caBundle: s.caBundle } : {}) });
+export const transportOf = (s: HostSettings): Promise<Transport> =>
+  createTransport({ connectTimeoutMs: s.timeoutMs, readTimeoutMs: s.timeoutMs, ...(s.caBundle ? { caBundle: s.caBundle } : {}) });
 
 export interface SettingsService {
   api: HeartbeatApi['settings'];
   current(): HostSettings;
 }
 
-export function createSettingsService(file: string, initial: HostSettings, hooks: { transportChanged(t: Transport): void; retentionChanged(): void }): SettingsService {
+export function createSettingsService(
+  file: string,
+  initial: HostSettings,
+  hooks: { transportChanged(t: Transport): void; retentionChanged(): void },
+): SettingsService {
   let settings = initial;
   return {
     current: () => settings,

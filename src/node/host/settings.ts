@@ -36,7 +36,8 @@ const WHOLE: Partial<Record<keyof HostSettings, [min: number, max: number, sente
 
 /** Applies a patch, checking every field; throws a HostError sentence for the first bad one. */
 export function applySettings(base: HostSettings, patch: unknown): HostSettings {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new HostError('Settings must be an object of fields to change.');
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
+    throw new HostError('Settings must be an object of fields to change.');
   const next: Record<string, unknown> = { ...base };
   for (const [name, value] of Object.entries(patch)) {
     const range = WHOLE[name as keyof HostSettings];
@@ -49,7 +50,8 @@ export function applySettings(base: HostSettings, patch: unknown): HostSettings 
         next[name] = value;
         break;
       case 'caBundle':
-        if (typeof value !== 'string' || (value !== '' && !isAbsolute(value))) throw new HostError('The CA bundle must be an absolute path to a PEM file, or empty for none.');
+        if (typeof value !== 'string' || (value !== '' && !isAbsolute(value)))
+          throw new HostError('The CA bundle must be an absolute path to a PEM file, or empty for none.');
         next.caBundle = value;
         break;
       case 'historyDir':
@@ -57,7 +59,9 @@ export function applySettings(base: HostSettings, patch: unknown): HostSettings 
         next.historyDir = value;
         break;
       default:
-        throw new HostError(`"${name}" is not a setting; use timeoutMs, maxAttempts, caBundle, historyDir, retentionDays or retentionKeep.`);
+        throw new HostError(
+          `"${name}" is not a setting; use timeoutMs, maxAttempts, caBundle, historyDir, retentionDays or retentionKeep.`,
+        );
     }
   }
   return next as unknown as HostSettings;

@@ -30,9 +30,16 @@ export interface SendService {
 
 export function createSendService(options: SendServiceOptions): SendService {
   let transport = options.transport;
-  const engineFor = (t: Transport): Engine => createEngine({ transport: t, ...(options.history ? { history: options.history } : {}), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
+  const engineFor = (t: Transport): Engine =>
+    createEngine({
+      transport: t,
+      ...(options.history ? { history: options.history } : {}),
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    });
   let engine = engineFor(transport);
-  const transportFor = options.transportFor ?? ((timeoutMs: number) => createTransport({ connectTimeoutMs: timeoutMs, readTimeoutMs: timeoutMs } satisfies TransportOptions));
+  const transportFor =
+    options.transportFor ??
+    ((timeoutMs: number) => createTransport({ connectTimeoutMs: timeoutMs, readTimeoutMs: timeoutMs } satisfies TransportOptions));
   return {
     get transport() {
       return transport;

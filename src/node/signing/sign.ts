@@ -70,8 +70,20 @@ export function createSigner(credentials: Credentials, options: SignOptions): Si
   return {
     sign(request, perRequest = {}) {
       const url = urlOf(request.url);
-      const input = { method: request.method, path: url.path, query: url.query, headers: { ...request.headers, host: url.host }, body: request.body };
-      const signed = sign(input, { credentials, region: options.region, service, date: perRequest.signingDate ?? options.signingDate ?? new Date(), payloadHashHeader });
+      const input = {
+        method: request.method,
+        path: url.path,
+        query: url.query,
+        headers: { ...request.headers, host: url.host },
+        body: request.body,
+      };
+      const signed = sign(input, {
+        credentials,
+        region: options.region,
+        service,
+        date: perRequest.signingDate ?? options.signingDate ?? new Date(),
+        payloadHashHeader,
+      });
       const out: SignedRequest = { method: request.method, url: request.url, headers: signed.headers, body: request.body };
       if (perRequest.report ?? true) out.report = reportOf(input, signed, credentials.accessKeyId);
       return out;

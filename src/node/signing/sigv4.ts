@@ -17,7 +17,23 @@ export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const SIGNING_NAME = 'sagemaker';
 
 /** Headers a signer leaves out (the SDK's list): hop-by-hop, or changed by proxies and browsers. */
-const UNSIGNABLE = new Set(['authorization', 'cache-control', 'connection', 'expect', 'from', 'keep-alive', 'max-forwards', 'pragma', 'referer', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'user-agent', 'x-amzn-trace-id']);
+const UNSIGNABLE = new Set([
+  'authorization',
+  'cache-control',
+  'connection',
+  'expect',
+  'from',
+  'keep-alive',
+  'max-forwards',
+  'pragma',
+  'referer',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'user-agent',
+  'x-amzn-trace-id',
+]);
 const UNSIGNABLE_PREFIX = /^(proxy|sec)-/;
 
 /** RFC 3986 encoding: everything but unreserved characters, as UTF-8 percent escapes. */
@@ -77,7 +93,10 @@ export function canonicalQuery(pairs: ReadonlyArray<readonly [string, string]>):
 export function canonicalHeaderValue(value: string | readonly string[]): string {
   if (typeof value !== 'string') return value.map((v) => canonicalHeaderValue(v)).join(',');
   if (!/[\r\n\t]| {2}|^ | $/.test(value)) return value;
-  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+  return value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
 }
 
 export type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -128,7 +147,10 @@ export function amzDate(date: Date): string {
   const second = Math.floor(date.getTime() / 1000);
   if (second !== amzSecond) {
     amzSecond = second;
-    amzText = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    amzText = date
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
   }
   return amzText;
 }
@@ -238,7 +260,20 @@ export function sign(input: SignInput, params: SignParams): Signature {
 
 /** The report of a signing: what was signed, without the secret, with the token masked and the key id cut to 4 characters. */
 export function reportOf(input: SignInput, signed: Signature, accessKeyId: string): SigningReport {
-  const masked = signed.headers['x-amz-security-token'] === undefined ? signed.canonicalRequest : canonicalRequest({ method: input.method, path: input.path, query: input.query, headers: signed.headers, signedHeaders: signed.signedHeaders, payloadHash: signed.canonicalRequest.slice(-64) }, true)!;
+  const masked =
+    signed.headers['x-amz-security-token'] === undefined
+      ? signed.canonicalRequest
+      : canonicalRequest(
+          {
+            method: input.method,
+            path: input.path,
+            query: input.query,
+            headers: signed.headers,
+            signedHeaders: signed.signedHeaders,
+            payloadHash: signed.canonicalRequest.slice(-64),
+          },
+          true,
+        )!;
   return {
     algorithm: ALGORITHM,
     amzDate: signed.headers['x-amz-date']!,
@@ -276,10 +311,19 @@ export interface SignatureCheck {
  */
 export function verify(input: SignatureCheck, secretAccessKey: string): boolean {
   const names = isSorted(input.signedHeaders) ? input.signedHeaders : [...input.signedHeaders].sort();
-  const canonical = canonicalRequest({ method: input.method, path: input.path, query: input.query === '' ? [] : parseQuery(input.query), headers: input.headers, signedHeaders: names, payloadHash: input.payloadHash });
+  const canonical = canonicalRequest({
+    method: input.method,
+    path: input.path,
+    query: input.query === '' ? [] : parseQuery(input.query),
+    headers: input.headers,
+    signedHeaders: names,
+    payloadHash: input.payloadHash,
+  });
   if (canonical === undefined || !/^[0-9a-f]{64}$/.test(input.signature)) return false;
   const toSign = stringToSign(input.amzDate, credentialScope(input.scopeDate, input.region, input.service), canonical);
-  const expected = createHmac('sha256', signingKey(secretAccessKey, input.scopeDate, input.region, input.service)).update(toSign, 'utf8').digest();
+  const expected = createHmac('sha256', signingKey(secretAccessKey, input.scopeDate, input.region, input.service))
+    .update(toSign, 'utf8')
+    .digest();
   return timingSafeEqual(expected, Buffer.from(input.signature, 'hex'));
 }
 

@@ -43,9 +43,12 @@ export function resolveTarget(spec: TargetChoice): TargetRecord {
   } catch {
     throw new TargetError(`"${spec.url}" is not a URL; give one like http://127.0.0.1:8080.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetError(`The endpoint URL must be http:// or https://, not ${url.protocol}//.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TargetError(`The endpoint URL must be http:// or https://, not ${url.protocol}//.`);
   // Never echo the password: the refusal names the URL without its userinfo.
-  if (url.username || url.password) throw new TargetError(`The endpoint URL ${withoutUserinfo(url.href).replace(/\/$/, '')} must not carry a user name or password ("user:pass@"): requests are signed with the chosen credentials, and a URL is kept in the history, so remove them.`);
+  if (url.username || url.password)
+    throw new TargetError(
+      `The endpoint URL ${withoutUserinfo(url.href).replace(/\/$/, '')} must not carry a user name or password ("user:pass@"): requests are signed with the chosen credentials, and a URL is kept in the history, so remove them.`,
+    );
   return { kind: spec.kind, url: url.href.replace(/\/$/, ''), region: spec.region };
 }
-

@@ -52,7 +52,10 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
         callback(error, null);
       } else callback(null, socket);
     };
-    const timer = setTimeout(() => settle(Object.assign(new Error('connect timeout'), { code: 'HB_CONNECT_TIMEOUT' })), options.connectTimeoutMs);
+    const timer = setTimeout(
+      () => settle(Object.assign(new Error('connect timeout'), { code: 'HB_CONNECT_TIMEOUT' })),
+      options.connectTimeoutMs,
+    );
     socket.once('connect', () => {
       times.connectedAt = performance.now();
       if (!secure) settle(null);

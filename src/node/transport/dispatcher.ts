@@ -50,7 +50,8 @@ export async function createTransport(options: TransportOptions = {}): Promise<T
     } catch {
       throw new TransportConfigError(`Cannot read the CA bundle ${options.caBundle}; give a readable PEM file.`);
     }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new TransportConfigError(`The CA bundle ${options.caBundle} holds no PEM certificate.`);
+    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+      throw new TransportConfigError(`The CA bundle ${options.caBundle} holds no PEM certificate.`);
   }
   const rejectUnauthorized = options.verifySsl !== false;
   const env = options.env ?? process.env;

@@ -45,7 +45,8 @@ export interface RawResponse {
  */
 const pendingPhases = new Map<string, (socket: Socket) => void>();
 let subscribed = false;
-const ATTEMPT_KEY = /\r\namz-sdk-invocation-id: ([^\r]+)\r\n[\s\S]*?amz-sdk-request: ([^\r]+)\r\n|\r\namz-sdk-request: ([^\r]+)\r\n[\s\S]*?amz-sdk-invocation-id: ([^\r]+)\r\n/i;
+const ATTEMPT_KEY =
+  /\r\namz-sdk-invocation-id: ([^\r]+)\r\n[\s\S]*?amz-sdk-request: ([^\r]+)\r\n|\r\namz-sdk-request: ([^\r]+)\r\n[\s\S]*?amz-sdk-invocation-id: ([^\r]+)\r\n/i;
 
 function onSendHeaders(message: unknown): void {
   const { headers, socket } = message as { headers?: unknown; socket?: Socket };
@@ -110,7 +111,8 @@ export function sendOnce(transport: Transport, outgoing: OutgoingRequest, signal
     const chunks: Buffer[] = [];
     let size = 0;
     const onAbort = (): void => {
-      const reason = signal?.reason instanceof Error ? signal.reason : Object.assign(new Error('The request was aborted.'), { name: 'AbortError' });
+      const reason =
+        signal?.reason instanceof Error ? signal.reason : Object.assign(new Error('The request was aborted.'), { name: 'AbortError' });
       if (controller) controller.abort(reason);
       else fail(reason);
     };
@@ -122,13 +124,24 @@ export function sendOnce(transport: Transport, outgoing: OutgoingRequest, signal
     const fail = (error: unknown): void => {
       if (settled) return;
       finish();
-      reject(classifyTransportError(error, new URL(outgoing.url).host, { connectMs: transport.connectTimeoutMs, readMs: transport.readTimeoutMs }));
+      reject(
+        classifyTransportError(error, new URL(outgoing.url).host, {
+          connectMs: transport.connectTimeoutMs,
+          readMs: transport.readTimeoutMs,
+        }),
+      );
     };
     const succeed = (truncated: boolean): void => {
       if (settled) return;
       finish();
       timings.totalMs = round(performance.now() - started);
-      resolve({ status, headers: responseHeaders, body: chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'), truncated, timings });
+      resolve({
+        status,
+        headers: responseHeaders,
+        body: chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'),
+        truncated,
+        timings,
+      });
     };
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
@@ -171,7 +184,15 @@ export function sendOnce(transport: Transport, outgoing: OutgoingRequest, signal
       const { origin, path } = destinationOf(outgoing.url);
       const { host: _host, ...headers } = outgoing.headers;
       transport.dispatcher.dispatch(
-        { origin, path, method: outgoing.method as Dispatcher.HttpMethod, headers, body: outgoing.body, headersTimeout: transport.readTimeoutMs, bodyTimeout: transport.readTimeoutMs },
+        {
+          origin,
+          path,
+          method: outgoing.method as Dispatcher.HttpMethod,
+          headers,
+          body: outgoing.body,
+          headersTimeout: transport.readTimeoutMs,
+          bodyTimeout: transport.readTimeoutMs,
+        },
         handler,
       );
     } catch (error) {

@@ -15,11 +15,28 @@ export interface EditorBridge {
 const KEY: InjectionKey<EditorBridge> = Symbol('editor-bridge');
 
 export function provideEditorBridge(): EditorBridge {
-  const bridge = shallowReactive<EditorBridge>({ ready: false, undo: () => undefined, redo: () => undefined, format: () => undefined, revealOffset: () => undefined });
+  const bridge = shallowReactive<EditorBridge>({
+    ready: false,
+    undo: () => undefined,
+    redo: () => undefined,
+    format: () => undefined,
+    revealOffset: () => undefined,
+  });
   provide(KEY, bridge);
   return bridge;
 }
 
 export function useEditorBridge(): EditorBridge {
-  return inject(KEY, () => shallowReactive<EditorBridge>({ ready: false, undo: () => undefined, redo: () => undefined, format: () => undefined, revealOffset: () => undefined }), true);
+  return inject(
+    KEY,
+    () =>
+      shallowReactive<EditorBridge>({
+        ready: false,
+        undo: () => undefined,
+        redo: () => undefined,
+        format: () => undefined,
+        revealOffset: () => undefined,
+      }),
+    true,
+  );
 }

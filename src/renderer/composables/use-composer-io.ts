@@ -108,7 +108,9 @@ export function useComposerIo() {
     let next: TargetSpec | undefined;
     if (result.endpointUrl) {
       const local = sameOrigin(result.endpointUrl, localUrl ?? DEFAULT_LOCAL_ENDPOINT);
-      next = local ? { kind: 'local' } : { kind: 'url', url: result.endpointUrl, region: result.region ?? (current.kind === 'local' ? DEFAULT_REGION : current.region) };
+      next = local
+        ? { kind: 'local' }
+        : { kind: 'url', url: result.endpointUrl, region: result.region ?? (current.kind === 'local' ? DEFAULT_REGION : current.region) };
     } else if (result.region && current.kind !== 'local') next = { ...current, region: result.region };
     return next && JSON.stringify(next) !== JSON.stringify(current) ? next : undefined;
   }

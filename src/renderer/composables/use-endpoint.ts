@@ -9,7 +9,8 @@ import { errorSentence, PlatformError } from '../platform/errors.ts';
 import { usePlatform } from './platform.ts';
 import { useHostEvents } from './host-events.ts';
 
-export const ENDPOINT_OFFLINE = 'The embedded endpoint runs inside the app host: start the app with "npm start" (or "heartbeat ui") to see it here.';
+export const ENDPOINT_OFFLINE =
+  'The embedded endpoint runs inside the app host: start the app with "npm start" (or "heartbeat ui") to see it here.';
 
 /** While requests keep arriving, the counts are re-read from the host at most this often. */
 export const COUNTS_REFRESH_MS = 1000;
@@ -35,7 +36,10 @@ export function useEndpoint(): EndpointActions {
       const info = await api.endpoint.info();
       if (alive) store.setInfo(info);
     } catch (error) {
-      if (alive) store.setStatus(isNotConnected(error) ? { kind: 'offline', message: ENDPOINT_OFFLINE } : { kind: 'failed', message: errorSentence(error) });
+      if (alive)
+        store.setStatus(
+          isNotConnected(error) ? { kind: 'offline', message: ENDPOINT_OFFLINE } : { kind: 'failed', message: errorSentence(error) },
+        );
     }
   }
 

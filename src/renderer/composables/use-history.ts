@@ -107,7 +107,8 @@ export function useHistory() {
     const credentials: CredentialRef = session.credentials;
     if (credentials.kind === 'demo') {
       const entry = await api.history.get(id).catch(() => undefined);
-      const target: TargetSpec | undefined = entry && entry.target.kind !== 'local' ? { kind: 'url', url: entry.target.url, region: entry.target.region } : undefined;
+      const target: TargetSpec | undefined =
+        entry && entry.target.kind !== 'local' ? { kind: 'url', url: entry.target.url, region: entry.target.region } : undefined;
       if (!(await confirmDemoKeys(api, credentials, target))) return;
     }
     const sendId = newSendId();

@@ -39,7 +39,9 @@ export async function confirmDemoKeys(api: HeartbeatApi, credentials: Credential
 
 /** An id for a send, chosen here so the renderer can cancel it before it settles. */
 export function newSendId(): string {
-  return globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return globalThis.crypto?.randomUUID
+    ? globalThis.crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<void>; cancel: () => Promise<void> } {
@@ -52,12 +54,18 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
     if (session.send.status === 'sending') return;
     const syntax = documentStore.syntaxError;
     if (syntax) {
-      session.setSendState({ status: 'invalid', message: `The JSON has a syntax error at line ${syntax.line}, column ${syntax.column}: fix it before sending.` });
+      session.setSendState({
+        status: 'invalid',
+        message: `The JSON has a syntax error at line ${syntax.line}, column ${syntax.column}: fix it before sending.`,
+      });
       return;
     }
     if (!documentStore.valid && !options.anyway) {
       const n = documentStore.problems.length;
-      session.setSendState({ status: 'invalid', message: `The request has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'}, or choose "Send anyway" to see how the server rejects it.` });
+      session.setSendState({
+        status: 'invalid',
+        message: `The request has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'}, or choose "Send anyway" to see how the server rejects it.`,
+      });
       return;
     }
     if (!(await confirmDemoKeys(platform.api, session.credentials, session.target))) {

@@ -81,7 +81,15 @@ export function layoutPanes(width: number, pref: LayoutPreference, favour: SideP
     excess = side() + L.composer.min - width;
   }
   if (excess > 0) return { mode: 'stacked', history, inspector, composer: width, historyCollapsed: false, inspectorCollapsed: false };
-  return { mode: 'columns', history, inspector, composer: width - side(), historyCollapsed: collapsed.history, inspectorCollapsed: collapsed.inspector, ...(autoCollapsed ? { autoCollapsed } : {}) };
+  return {
+    mode: 'columns',
+    history,
+    inspector,
+    composer: width - side(),
+    historyCollapsed: collapsed.history,
+    inspectorCollapsed: collapsed.inspector,
+    ...(autoCollapsed ? { autoCollapsed } : {}),
+  };
 }
 
 export interface PaneLayoutControl {
@@ -121,8 +129,12 @@ export function usePaneLayout(workspace: Ref<HTMLElement | null>, fallbackWidth 
   };
   const maxWidth = (pane: SidePane): number => {
     const l = layout.value;
-    const other = pane === 'history' ? (l.inspectorCollapsed ? PANE_LIMITS.rail : l.inspector) : l.historyCollapsed ? PANE_LIMITS.rail : l.history;
-    return Math.max(PANE_LIMITS[pane].min, Math.min(PANE_LIMITS[pane].max, width.value - other - 2 * PANE_LIMITS.separator - PANE_LIMITS.composer.min));
+    const other =
+      pane === 'history' ? (l.inspectorCollapsed ? PANE_LIMITS.rail : l.inspector) : l.historyCollapsed ? PANE_LIMITS.rail : l.history;
+    return Math.max(
+      PANE_LIMITS[pane].min,
+      Math.min(PANE_LIMITS[pane].max, width.value - other - 2 * PANE_LIMITS.separator - PANE_LIMITS.composer.min),
+    );
   };
   return {
     layout,

@@ -16,7 +16,8 @@ export function parseNumberDraft(text: string): number | undefined {
  * string so validation flags it at the field instead of the form dropping it. A JSON string literal
  * ("\"12\"") is the string it spells.
  */
-export type NumberFieldText = { kind: 'number'; value: number } | { kind: 'unfinished' } | { kind: 'empty' } | { kind: 'text'; value: string };
+export type NumberFieldText =
+  { kind: 'number'; value: number } | { kind: 'unfinished' } | { kind: 'empty' } | { kind: 'text'; value: string };
 
 export function readNumberField(text: string, timestamp: boolean, final = false): NumberFieldText {
   const t = text.trim();

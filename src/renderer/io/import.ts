@@ -6,7 +6,17 @@
  * cli-input-json and cli-input-yaml.
  */
 import { parseJson } from '../../common/json/parse.ts';
-import { emitCliInputJson, importText, isError, parseCurlCommand, parseProgram, programLanguage, type FormatProblem, type ImportFormat, type ProgramLanguage } from '../../common/formats/index.ts';
+import {
+  emitCliInputJson,
+  importText,
+  isError,
+  parseCurlCommand,
+  parseProgram,
+  programLanguage,
+  type FormatProblem,
+  type ImportFormat,
+  type ProgramLanguage,
+} from '../../common/formats/index.ts';
 
 /** What the composer reads: the shared import formats, plus what only a paste brings (curl, programs). */
 export type ComposerFormat = ImportFormat | 'curl' | ProgramLanguage;
@@ -57,7 +67,11 @@ export interface ImportResult {
   region?: string;
 }
 
-function read(format: ComposerFormat, text: string, now?: number): { doc: unknown; problems: FormatProblem[]; endpointUrl?: string; region?: string } {
+function read(
+  format: ComposerFormat,
+  text: string,
+  now?: number,
+): { doc: unknown; problems: FormatProblem[]; endpointUrl?: string; region?: string } {
   if (format === 'curl') return parseCurlCommand(text);
   if (format === 'js' || format === 'python' || format === 'r') return parseProgram(text, format);
   return importText(format, text, 'SendHeartbeat', now);
@@ -68,10 +82,14 @@ export function importForComposer(raw: string, choice: ImportChoice, fileName = 
   const format = choice === 'auto' ? detectFormat(text, fileName) : choice;
   const imported = read(format, text, now);
   const errors = imported.problems.filter(isError);
-  const extra = { ...(imported.endpointUrl ? { endpointUrl: imported.endpointUrl } : {}), ...(imported.region ? { region: imported.region } : {}) };
+  const extra = {
+    ...(imported.endpointUrl ? { endpointUrl: imported.endpointUrl } : {}),
+    ...(imported.region ? { region: imported.region } : {}),
+  };
   if (format === 'json' || format === 'cli-input-json') {
     // Nothing converted (no ISO timestamps): keep the bytes. A syntax error is kept too, for the JSON view to point at.
-    const converted = imported.doc !== undefined && JSON.stringify(parseJson(text, { positions: false }).value) !== JSON.stringify(imported.doc);
+    const converted =
+      imported.doc !== undefined && JSON.stringify(parseJson(text, { positions: false }).value) !== JSON.stringify(imported.doc);
     if (!converted) return { text, format, label: formatLabel(format, false), problems: imported.problems, ...extra };
   }
   const label = formatLabel(format, true);

@@ -82,7 +82,11 @@ export function createJsonEditor(element: HTMLElement, options: JsonEditorOption
     setText(text, group, edit) {
       if (shown === text) return;
       const known = edit && shown.slice(0, edit.offset) + edit.text + shown.slice(edit.offset + edit.length) === text;
-      const { start, endBefore, text: insert } = known ? { start: edit.offset, endBefore: edit.offset + edit.length, text: edit.text } : minimalReplace(shown, text);
+      const {
+        start,
+        endBefore,
+        text: insert,
+      } = known ? { start: edit.offset, endBefore: edit.offset + edit.length, text: edit.text } : minimalReplace(shown, text);
       const from = model.getPositionAt(start);
       const to = model.getPositionAt(endBefore);
       const now = Date.now();
@@ -90,7 +94,11 @@ export function createJsonEditor(element: HTMLElement, options: JsonEditorOption
       if (!sameGroup) model.pushStackElement();
       applying = true;
       try {
-        model.pushEditOperations(editor.getSelections(), [{ range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column), text: insert }], () => null);
+        model.pushEditOperations(
+          editor.getSelections(),
+          [{ range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column), text: insert }],
+          () => null,
+        );
       } finally {
         applying = false;
       }

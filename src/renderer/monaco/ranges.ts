@@ -30,7 +30,8 @@ export function problemSpan(problem: TextProblem, parsed: ParsedJson, text: stri
   if (!loc) return [problem.offset, problem.offset + 1];
   // Unknown and duplicate members are about the name; a wrong container is marked at its name too,
   // rather than underlining a whole object.
-  if (problem.keyword === 'additionalProperties' || problem.keyword === 'duplicate-key') return loc.keyStart !== undefined ? [loc.keyStart, loc.keyEnd!] : [loc.valueStart, loc.valueEnd];
+  if (problem.keyword === 'additionalProperties' || problem.keyword === 'duplicate-key')
+    return loc.keyStart !== undefined ? [loc.keyStart, loc.keyEnd!] : [loc.valueStart, loc.valueEnd];
   const first = text.charCodeAt(loc.valueStart);
   if ((first === 0x7b || first === 0x5b) && loc.keyStart !== undefined) return [loc.keyStart, loc.keyEnd!];
   if (first === 0x7b || first === 0x5b) return [loc.valueStart, loc.valueStart + 1];
@@ -42,7 +43,18 @@ export function problemRanges(check: TextCheck, text: string): ProblemRange[] {
     const [start, end] = problemSpan(problem, check.parsed, text);
     const from = check.parsed.positionAt(start);
     const to = check.parsed.positionAt(Math.max(end, start + 1));
-    const message = problem.suggestion && !problem.message.includes(problem.suggestion) ? `${problem.message} Did you mean ${problem.suggestion}?` : problem.message;
-    return { startLineNumber: from.line, startColumn: from.column, endLineNumber: to.line, endColumn: to.column, message, code: problem.keyword, path: problem.path };
+    const message =
+      problem.suggestion && !problem.message.includes(problem.suggestion)
+        ? `${problem.message} Did you mean ${problem.suggestion}?`
+        : problem.message;
+    return {
+      startLineNumber: from.line,
+      startColumn: from.column,
+      endLineNumber: to.line,
+      endColumn: to.column,
+      message,
+      code: problem.keyword,
+      path: problem.path,
+    };
   });
 }

@@ -15,11 +15,18 @@ export interface TimestampHint {
  * Hints for the timestamps whose values end within [from, to] (all by default). Containers outside
  * the range are skipped, so asking for the lines in view stays cheap in a document of thousands.
  */
-export function timestampHints(text: string | ParsedJson, operation: Operation = 'SendHeartbeat', from = 0, to = Infinity): TimestampHint[] {
+export function timestampHints(
+  text: string | ParsedJson,
+  operation: Operation = 'SendHeartbeat',
+  from = 0,
+  to = Infinity,
+): TimestampHint[] {
   const parsed = typeof text === 'string' ? parseJson(text) : text;
   if (parsed.value === undefined) return [];
   const hints: TimestampHint[] = [];
-  const work: { schema: SchemaNode; value: unknown; pointer: string }[] = [{ schema: requestSchema(operation), value: parsed.value, pointer: '' }];
+  const work: { schema: SchemaNode; value: unknown; pointer: string }[] = [
+    { schema: requestSchema(operation), value: parsed.value, pointer: '' },
+  ];
   while (work.length) {
     const { schema, value, pointer } = work.pop()!;
     const loc = parsed.location(pointer);
@@ -34,7 +41,8 @@ export function timestampHints(text: string | ParsedJson, operation: Operation =
       }
     } else if (schema.type === 'object' && schema.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [name, sub] of Object.entries(schema.properties)) {
-        if (Object.prototype.hasOwnProperty.call(value, name)) work.push({ schema: sub, value: (value as Record<string, unknown>)[name], pointer: appendPointer(pointer, name) });
+        if (Object.prototype.hasOwnProperty.call(value, name))
+          work.push({ schema: sub, value: (value as Record<string, unknown>)[name], pointer: appendPointer(pointer, name) });
       }
     } else if (schema.type === 'array' && schema.items && Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) work.push({ schema: schema.items, value: value[i], pointer: appendPointer(pointer, i) });
@@ -61,7 +69,11 @@ export function schemaForCompletion(schema: SchemaNode): SchemaNode {
     const help = member ? helpText(node, member) : undefined;
     if (help) out.description = help;
     else if (member !== undefined) delete out.description;
-    if (node['x-timestamp']) return { ...out, defaultSnippets: [{ label: 'now', description: 'The current time in epoch seconds', body: NOW_SNIPPET }] } as SchemaNode;
+    if (node['x-timestamp'])
+      return {
+        ...out,
+        defaultSnippets: [{ label: 'now', description: 'The current time in epoch seconds', body: NOW_SNIPPET }],
+      } as SchemaNode;
     if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, visit(v, k)]));
     if (node.items) out.items = visit(node.items, '');
     return out;

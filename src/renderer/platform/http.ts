@@ -27,7 +27,11 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
   async function call<T>(route: string, args: unknown): Promise<T> {
     let response: Response;
     try {
-      response = await doFetch(base + route, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(args ?? {}) });
+      response = await doFetch(base + route, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(args ?? {}),
+      });
     } catch {
       throw new PlatformError('The app host did not answer: check that "heartbeat ui" is still running, then reload this page.', 'network');
     }
@@ -41,7 +45,10 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
     if (!response.ok) {
       const message = (body as Partial<HttpErrorBody> | undefined)?.error?.message;
       if (response.status === 401 || response.status === 403) {
-        throw new PlatformError(message ?? 'The app host refused this page: open the URL "heartbeat ui" printed (it carries the access token).', 'unauthorized');
+        throw new PlatformError(
+          message ?? 'The app host refused this page: open the URL "heartbeat ui" printed (it carries the access token).',
+          'unauthorized',
+        );
       }
       throw new PlatformError(message ?? `The app host answered HTTP ${response.status}; try again.`, 'host');
     }
@@ -61,7 +68,10 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
       const run = async (): Promise<void> => {
         while (!controller.signal.aborted) {
           try {
-            const response = await doFetch(base + EVENTS_ROUTE, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
+            const response = await doFetch(base + EVENTS_ROUTE, {
+              headers: { ...headers, accept: 'text/event-stream' },
+              signal: controller.signal,
+            });
             // A refused token will not get better by retrying (a restarted host has a new token).
             if (response.status === 401 || response.status === 403) {
               status?.set('disconnected');

@@ -48,6 +48,9 @@ export function createPlatform(env: StartupEnvironment): Platform {
 
 /** The start-up environment of this window. */
 export function currentEnvironment(): StartupEnvironment {
-  const { heartbeat: bridge, heartbeatDesktop: desktop } = window as Window & { heartbeat?: HeartbeatApi; heartbeatDesktop?: DesktopBridge };
+  const { heartbeat: bridge, heartbeatDesktop: desktop } = window as Window & {
+    heartbeat?: HeartbeatApi;
+    heartbeatDesktop?: DesktopBridge;
+  };
   return { bridge, desktop, origin: window.location.origin, hash: window.location.hash };
 }

@@ -14,7 +14,12 @@ export function createOfflineApi(): HeartbeatApi {
     cancel: () => Promise.resolve(false),
     history: { query: refuse, get: refuse, export: refuse, clear: refuse, prune: refuse },
     replay: refuse,
-    credentials: { profiles: () => Promise.resolve([]), registerManualKeys: refuse, manualKeys: () => Promise.resolve([]), forgetManualKeys: refuse },
+    credentials: {
+      profiles: () => Promise.resolve([]),
+      registerManualKeys: refuse,
+      manualKeys: () => Promise.resolve([]),
+      forgetManualKeys: refuse,
+    },
     endpoint: { info: refuse, setFaults: refuse, reset: refuse },
     settings: { get: refuse, update: refuse },
     subscribe: () => () => undefined,

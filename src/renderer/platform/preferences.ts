@@ -67,7 +67,11 @@ export function saveDraft(text: string, stores: DraftStores = defaultDraftStores
 }
 
 /** Saves `read()` at most every `delayMs`, and at once when the page is hidden or unloaded. Returns a stop function. */
-export function keepDraft(read: () => string, delayMs = 400, stores?: DraftStores): { changed: () => void; flush: () => void; stop: () => void } {
+export function keepDraft(
+  read: () => string,
+  delayMs = 400,
+  stores?: DraftStores,
+): { changed: () => void; flush: () => void; stop: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer);
@@ -113,7 +117,8 @@ export function loadLayoutPreference(storage: Pick<Storage, 'getItem'> | undefin
     const raw: unknown = JSON.parse(storage?.getItem(LAYOUT_KEY) ?? 'null');
     if (!raw || typeof raw !== 'object') return fallback;
     const r = raw as Record<string, unknown>;
-    const width = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 10_000 ? Math.round(v) : undefined);
+    const width = (v: unknown): number | undefined =>
+      typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 10_000 ? Math.round(v) : undefined;
     return {
       ...(width(r.history) !== undefined ? { history: width(r.history) } : {}),
       ...(width(r.inspector) !== undefined ? { inspector: width(r.inspector) } : {}),
@@ -125,7 +130,10 @@ export function loadLayoutPreference(storage: Pick<Storage, 'getItem'> | undefin
   }
 }
 
-export function saveLayoutPreference(layout: LayoutPreference, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+export function saveLayoutPreference(
+  layout: LayoutPreference,
+  storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage,
+): void {
   try {
     storage?.setItem(LAYOUT_KEY, JSON.stringify(layout));
   } catch {

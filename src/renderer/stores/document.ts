@@ -72,5 +72,20 @@ export const useDocumentStore = defineStore('document', () => {
   }
 
   setText(initialDocumentText(), 'load');
-  return { operation, text, current, doc, syntaxError, problems, valid, problemsByPath, editSource, lastEdit, setText, change, setMemberOrder, problemCountUnder };
+  return {
+    operation,
+    text,
+    current,
+    doc,
+    syntaxError,
+    problems,
+    valid,
+    problemsByPath,
+    editSource,
+    lastEdit,
+    setText,
+    change,
+    setMemberOrder,
+    problemCountUnder,
+  };
 });

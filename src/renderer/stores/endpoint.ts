@@ -12,7 +12,8 @@ export const RECENT_LIMIT = 50;
 export type EndpointCounts = EndpointInfo['counts'];
 
 /** loading: the first info() has not answered; offline: there is no host; failed: info() failed otherwise. */
-export type EndpointStatus = { kind: 'loading' } | { kind: 'ready' } | { kind: 'offline'; message: string } | { kind: 'failed'; message: string };
+export type EndpointStatus =
+  { kind: 'loading' } | { kind: 'ready' } | { kind: 'offline'; message: string } | { kind: 'failed'; message: string };
 
 export const useEndpointStore = defineStore('endpoint', () => {
   const status = shallowRef<EndpointStatus>({ kind: 'loading' });

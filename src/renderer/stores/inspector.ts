@@ -34,7 +34,15 @@ export function exchangeOfResult(result: SendResult, origin: 'send' | 'replay'):
 }
 
 export function exchangeOfEntry(entry: HistoryEntry): Exchange {
-  return { origin: 'history', historyId: entry.id, time: entry.time, request: entry.request, outcome: entry.outcome, attempts: entry.attempts ?? [], timings: entry.timings };
+  return {
+    origin: 'history',
+    historyId: entry.id,
+    time: entry.time,
+    request: entry.request,
+    outcome: entry.outcome,
+    attempts: entry.attempts ?? [],
+    timings: entry.timings,
+  };
 }
 
 export const useInspectorStore = defineStore('inspector', () => {

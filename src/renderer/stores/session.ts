@@ -37,7 +37,8 @@ export const useSessionStore = defineStore('session', () => {
     setCredentials: (next: CredentialRef) => (credentials.value = next),
     setProfiles: (names: string[]) => (profiles.value = [...names]),
     setSendState: (state: SendState) => (send.value = state),
-    addManualKey: (key: { id: string; last4: string }) => (manualKeys.value = [...manualKeys.value.filter((k) => k.id !== key.id), { id: key.id, last4: key.last4 }]),
+    addManualKey: (key: { id: string; last4: string }) =>
+      (manualKeys.value = [...manualKeys.value.filter((k) => k.id !== key.id), { id: key.id, last4: key.last4 }]),
     setManualKeys: (keys: { id: string; last4: string }[]) => (manualKeys.value = keys.map((k) => ({ id: k.id, last4: k.last4 }))),
     /** Drops keys the host forgot; a session signing with them falls back to the demo keys. */
     removeManualKey: (id: string) => {

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLine, type ExchangeLine } from '../../../src/common/log/entry.ts';
 import { AdminApi, isLoopback } from '../../../src/node/endpoint/admin-api.ts';
-import { loadCredentialsFile, parseEndpointConfig, parseLatency, startEndpoint, type RunningEndpoint } from '../../../src/node/endpoint/index.ts';
+import {
+  loadCredentialsFile,
+  parseEndpointConfig,
+  parseLatency,
+  startEndpoint,
+  type RunningEndpoint,
+} from '../../../src/node/endpoint/index.ts';
 import { HEARTBEAT, rawRequest, sendSigned } from './helpers.ts';
 
 let dir: string;
@@ -15,7 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const adminGet = (ep: RunningEndpoint, path: string, headers: Record<string, string> = { authorization: `Bearer ${ep.adminToken}` }) => rawRequest(ep.url, { method: 'GET', path, headers });
+const adminGet = (ep: RunningEndpoint, path: string, headers: Record<string, string> = { authorization: `Bearer ${ep.adminToken}` }) =>
+  rawRequest(ep.url, { method: 'GET', path, headers });
 
 describe('admin API', () => {
   let ep: RunningEndpoint;
@@ -62,7 +69,10 @@ describe('admin API', () => {
     for (const remote of ['192.0.2.1', '::ffff:192.0.2.1', '2001:db8::1']) {
       for (const headers of [token, {}]) {
         const answer = await call(remote, headers);
-        expect([answer.status, JSON.parse(answer.body)]).toEqual([403, { message: 'The admin API answers only on loopback; call it from the same machine.' }]);
+        expect([answer.status, JSON.parse(answer.body)]).toEqual([
+          403,
+          { message: 'The admin API answers only on loopback; call it from the same machine.' },
+        ]);
       }
     }
   });
@@ -73,13 +83,22 @@ describe('admin API', () => {
     await sendSigned(ep.url, { body: { ...HEARTBEAT, DeviceName: 'bad name!' } });
     const devices = (await adminGet(ep, '/__admin/devices')).json().devices as Array<{ deviceName: string }>;
     expect(devices.map((d) => d.deviceName)).toEqual(['camera-017']);
-    expect((await adminGet(ep, '/__admin/devices/warehouse-east/camera-017')).json()).toMatchObject({ deviceName: 'camera-017', counts: { heartbeats: 1 } });
+    expect((await adminGet(ep, '/__admin/devices/warehouse-east/camera-017')).json()).toMatchObject({
+      deviceName: 'camera-017',
+      counts: { heartbeats: 1 },
+    });
     expect((await adminGet(ep, '/__admin/devices/warehouse-east/nobody')).status).toBe(404);
     const recent = (await adminGet(ep, '/__admin/heartbeats?limit=1')).json().heartbeats as Array<{ status: number; errorType: string }>;
     expect(recent).toHaveLength(1);
     expect(recent[0]).toMatchObject({ status: 400, errorType: 'ValidationException' });
     const stats = (await adminGet(ep, '/__admin/stats')).json();
-    expect(stats).toMatchObject({ received: 2, accepted: 1, rejected: 1, rejectedByReason: { ValidationException: 1 }, byOperation: { SendHeartbeat: { received: 2, accepted: 1 } } });
+    expect(stats).toMatchObject({
+      received: 2,
+      accepted: 1,
+      rejected: 1,
+      rejectedByReason: { ValidationException: 1 },
+      byOperation: { SendHeartbeat: { received: 2, accepted: 1 } },
+    });
     expect((stats.handlingMs as { p99: number }).p99).toBeGreaterThan(0);
     expect((await adminGet(ep, '/__admin/nothing')).status).toBe(404);
   });
@@ -111,8 +130,21 @@ describe('admin API', () => {
   });
 
   it('reads and replaces fault settings; latency delays answers; invalid settings are refused', async () => {
-    const put = (body: string) => rawRequest(ep.url, { method: 'PUT', path: '/__admin/faults', headers: { authorization: `Bearer ${ep.adminToken}`, 'content-type': 'application/json' }, body });
-    expect((await put('{"latencyMs": 150}')).json()).toEqual({ latencyMs: 150, latencyJitterMs: 0, errorRate: 0, failEveryNth: 0, errorType: 'InternalServiceException', retryAfterSeconds: 1 });
+    const put = (body: string) =>
+      rawRequest(ep.url, {
+        method: 'PUT',
+        path: '/__admin/faults',
+        headers: { authorization: `Bearer ${ep.adminToken}`, 'content-type': 'application/json' },
+        body,
+      });
+    expect((await put('{"latencyMs": 150}')).json()).toEqual({
+      latencyMs: 150,
+      latencyJitterMs: 0,
+      errorRate: 0,
+      failEveryNth: 0,
+      errorType: 'InternalServiceException',
+      retryAfterSeconds: 1,
+    });
     const started = performance.now();
     expect((await sendSigned(ep.url)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
@@ -120,7 +152,11 @@ describe('admin API', () => {
     expect([bad.status, bad.json().message]).toEqual([400, 'errorRate must be a number from 0 to 1.']);
     expect((await put('{"errorType": "Boom", "errorRate": 0.5}')).status).toBe(400);
     expect((await adminGet(ep, '/__admin/faults')).json()).toMatchObject({ latencyMs: 150 });
-    const reset = await rawRequest(ep.url, { method: 'POST', path: '/__admin/reset', headers: { 'x-heartbeat-admin-token': ep.adminToken } });
+    const reset = await rawRequest(ep.url, {
+      method: 'POST',
+      path: '/__admin/reset',
+      headers: { 'x-heartbeat-admin-token': ep.adminToken },
+    });
     expect(reset.status).toBe(200);
     expect((await adminGet(ep, '/__admin/faults')).json()).toMatchObject({ latencyMs: 0 });
     expect((await adminGet(ep, '/__admin/stats')).json()).toMatchObject({ received: 0 });
@@ -164,25 +200,42 @@ devices:
   it('hands out device then fleet deployments, and refuses bad config with a sentence', async () => {
     const ep = await startEndpoint({ config, autoRegister: false });
     try {
-      const deployments = await sendSigned(ep.url, { operation: 'GetDeployments', body: { DeviceName: 'gate-1', DeviceFleetName: 'north' } });
-      expect((deployments.json().Deployments as Array<{ DeploymentName: string }>).map((d) => d.DeploymentName)).toEqual(['gate-only', 'fleet-wide']);
-      const registration = await sendSigned(ep.url, { operation: 'GetDeviceRegistration', body: { DeviceName: 'gate-1', DeviceFleetName: 'north' } });
+      const deployments = await sendSigned(ep.url, {
+        operation: 'GetDeployments',
+        body: { DeviceName: 'gate-1', DeviceFleetName: 'north' },
+      });
+      expect((deployments.json().Deployments as Array<{ DeploymentName: string }>).map((d) => d.DeploymentName)).toEqual([
+        'gate-only',
+        'fleet-wide',
+      ]);
+      const registration = await sendSigned(ep.url, {
+        operation: 'GetDeviceRegistration',
+        body: { DeviceName: 'gate-1', DeviceFleetName: 'north' },
+      });
       expect(registration.json()).toEqual({ DeviceRegistration: 'REGISTERED', CacheTTL: '120' });
       // --no-auto-register: the heartbeat is accepted, but the device stays unknown.
       expect((await sendSigned(ep.url)).status).toBe(200);
       expect(ep.admin.devices().map((d) => d.deviceName)).toEqual(['gate-1']);
-      const unknown = await sendSigned(ep.url, { operation: 'GetDeviceRegistration', body: { DeviceName: 'camera-017', DeviceFleetName: 'warehouse-east' } });
+      const unknown = await sendSigned(ep.url, {
+        operation: 'GetDeviceRegistration',
+        body: { DeviceName: 'camera-017', DeviceFleetName: 'warehouse-east' },
+      });
       expect(unknown.json().DeviceRegistration).toBe('NOT_REGISTERED');
     } finally {
       await ep.close();
     }
-    expect(() => parseEndpointConfig('devices: [{ name: a, fleet: f, deployments: [{ Type: Docker }] }]')).toThrow('the endpoint config: devices[0].deployments[0].Type must be one of Model, not "Docker"; see docs/endpoint.md for the format.');
+    expect(() => parseEndpointConfig('devices: [{ name: a, fleet: f, deployments: [{ Type: Docker }] }]')).toThrow(
+      'the endpoint config: devices[0].deployments[0].Type must be one of Model, not "Docker"; see docs/endpoint.md for the format.',
+    );
     expect(() => parseEndpointConfig('fleets: [{ nme: x }]')).toThrow(/fleets\[0\] has unknown key "nme"/);
   });
 
   it('loads accepted keys from an AWS credentials INI file or a JSON list', async () => {
     const ini = join(dir, 'credentials');
-    await writeFile(ini, '[default]\naws_access_key_id = AKIAONE\naws_secret_access_key = s1\n\n[other]\naws_access_key_id=AKIATWO\naws_secret_access_key=s2\n');
+    await writeFile(
+      ini,
+      '[default]\naws_access_key_id = AKIAONE\naws_secret_access_key = s1\n\n[other]\naws_access_key_id=AKIATWO\naws_secret_access_key=s2\n',
+    );
     expect(await loadCredentialsFile(ini)).toEqual([
       { accessKeyId: 'AKIAONE', secretAccessKey: 's1' },
       { accessKeyId: 'AKIATWO', secretAccessKey: 's2' },
@@ -227,7 +280,11 @@ describe('capture and persistence', () => {
     await first.close();
     const second = await startEndpoint({ statePath });
     try {
-      expect(second.admin.device('warehouse-east', 'camera-017')).toMatchObject({ source: 'heartbeat', agentVersion: '1.2.3', counts: { heartbeats: 1 } });
+      expect(second.admin.device('warehouse-east', 'camera-017')).toMatchObject({
+        source: 'heartbeat',
+        agentVersion: '1.2.3',
+        counts: { heartbeats: 1 },
+      });
       await sendSigned(second.url);
       expect(second.admin.device('warehouse-east', 'camera-017')?.counts.heartbeats).toBe(2);
     } finally {

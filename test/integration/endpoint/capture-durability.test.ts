@@ -46,7 +46,9 @@ function line(n: number, padding = 0): ExchangeLine {
 
 /** `heartbeat serve --port 0 …` as a child: its URL once it listens, its stdout/stderr so far, and a SIGTERM stop. */
 async function serve(args: string[]) {
-  const child = spawn(process.execPath, ['bin/heartbeat.js', 'serve', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/heartbeat.js', 'serve', '--port', '0', '--quiet', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const seen = { out: '', err: '' };
   child.stderr.setEncoding('utf8').on('data', (d: string) => (seen.err += d));
@@ -70,63 +72,69 @@ async function serve(args: string[]) {
 }
 
 describe('capture durability: kill -9 of heartbeat serve --capture', () => {
-  it('every request answered 200 is in the capture file (5 rounds, up to 1,000 requests each, killed mid-stream)', { timeout: 120_000 }, async () => {
-    for (let round = 0; round < 5; round++) {
-      const file = join(dir, `killed-${round}.jsonl`);
-      const child = spawn(process.execPath, ['bin/heartbeat.js', 'serve', '--port', '0', '--capture', file, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => {
-          out += d;
-          const found = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-          if (found) resolve(found[1]!);
+  it(
+    'every request answered 200 is in the capture file (5 rounds, up to 1,000 requests each, killed mid-stream)',
+    { timeout: 120_000 },
+    async () => {
+      for (let round = 0; round < 5; round++) {
+        const file = join(dir, `killed-${round}.jsonl`);
+        const child = spawn(process.execPath, ['bin/heartbeat.js', 'serve', '--port', '0', '--capture', file, '--quiet'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
         });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-      });
-      expect(url.startsWith('http://127.0.0.1:')).toBe(true);
-
-      // Kill after a varying number of answers, while 32 requests are in flight.
-      const killAfter = 100 + Math.floor(Math.random() * 600);
-      const answered: string[] = [];
-      const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-      let next = 0;
-      let killed = false;
-      const one = async (n: number): Promise<void> => {
-        const s = await signed(url, { body: { ...HEARTBEAT, DeviceName: `cam-kill-${round}-${n}` } });
-        const status = await new Promise<{ code: number; id: string } | undefined>((resolve) => {
-          const req = request(new URL(s.path, url), { method: 'POST', headers: s.headers, agent }, (res) => {
-            res.resume();
-            res.on('end', () => resolve({ code: res.statusCode ?? 0, id: String(res.headers['x-amzn-requestid']) }));
-            res.on('error', () => resolve(undefined));
+        const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout.setEncoding('utf8').on('data', (d: string) => {
+            out += d;
+            const found = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+            if (found) resolve(found[1]!);
           });
-          req.on('error', () => resolve(undefined));
-          req.end(s.body);
+          child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
         });
-        if (status?.code === 200) {
-          answered.push(status.id);
-          if (answered.length >= killAfter && !killed) {
-            killed = true;
-            child.kill('SIGKILL');
-          }
-        }
-      };
-      const worker = async (): Promise<void> => {
-        while (!killed && next < 1000) await one(next++);
-      };
-      await Promise.all(Array.from({ length: 32 }, worker));
-      if (!killed) child.kill('SIGKILL');
-      await exited;
-      agent.destroy();
+        expect(url.startsWith('http://127.0.0.1:')).toBe(true);
 
-      const captured = new Set(readCapture(file).lines.map((l) => l.verdict.requestId));
-      const missing = answered.filter((id) => !captured.has(id));
-      expect(answered.length, `round ${round}`).toBeGreaterThanOrEqual(Math.min(killAfter, 1000));
-      expect(missing, `round ${round}: ${missing.length} of ${answered.length} answered requests missing from the capture`).toEqual([]);
-    }
-  });
+        // Kill after a varying number of answers, while 32 requests are in flight.
+        const killAfter = 100 + Math.floor(Math.random() * 600);
+        const answered: string[] = [];
+        const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+        let next = 0;
+        let killed = false;
+        const one = async (n: number): Promise<void> => {
+          const s = await signed(url, { body: { ...HEARTBEAT, DeviceName: `cam-kill-${round}-${n}` } });
+          const status = await new Promise<{ code: number; id: string } | undefined>((resolve) => {
+            const req = request(new URL(s.path, url), { method: 'POST', headers: s.headers, agent }, (res) => {
+              res.resume();
+              res.on('end', () => resolve({ code: res.statusCode ?? 0, id: String(res.headers['x-amzn-requestid']) }));
+              res.on('error', () => resolve(undefined));
+            });
+            req.on('error', () => resolve(undefined));
+            req.end(s.body);
+          });
+          if (status?.code === 200) {
+            answered.push(status.id);
+            if (answered.length >= killAfter && !killed) {
+              killed = true;
+              child.kill('SIGKILL');
+            }
+          }
+        };
+        const worker = async (): Promise<void> => {
+          while (!killed && next < 1000) await one(next++);
+        };
+        await Promise.all(Array.from({ length: 32 }, worker));
+        if (!killed) child.kill('SIGKILL');
+        await exited;
+        agent.destroy();
+
+        const captured = new Set(readCapture(file).lines.map((l) => l.verdict.requestId));
+        const missing = answered.filter((id) => !captured.has(id));
+        expect(answered.length, `round ${round}`).toBeGreaterThanOrEqual(Math.min(killAfter, 1000));
+        expect(missing, `round ${round}: ${missing.length} of ${answered.length} answered requests missing from the capture`).toEqual([]);
+      }
+    },
+  );
 });
 
 describe('capture rotation (--capture-max-bytes, --capture-files)', () => {
@@ -170,7 +178,8 @@ describe('capture rotation (--capture-max-bytes, --capture-files)', () => {
     const file = join(dir, 'endpoint-rotate.jsonl');
     const ep = await startEndpoint({ capturePath: file, captureOptions: { maxBytes: 6000, files: 3 } });
     try {
-      for (let n = 0; n < 40; n++) expect((await sendSigned(ep.url, { body: { ...HEARTBEAT, DeviceName: `cam-rot-${n}` } })).status).toBe(200);
+      for (let n = 0; n < 40; n++)
+        expect((await sendSigned(ep.url, { body: { ...HEARTBEAT, DeviceName: `cam-rot-${n}` } })).status).toBe(200);
     } finally {
       await ep.close();
     }
@@ -183,13 +192,14 @@ describe('capture rotation (--capture-max-bytes, --capture-files)', () => {
 });
 
 describe('heartbeat serve capture flags', () => {
-  it('--capture-max-bytes and --capture-files rotate the real server\'s capture and say so at start', async () => {
+  it("--capture-max-bytes and --capture-files rotate the real server's capture and say so at start", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'hb-serve-rotate-'));
     const file = join(folder, 'capture.jsonl');
     const served = await serve(['--capture', file, '--capture-max-bytes', '5000', '--capture-files', '2']);
     try {
       expect(served.seen.out).toContain(`capturing to ${file} (rotated at 5000 bytes, at most 2 older files kept)`);
-      for (let n = 0; n < 30; n++) expect((await sendSigned(served.url, { body: { ...HEARTBEAT, DeviceName: `cam-cli-rot-${n}` } })).status).toBe(200);
+      for (let n = 0; n < 30; n++)
+        expect((await sendSigned(served.url, { body: { ...HEARTBEAT, DeviceName: `cam-cli-rot-${n}` } })).status).toBe(200);
     } finally {
       expect(await served.stop()).toBe(0);
     }
@@ -206,22 +216,36 @@ describe('heartbeat serve capture flags', () => {
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       return { code, err: err.trim() };
     };
-    expect(await run(['--capture-max-bytes', '1000'])).toEqual({ code: 2, err: 'heartbeat: --capture-max-bytes and --capture-files need --capture FILE.' });
-    expect(await run(['--capture', join(dir, 'x.jsonl'), '--capture-files', '2'])).toEqual({ code: 2, err: 'heartbeat: --capture-files needs --capture-max-bytes to say when to rotate.' });
-    expect(await run(['--capture', join(dir, 'x.jsonl'), '--capture-max-bytes', '0'])).toEqual({ code: 2, err: 'heartbeat: --capture-max-bytes must be a whole number from 1 to 9007199254740991, not "0".' });
+    expect(await run(['--capture-max-bytes', '1000'])).toEqual({
+      code: 2,
+      err: 'heartbeat: --capture-max-bytes and --capture-files need --capture FILE.',
+    });
+    expect(await run(['--capture', join(dir, 'x.jsonl'), '--capture-files', '2'])).toEqual({
+      code: 2,
+      err: 'heartbeat: --capture-files needs --capture-max-bytes to say when to rotate.',
+    });
+    expect(await run(['--capture', join(dir, 'x.jsonl'), '--capture-max-bytes', '0'])).toEqual({
+      code: 2,
+      err: 'heartbeat: --capture-max-bytes must be a whole number from 1 to 9007199254740991, not "0".',
+    });
   });
 
   it.skipIf(!existsSync('/dev/full'))('a full disk (/dev/full) is said once on stderr; every request is still answered', async () => {
     const served = await serve(['--capture', '/dev/full']);
     try {
-      for (let n = 0; n < 5; n++) expect((await sendSigned(served.url, { body: { ...HEARTBEAT, DeviceName: `cam-full-${n}` } })).status).toBe(200);
-      const stats = (await (await fetch(`${served.url}/__admin/stats`, { headers: { authorization: `Bearer ${/token (\w+)/.exec(served.seen.out)?.[1]}` } })).json()) as { captureError?: string };
+      for (let n = 0; n < 5; n++)
+        expect((await sendSigned(served.url, { body: { ...HEARTBEAT, DeviceName: `cam-full-${n}` } })).status).toBe(200);
+      const stats = (await (
+        await fetch(`${served.url}/__admin/stats`, { headers: { authorization: `Bearer ${/token (\w+)/.exec(served.seen.out)?.[1]}` } })
+      ).json()) as { captureError?: string };
       expect(stats.captureError).toMatch(/ENOSPC/);
     } finally {
       await served.stop();
     }
     const sentences = served.seen.err.split('\n').filter((l) => l.includes('capture'));
-    expect(sentences).toEqual(['heartbeat serve: Writing the capture file /dev/full failed (ENOSPC); requests are not captured until a write succeeds again.']);
+    expect(sentences).toEqual([
+      'heartbeat serve: Writing the capture file /dev/full failed (ENOSPC); requests are not captured until a write succeeds again.',
+    ]);
   });
 });
 

@@ -31,7 +31,10 @@ describe('deep nesting at the endpoint (issue 14 item 10)', () => {
     // The server is fine afterwards.
     expect((await sendSigned(endpoint.url)).status).toBe(200);
     await endpoint.close();
-    const lines = readFileSync(capturePath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(capturePath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0].verdict).toMatchObject({ status: 400, errorType: 'SerializationException', message });
   });

@@ -33,18 +33,36 @@ describe('the error table of docs/architecture.md#aws-facts', () => {
   });
 
   it('no Authorization → 403 MissingAuthenticationTokenException', async () => {
-    const res = await rawRequest(endpoint.url, { path: '/SendHeartbeat', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HEARTBEAT) });
+    const res = await rawRequest(endpoint.url, {
+      path: '/SendHeartbeat',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(HEARTBEAT),
+    });
     expectAws(res, 403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
   });
 
   it('Authorization missing Credential / SignedHeaders / Signature, or no X-Amz-Date → 400 IncompleteSignatureException', async () => {
     const s = await signed(endpoint.url);
     for (const part of [/Credential=[^,]+, /, /SignedHeaders=[^,]+, /, /, Signature=\w+/]) {
-      const res = await rawRequest(endpoint.url, { path: s.path, headers: { ...s.headers, authorization: s.headers.authorization.replace(part, '') }, body: s.body });
-      expectAws(res, 400, 'IncompleteSignatureException', /^Authorization header requires '(Credential|SignedHeaders|Signature)' parameter\./);
+      const res = await rawRequest(endpoint.url, {
+        path: s.path,
+        headers: { ...s.headers, authorization: s.headers.authorization.replace(part, '') },
+        body: s.body,
+      });
+      expectAws(
+        res,
+        400,
+        'IncompleteSignatureException',
+        /^Authorization header requires '(Credential|SignedHeaders|Signature)' parameter\./,
+      );
     }
     const { ['x-amz-date']: _d, ...undated } = s.headers;
-    expectAws(await rawRequest(endpoint.url, { path: s.path, headers: undated, body: s.body }), 400, 'IncompleteSignatureException', /requires existence of either a 'X-Amz-Date' or a 'Date' header/);
+    expectAws(
+      await rawRequest(endpoint.url, { path: s.path, headers: undated, body: s.body }),
+      400,
+      'IncompleteSignatureException',
+      /requires existence of either a 'X-Amz-Date' or a 'Date' header/,
+    );
   });
 
   it('unknown access key → 403 UnrecognizedClientException', async () => {
@@ -53,11 +71,26 @@ describe('the error table of docs/architecture.md#aws-facts', () => {
   });
 
   it('signature mismatch, wrong region, wrong service → 403 InvalidSignatureException', async () => {
-    expectAws(await sendSigned(endpoint.url, { credentials: { accessKeyId: 'AKIAHBCOMPOSERDEMO01', secretAccessKey: 'wrong' } }), 403, 'InvalidSignatureException', /^The request signature we calculated does not match/);
-    expectAws(await sendSigned(endpoint.url, { service: 'sagemaker-edge' }), 403, 'InvalidSignatureException', "Credential should be scoped to correct service: 'sagemaker'.");
+    expectAws(
+      await sendSigned(endpoint.url, { credentials: { accessKeyId: 'AKIAHBCOMPOSERDEMO01', secretAccessKey: 'wrong' } }),
+      403,
+      'InvalidSignatureException',
+      /^The request signature we calculated does not match/,
+    );
+    expectAws(
+      await sendSigned(endpoint.url, { service: 'sagemaker-edge' }),
+      403,
+      'InvalidSignatureException',
+      "Credential should be scoped to correct service: 'sagemaker'.",
+    );
     const pinned = await startEndpoint({ region: 'us-east-1' });
     try {
-      expectAws(await sendSigned(pinned.url, { region: 'eu-central-1' }), 403, 'InvalidSignatureException', "Credential should be scoped to a valid region, not 'eu-central-1'; this endpoint expects 'us-east-1'.");
+      expectAws(
+        await sendSigned(pinned.url, { region: 'eu-central-1' }),
+        403,
+        'InvalidSignatureException',
+        "Credential should be scoped to a valid region, not 'eu-central-1'; this endpoint expects 'us-east-1'.",
+      );
       expect((await sendSigned(pinned.url, { region: 'us-east-1' })).status).toBe(200);
     } finally {
       await pinned.close();
@@ -70,12 +103,27 @@ describe('the error table of docs/architecture.md#aws-facts', () => {
   });
 
   it('clock skew over 5 minutes → 403 InvalidSignatureException (expired / not yet current)', async () => {
-    expectAws(await sendSigned(endpoint.url, { signingDate: new Date(Date.now() - 6 * 60_000) }), 403, 'InvalidSignatureException', /^Signature expired: /);
-    expectAws(await sendSigned(endpoint.url, { signingDate: new Date(Date.now() + 6 * 60_000) }), 403, 'InvalidSignatureException', /^Signature not yet current: /);
+    expectAws(
+      await sendSigned(endpoint.url, { signingDate: new Date(Date.now() - 6 * 60_000) }),
+      403,
+      'InvalidSignatureException',
+      /^Signature expired: /,
+    );
+    expectAws(
+      await sendSigned(endpoint.url, { signingDate: new Date(Date.now() + 6 * 60_000) }),
+      403,
+      'InvalidSignatureException',
+      /^Signature not yet current: /,
+    );
   });
 
   it('malformed JSON body → 400 SerializationException', async () => {
-    expectAws(await sendSigned(endpoint.url, { body: '{"AgentVersion": "1.0",' }), 400, 'SerializationException', /^The request body is not valid JSON: .*\(line 1, column 24\)\.$/);
+    expectAws(
+      await sendSigned(endpoint.url, { body: '{"AgentVersion": "1.0",' }),
+      400,
+      'SerializationException',
+      /^The request body is not valid JSON: .*\(line 1, column 24\)\.$/,
+    );
   });
 
   it('constraint violation → 400 ValidationException phrased like AWS', async () => {

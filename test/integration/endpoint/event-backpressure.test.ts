@@ -66,7 +66,11 @@ describe('admin event stream backpressure (issue 14 item 9)', () => {
     const never = await openStream(true);
     const slow = await openStream(true);
     // A heartbeat of ~10 KB, so each event (which carries the body) is ~10 KB; signed once, sent thousands of times.
-    const models = Array.from({ length: 60 }, (_, i) => ({ ModelName: `model-${i}`, ModelVersion: '1.0', ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: i, Timestamp: 1_763_797_702 }] }));
+    const models = Array.from({ length: 60 }, (_, i) => ({
+      ModelName: `model-${i}`,
+      ModelVersion: '1.0',
+      ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: i, Timestamp: 1_763_797_702 }],
+    }));
     const s = await signed(endpoint.url, { body: { ...HEARTBEAT, Models: models } });
     expect(s.body.length).toBeGreaterThan(8_000);
     const total = 2500;

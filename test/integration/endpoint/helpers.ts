@@ -11,7 +11,15 @@ export const HEARTBEAT = {
   DeviceName: 'camera-017',
   DeviceFleetName: 'warehouse-east',
   AgentMetrics: [{ Dimension: 'agent', MetricName: 'cpu-utilization', Value: 12.5, Timestamp: 1_763_797_703 }],
-  Models: [{ ModelName: 'resnet-50', ModelVersion: '3', LatestSampleTime: 1_763_797_700, LatestInference: 1_763_797_701, ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: 8.1, Timestamp: 1_763_797_702 }] }],
+  Models: [
+    {
+      ModelName: 'resnet-50',
+      ModelVersion: '3',
+      LatestSampleTime: 1_763_797_700,
+      LatestInference: 1_763_797_701,
+      ModelMetrics: [{ Dimension: 'model', MetricName: 'latency-ms', Value: 8.1, Timestamp: 1_763_797_702 }],
+    },
+  ],
 };
 
 export interface RawResponse {
@@ -22,7 +30,10 @@ export interface RawResponse {
 }
 
 /** Sends exactly these headers and bytes (node:http adds only Host and Content-Length/Connection). */
-export function rawRequest(url: string, init: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  init: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<RawResponse> {
   const target = new URL(init.path ?? '/', url);
   return new Promise((resolve, reject) => {
     const req = request(target, { method: init.method ?? 'POST', headers: init.headers ?? {} }, (res) => {
@@ -57,9 +68,18 @@ export async function signed(url: string, init: SignedInit = {}): Promise<{ path
   const body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body ?? HEARTBEAT);
   const path = `/${init.operation ?? 'SendHeartbeat'}${init.query ? `?${init.query}` : ''}`;
   const s = await signRequest(
-    { method: 'POST', url: new URL(path, url).href, headers: { ...(init.contentType === null ? {} : { 'content-type': init.contentType ?? 'application/json' }), ...init.headers }, body },
+    {
+      method: 'POST',
+      url: new URL(path, url).href,
+      headers: { ...(init.contentType === null ? {} : { 'content-type': init.contentType ?? 'application/json' }), ...init.headers },
+      body,
+    },
     init.credentials ?? DEMO_CREDENTIALS,
-    { region: init.region ?? DEMO_REGION, ...(init.service ? { service: init.service } : {}), ...(init.signingDate ? { signingDate: init.signingDate } : {}) },
+    {
+      region: init.region ?? DEMO_REGION,
+      ...(init.service ? { service: init.service } : {}),
+      ...(init.signingDate ? { signingDate: init.signingDate } : {}),
+    },
   );
   return { path, headers: s.headers, body };
 }
@@ -72,7 +92,22 @@ export async function sendSigned(url: string, init: SignedInit = {}): Promise<Ra
 /** Signs raw bytes (the project signer takes text), e.g. a body that is not UTF-8. */
 export async function sendSignedBytes(url: string, operation: string, body: Buffer): Promise<RawResponse> {
   const target = new URL(`/${operation}`, url);
-  const signer = new SignatureV4({ credentials: DEMO_CREDENTIALS, region: DEMO_REGION, service: 'sagemaker', sha256: Hash.bind(null, 'sha256') });
-  const s = await signer.sign(new HttpRequest({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, headers: { host: target.host, 'content-type': 'application/json' }, body }));
+  const signer = new SignatureV4({
+    credentials: DEMO_CREDENTIALS,
+    region: DEMO_REGION,
+    service: 'sagemaker',
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const s = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: target.hostname,
+      port: Number(target.port),
+      path: target.pathname,
+      headers: { host: target.host, 'content-type': 'application/json' },
+      body,
+    }),
+  );
   return rawRequest(url, { path: target.pathname, headers: s.headers as Record<string, string>, body });
 }

@@ -23,7 +23,11 @@ describe('signatures are never echoed (issue 14 item 16a)', () => {
   ])('%s: the 400 and the capture line leave the signature out', async (_what, mangle) => {
     const s = await signed(endpoint.url);
     const signature = /Signature=([0-9a-f]{64})/.exec(s.headers.authorization)![1];
-    const res = await rawRequest(endpoint.url, { path: s.path, headers: { ...s.headers, authorization: mangle(s.headers.authorization) }, body: s.body });
+    const res = await rawRequest(endpoint.url, {
+      path: s.path,
+      headers: { ...s.headers, authorization: mangle(s.headers.authorization) },
+      body: s.body,
+    });
     expect(res.status).toBe(400);
     expect(res.headers['x-amzn-errortype']).toBe('IncompleteSignatureException');
     expect(res.body).not.toContain(signature);

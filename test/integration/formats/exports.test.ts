@@ -27,7 +27,14 @@ const doc: SendHeartbeatRequest = {
   DeviceName: 'camera-01',
   DeviceFleetName: 'fleet_a-1',
   AgentMetrics: [{ Dimension: 'agent', MetricName: 'CpuUtilization', Value: 12.5, Timestamp: 1767225600 }],
-  Models: [{ ModelName: 'resnet', ModelVersion: 'v 1.0', LatestInference: 1767225660, ModelMetrics: [{ MetricName: 'Latency', Value: 0.1, Timestamp: 1767225600 }] }],
+  Models: [
+    {
+      ModelName: 'resnet',
+      ModelVersion: 'v 1.0',
+      LatestInference: 1767225660,
+      ModelMetrics: [{ MetricName: 'Latency', Value: 0.1, Timestamp: 1767225600 }],
+    },
+  ],
   DeploymentResult: {
     DeploymentName: 'd-1',
     DeploymentStatusMessage: NASTY,
@@ -80,7 +87,9 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 /** Runs a program without blocking the event loop (the server answers in this process). */
 function runAsync(file: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(file, args, { env, timeout: 60_000, encoding: 'utf8', cwd: dir }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    const child = execFile(file, args, { env, timeout: 60_000, encoding: 'utf8', cwd: dir }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
     if (input !== undefined) child.stdin!.end(input);
   });
 }
@@ -119,16 +128,21 @@ describe.skipIf(!hasAws)('aws-cli export, run by the real AWS CLI (skipped: "aws
   }
 });
 
-describe.skipIf(!hasAws)('aws-cli shorthand export of random awkward documents, run by the real AWS CLI (skipped: "aws" is not installed)', () => {
-  // botocore sends whole seconds, so these documents have whole-second timestamps.
-  const samples = fc.sample(heartbeat({ timestamps: fc.integer({ min: 0, max: 4102444800 }) }), { numRuns: 4, seed: 5 });
-  samples.forEach((sample, i) => {
-    it(`sample ${i + 1} arrives exactly`, async () => {
-      const request = await lastRequestFor(() => runAsync('bash', ['-c', emitAwsCli(sample, { style: 'shorthand', endpointUrl: endpoint, region: 'us-east-1' })]));
-      expect(JSON.parse(request.body)).toEqual(sample);
+describe.skipIf(!hasAws)(
+  'aws-cli shorthand export of random awkward documents, run by the real AWS CLI (skipped: "aws" is not installed)',
+  () => {
+    // botocore sends whole seconds, so these documents have whole-second timestamps.
+    const samples = fc.sample(heartbeat({ timestamps: fc.integer({ min: 0, max: 4102444800 }) }), { numRuns: 4, seed: 5 });
+    samples.forEach((sample, i) => {
+      it(`sample ${i + 1} arrives exactly`, async () => {
+        const request = await lastRequestFor(() =>
+          runAsync('bash', ['-c', emitAwsCli(sample, { style: 'shorthand', endpointUrl: endpoint, region: 'us-east-1' })]),
+        );
+        expect(JSON.parse(request.body)).toEqual(sample);
+      });
     });
-  });
-});
+  },
+);
 
 describe.skipIf(!hasCurl)('curl export, run by curl (skipped: curl is not installed)', () => {
   it('sends exactly the document, signed for sagemaker in the region', async () => {

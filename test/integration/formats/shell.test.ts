@@ -5,14 +5,28 @@ import { shellQuote, splitShellWords } from '../../../src/common/formats/shell.t
 import { awkwardText } from '../../unit/formats/arbitraries.ts';
 
 describe('shellQuote', () => {
-  it('leaves plain words bare and single-quotes the rest, escaping a quote as \'\\\'\'', () => {
+  it("leaves plain words bare and single-quotes the rest, escaping a quote as '\\''", () => {
     expect(shellQuote('camera-01')).toBe('camera-01');
     expect(shellQuote('')).toBe("''");
     expect(shellQuote("it's $HOME")).toBe("'it'\\''s $HOME'");
   });
 
   it('survives bash: printf %s of the quoted word prints the value unchanged', () => {
-    const values = [...fc.sample(awkwardText, { numRuns: 300, seed: 11 }), "'", "''", '\\', '$(touch /tmp/never)', '`id`', '!!', 'a\nb', 'é😀中文', ' lead', 'trail ', '*', '~'];
+    const values = [
+      ...fc.sample(awkwardText, { numRuns: 300, seed: 11 }),
+      "'",
+      "''",
+      '\\',
+      '$(touch /tmp/never)',
+      '`id`',
+      '!!',
+      'a\nb',
+      'é😀中文',
+      ' lead',
+      'trail ',
+      '*',
+      '~',
+    ];
     // One bash for all values: each printed with a NUL after it.
     const script = values.map((v) => `printf '%s\\0' ${shellQuote(v)}`).join('\n');
     const run = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
@@ -22,9 +36,20 @@ describe('shellQuote', () => {
 });
 
 describe('splitShellWords', () => {
-  it('splits as bash does: quotes, escapes, $\'...\', continuations and comments', () => {
+  it("splits as bash does: quotes, escapes, $'...', continuations and comments", () => {
     const line = `aws  sagemaker-edge send-heartbeat \\\n  --agent-version 'a b' --device-name "d\\"q\\$x" --x $'tab\\there\\'s' plain\\ word # comment`;
-    expect(splitShellWords(line).words.map((w) => w.text)).toEqual(['aws', 'sagemaker-edge', 'send-heartbeat', '--agent-version', 'a b', '--device-name', 'd"q$x', '--x', "tab\there's", 'plain word']);
+    expect(splitShellWords(line).words.map((w) => w.text)).toEqual([
+      'aws',
+      'sagemaker-edge',
+      'send-heartbeat',
+      '--agent-version',
+      'a b',
+      '--device-name',
+      'd"q$x',
+      '--x',
+      "tab\there's",
+      'plain word',
+    ]);
   });
 
   it('agrees with bash on every quoted value', () => {

@@ -14,7 +14,7 @@ const deploymentResult = schema.properties!.DeploymentResult;
 
 describe('shorthand syntax (the AWS CLI grammar)', () => {
   it('reads key=value pairs, nested lists of structures and quoted values', () => {
-    expect(parseShorthandSyntax("ModelName=a,ModelVersion='x, y',ModelMetrics=[{MetricName=m,Value=1},{MetricName=\"n\"}]")).toEqual({
+    expect(parseShorthandSyntax('ModelName=a,ModelVersion=\'x, y\',ModelMetrics=[{MetricName=m,Value=1},{MetricName="n"}]')).toEqual({
       ModelName: 'a',
       ModelVersion: 'x, y',
       ModelMetrics: [{ MetricName: 'm', Value: '1' }, { MetricName: 'n' }],
@@ -27,7 +27,11 @@ describe('shorthand syntax (the AWS CLI grammar)', () => {
   });
 
   it('unescapes \\\\ and the quote inside quoted values, as the AWS CLI does', () => {
-    expect(parseShorthandSyntax(String.raw`A='it\'s',B="say \"hi\"",C='back\\slash'`)).toEqual({ A: "it's", B: 'say "hi"', C: 'back\\slash' });
+    expect(parseShorthandSyntax(String.raw`A='it\'s',B="say \"hi\"",C='back\\slash'`)).toEqual({
+      A: "it's",
+      B: 'say "hi"',
+      C: 'back\\slash',
+    });
   });
 
   it('strips trailing whitespace from unquoted values and keeps inner spaces', () => {
@@ -45,7 +49,8 @@ describe('shorthand syntax (the AWS CLI grammar)', () => {
   });
 
   it('rejects unclosed lists, structures and quotes', () => {
-    for (const bad of ['A=[{B=1}', 'A={B=1', "A='x", 'A', 'A={B=a,b}', 'A=x,']) expect(() => parseShorthandSyntax(bad), bad).toThrow(ShorthandSyntaxError);
+    for (const bad of ['A=[{B=1}', 'A={B=1', "A='x", 'A', 'A={B=a,b}', 'A=x,'])
+      expect(() => parseShorthandSyntax(bad), bad).toThrow(ShorthandSyntaxError);
   });
 
   it('refuses @= file loading instead of reading a file', () => {
@@ -61,9 +66,15 @@ describe('shorthand syntax (the AWS CLI grammar)', () => {
 
 describe('shorthand typed by the model', () => {
   it('types numbers and timestamps (ISO or epoch) and wraps a single item where a list belongs', () => {
-    const read = parseShorthand(['ModelName=resnet,LatestInference=2026-01-01T00:00:00Z,ModelMetrics={MetricName=Latency,Value=1.5,Timestamp=1767225600.5}'], models, '/Models');
+    const read = parseShorthand(
+      ['ModelName=resnet,LatestInference=2026-01-01T00:00:00Z,ModelMetrics={MetricName=Latency,Value=1.5,Timestamp=1767225600.5}'],
+      models,
+      '/Models',
+    );
     expect(read.problems).toEqual([]);
-    expect(read.doc).toEqual([{ ModelName: 'resnet', LatestInference: 1767225600, ModelMetrics: [{ MetricName: 'Latency', Value: 1.5, Timestamp: 1767225600.5 }] }]);
+    expect(read.doc).toEqual([
+      { ModelName: 'resnet', LatestInference: 1767225600, ModelMetrics: [{ MetricName: 'Latency', Value: 1.5, Timestamp: 1767225600.5 }] },
+    ]);
   });
 
   it('takes one word per item of a list of structures', () => {
@@ -75,10 +86,16 @@ describe('shorthand typed by the model', () => {
   });
 
   it('warns at the path of a value that cannot have the model type, and leaves it for validation', () => {
-    const read = parseShorthand(['DeploymentName=d,DeploymentStartTime=yesterday,DeploymentModels=[{ModelName=abcd}]'], deploymentResult, '/DeploymentResult');
+    const read = parseShorthand(
+      ['DeploymentName=d,DeploymentStartTime=yesterday,DeploymentModels=[{ModelName=abcd}]'],
+      deploymentResult,
+      '/DeploymentResult',
+    );
     expect(read.problems.map((p) => [p.path, p.severity])).toEqual([['/DeploymentResult/DeploymentStartTime', 'warning']]);
     const numbers = parseShorthand(['MetricName=Cpu1,Value=high'], agentMetrics, '/AgentMetrics');
-    expect(numbers.problems).toEqual([{ path: '/AgentMetrics/0/Value', message: '/AgentMetrics/0/Value must be a number, not "high".', severity: 'warning' }]);
+    expect(numbers.problems).toEqual([
+      { path: '/AgentMetrics/0/Value', message: '/AgentMetrics/0/Value must be a number, not "high".', severity: 'warning' },
+    ]);
     expect(numbers.doc).toEqual([{ MetricName: 'Cpu1', Value: 'high' }]);
   });
 
@@ -91,7 +108,14 @@ describe('shorthand typed by the model', () => {
   it('reports a syntax error with its column and the item it is in', () => {
     const read = parseShorthand(['MetricName=a', 'MetricName=[b'], agentMetrics, '/AgentMetrics');
     expect(read.doc).toBeUndefined();
-    expect(read.problems).toEqual([{ path: '/AgentMetrics/1', message: 'Shorthand syntax error in item 2 at column 14: Expected "]" but found the end of the value.', line: 1, column: 14 }]);
+    expect(read.problems).toEqual([
+      {
+        path: '/AgentMetrics/1',
+        message: 'Shorthand syntax error in item 2 at column 14: Expected "]" but found the end of the value.',
+        line: 1,
+        column: 14,
+      },
+    ]);
   });
 
   it('quotes exactly the strings that need it', () => {
@@ -158,13 +182,45 @@ const hasAwscli = spawnSync('python3', ['-c', 'import awscli.shorthand'], { stdi
 describe.skipIf(!hasAwscli)('parity with awscli/shorthand.py (skipped: python3 with the awscli package is not installed)', () => {
   it('accepts, rejects and reads the same inputs as the AWS CLI', () => {
     const piece = fc.oneof(
-      fc.constantFrom('A', 'B', 'Key', '=', ',', '[', ']', '{', '}', "'", '"', '\\', ' ', '\\,', "\\'", '\\"', 'x', 'é', '😀', '\n', '@', 'file://'),
+      fc.constantFrom(
+        'A',
+        'B',
+        'Key',
+        '=',
+        ',',
+        '[',
+        ']',
+        '{',
+        '}',
+        "'",
+        '"',
+        '\\',
+        ' ',
+        '\\,',
+        "\\'",
+        '\\"',
+        'x',
+        'é',
+        '😀',
+        '\n',
+        '@',
+        'file://',
+      ),
       fc.string({ unit: 'grapheme', maxLength: 3 }),
     );
     const inputs = [
-      ...fc.sample(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), { numRuns: 400, seed: 42 }),
-      ...fc.sample(fc.array(piece, { maxLength: 8 }).map((p) => `A=${p.join('')}`), { numRuns: 400, seed: 7 }),
-      ...fc.sample(awkwardText.map((t) => `A=${shorthandString(t)},B=[{C=${shorthandString(t)}},{D=x}]`), { numRuns: 300, seed: 3 }),
+      ...fc.sample(
+        fc.array(piece, { maxLength: 12 }).map((p) => p.join('')),
+        { numRuns: 400, seed: 42 },
+      ),
+      ...fc.sample(
+        fc.array(piece, { maxLength: 8 }).map((p) => `A=${p.join('')}`),
+        { numRuns: 400, seed: 7 },
+      ),
+      ...fc.sample(
+        awkwardText.map((t) => `A=${shorthandString(t)},B=[{C=${shorthandString(t)}},{D=x}]`),
+        { numRuns: 300, seed: 3 },
+      ),
     ].filter((s) => !s.includes('@') && !s.includes('\0'));
     const run = spawnSync('python3', ['-c', PYTHON_PARSER], { input: JSON.stringify(inputs), encoding: 'utf8', maxBuffer: 1 << 26 });
     expect(run.status, run.stderr).toBe(0);
@@ -178,7 +234,8 @@ describe.skipIf(!hasAwscli)('parity with awscli/shorthand.py (skipped: python3 w
         if (!(error instanceof ShorthandSyntaxError)) throw error;
         ours = { error: true };
       }
-      if (JSON.stringify(ours) !== JSON.stringify(expected[i])) mismatches.push(`${JSON.stringify(text)}: ours ${JSON.stringify(ours)}, awscli ${JSON.stringify(expected[i])}`);
+      if (JSON.stringify(ours) !== JSON.stringify(expected[i]))
+        mismatches.push(`${JSON.stringify(text)}: ours ${JSON.stringify(ours)}, awscli ${JSON.stringify(expected[i])}`);
     });
     expect(mismatches.slice(0, 10)).toEqual([]);
   });

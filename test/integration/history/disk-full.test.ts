@@ -31,7 +31,12 @@ const line = (i: number): RequestLine => ({
   time: new Date().toISOString(),
   operation: 'SendHeartbeat',
   target: { kind: 'local', url: 'http://127.0.0.1:1', region: 'us-east-1' },
-  request: { method: 'POST', url: 'http://127.0.0.1:1/', headers: {}, body: JSON.stringify({ AgentVersion: '1', DeviceName: `full-${i}`, DeviceFleetName: 'f', pad: 'x'.repeat(1500) }) },
+  request: {
+    method: 'POST',
+    url: 'http://127.0.0.1:1/',
+    headers: {},
+    body: JSON.stringify({ AgentVersion: '1', DeviceName: `full-${i}`, DeviceFleetName: 'f', pad: 'x'.repeat(1500) }),
+  },
 });
 
 it.skipIf(!mounted)('refuses appends on ENOSPC with one sentence, leaves no partial line, and recovers when space returns', async () => {
@@ -50,7 +55,10 @@ it.skipIf(!mounted)('refuses appends on ENOSPC with one sentence, leaves no part
     }
   }
   expect(failure?.message).toBe(`Cannot write the history log in ${dir} (the disk is full); free disk space or set HEARTBEAT_HISTORY_DIR.`);
-  const text = () => readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+  const text = () =>
+    readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('');
   expect(text().endsWith('\n')).toBe(true); // no partial line left behind
   expect(text().split('\n').filter(Boolean)).toHaveLength(written);
   // Still full: refused again, cleanly.

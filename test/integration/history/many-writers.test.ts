@@ -17,12 +17,23 @@ const root = mkdtempSync(join(tmpdir(), 'hb-writers-'));
 
 function payloads(name: string, count: number, prefix: string): string {
   const file = join(root, name);
-  writeFileSync(file, Array.from({ length: count }, (_, i) => JSON.stringify({ AgentVersion: '1.0', DeviceName: `${prefix}-${i}`, DeviceFleetName: 'writers' })).join('\n') + '\n');
+  writeFileSync(
+    file,
+    Array.from({ length: count }, (_, i) =>
+      JSON.stringify({ AgentVersion: '1.0', DeviceName: `${prefix}-${i}`, DeviceFleetName: 'writers' }),
+    ).join('\n') + '\n',
+  );
   return file;
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/heartbeat.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ['bin/heartbeat.js', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -77,7 +88,14 @@ describe('many processes on one history folder', () => {
 
   beforeAll(async () => {
     services = await startHostServices({ historyDir, settingsFile: join(root, 'settings.json') });
-    env = { HEARTBEAT_HISTORY_DIR: historyDir, HEARTBEAT_LOCAL_URL: services.endpoint.url, HEARTBEAT_CODE_CACHE: 'off', HOME: root, AWS_CONFIG_FILE: join(root, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(root, 'none') };
+    env = {
+      HEARTBEAT_HISTORY_DIR: historyDir,
+      HEARTBEAT_LOCAL_URL: services.endpoint.url,
+      HEARTBEAT_CODE_CACHE: 'off',
+      HOME: root,
+      AWS_CONFIG_FILE: join(root, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(root, 'none'),
+    };
   });
   afterAll(async () => {
     await services?.close();
@@ -100,7 +118,13 @@ describe('many processes on one history folder', () => {
     const appSends = (async () => {
       const ids: string[] = [];
       for (let i = 0; i < 40; i++) {
-        const result = await services.api.send({ id: `app-${i}`, operation: 'SendHeartbeat', body: JSON.stringify({ AgentVersion: '1.0', DeviceName: `app-${i}`, DeviceFleetName: 'writers' }), target: { kind: 'local' }, credentials: { kind: 'demo' } });
+        const result = await services.api.send({
+          id: `app-${i}`,
+          operation: 'SendHeartbeat',
+          body: JSON.stringify({ AgentVersion: '1.0', DeviceName: `app-${i}`, DeviceFleetName: 'writers' }),
+          target: { kind: 'local' },
+          credentials: { kind: 'demo' },
+        });
         ids.push(result.historyId);
         // The app finds its own entry at once, whatever the others wrote meanwhile.
         expect((await services.api.history.get(result.historyId))?.id).toBe(result.historyId);
@@ -123,20 +147,25 @@ describe('many processes on one history folder', () => {
 
     // The running app shows every entry any process wrote, within a second, without being asked to re-read.
     const deadline = Date.now() + 1500;
-    while ((await services.api.history.query({ limit: 1 })).total < requests.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await services.api.history.query({ limit: 1 })).total < requests.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await services.api.history.query({ limit: 1 })).total).toBe(requests.length);
-    for (const request of requests.filter((_, i) => i % 37 === 0)) expect((await services.api.history.get(request.id))?.id).toBe(request.id);
+    for (const request of requests.filter((_, i) => i % 37 === 0))
+      expect((await services.api.history.get(request.id))?.id).toBe(request.id);
   }, 120_000);
 
   it('kill -9 of writers at random points loses no complete line and glues none, while another writer goes on', async () => {
     const dir = join(root, 'killed');
     const killEnv = { ...env, HEARTBEAT_HISTORY_DIR: dir };
-    const steady = cli(['replay', payloads('steady.ndjson', 3000, 'steady'), '--local', '--concurrency', '4', '--rate', '400', '--output', 'json'], killEnv);
+    const steady = cli(
+      ['replay', payloads('steady.ndjson', 3000, 'steady'), '--local', '--concurrency', '4', '--rate', '400', '--output', 'json'],
+      killEnv,
+    );
     const small = payloads('small.ndjson', 400, 'victim');
     const one = payloads('victim.json', 1, 'victim-send');
     // A fixed sequence of pseudo-random delays: the same rounds every run.
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const rounds = 24;
     for (let round = 0; round < rounds; round++) {
       const victim = cli(round % 4 === 3 ? ['send', one, '--local'] : ['replay', small, '--local', '--concurrency', '16'], killEnv);

@@ -100,7 +100,9 @@ describe('app host event stream backpressure (issue 14 item 9)', () => {
     await quiet(slow.text);
     const caughtUp = slow.text();
     const events = dataOf(caughtUp);
-    const notices = events.filter((e): e is Extract<HostEvent, { type: 'notice' }> => e.type === 'notice' && /events? (was|were) dropped/.test(e.message));
+    const notices = events.filter(
+      (e): e is Extract<HostEvent, { type: 'notice' }> => e.type === 'notice' && /events? (was|were) dropped/.test(e.message),
+    );
     expect(notices.length).toBeGreaterThan(0);
     const dropped = notices.reduce((sum, n) => sum + Number(/: (\d+) events? (?:was|were) dropped/.exec(n.message)![1]), 0);
     const delivered = events.filter((e) => e.type === 'notice' && !notices.includes(e)).length;

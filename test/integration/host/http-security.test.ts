@@ -96,7 +96,10 @@ describe('loopback UI host', () => {
   });
 
   it('never sends CORS headers, even to a preflight', async () => {
-    const preflight = await raw('OPTIONS', routeOf('send'), { origin: `http://127.0.0.1:${port}`, 'access-control-request-method': 'POST' });
+    const preflight = await raw('OPTIONS', routeOf('send'), {
+      origin: `http://127.0.0.1:${port}`,
+      'access-control-request-method': 'POST',
+    });
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     const ok = await api(routeOf('endpoint.info'), {});
     expect(ok.headers['access-control-allow-origin']).toBeUndefined();
@@ -106,22 +109,46 @@ describe('loopback UI host', () => {
     expect((await raw('GET', routeOf('endpoint.info'), { authorization: `Bearer ${host.token}` })).status).toBe(405);
     expect((await api(routeOf('endpoint.info'), {}, { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await api('/api/shell/exec', {})).status).toBe(404);
-    const notJson = await raw('POST', routeOf('send'), { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, '{"request":');
+    const notJson = await raw(
+      'POST',
+      routeOf('send'),
+      { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+      '{"request":',
+    );
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error.message).toMatch(/not a JSON object/);
     const extra = await api(routeOf('cancel'), { id: 'x', command: 'rm -rf /' });
     expect(extra.status).toBe(400);
     expect(JSON.parse(extra.body).error.message).toMatch(/"command" is not an argument of cancel/);
-    const badTarget = await api(routeOf('send'), { request: { id: 'a', operation: 'SendHeartbeat', body: '{}', target: { kind: 'local', url: 'http://evil' }, credentials: { kind: 'demo' } } });
+    const badTarget = await api(routeOf('send'), {
+      request: {
+        id: 'a',
+        operation: 'SendHeartbeat',
+        body: '{}',
+        target: { kind: 'local', url: 'http://evil' },
+        credentials: { kind: 'demo' },
+      },
+    });
     expect(JSON.parse(badTarget.body).error.message).toMatch(/unknown field "url"/);
   });
 
   it('streams events as server-sent events to a token holder', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${host.origin}api/events`, { headers: { authorization: `Bearer ${host.token}` }, signal: controller.signal });
+    const response = await fetch(`${host.origin}api/events`, {
+      headers: { authorization: `Bearer ${host.token}` },
+      signal: controller.signal,
+    });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = response.body!.getReader();
-    await api(routeOf('send'), { request: { id: 'sse-1', operation: 'SendHeartbeat', body: JSON.stringify({ AgentVersion: '1', DeviceName: 'cam-sse', DeviceFleetName: 'f' }), target: { kind: 'local' }, credentials: { kind: 'demo' } } });
+    await api(routeOf('send'), {
+      request: {
+        id: 'sse-1',
+        operation: 'SendHeartbeat',
+        body: JSON.stringify({ AgentVersion: '1', DeviceName: 'cam-sse', DeviceFleetName: 'f' }),
+        target: { kind: 'local' },
+        credentials: { kind: 'demo' },
+      },
+    });
     let text = '';
     while (!text.includes('cam-sse')) text += new TextDecoder().decode((await reader.read()).value);
     expect(text).toMatch(/^: connected/);
@@ -130,7 +157,9 @@ describe('loopback UI host', () => {
   });
 
   it('never puts a secret or a signature in any answer', async () => {
-    await api(routeOf('credentials.registerManualKeys'), { keys: { accessKeyId: 'AKIAMANUALKEY0000001', secretAccessKey: 'manual-secret-never-echoed-000000' } });
+    await api(routeOf('credentials.registerManualKeys'), {
+      keys: { accessKeyId: 'AKIAMANUALKEY0000001', secretAccessKey: 'manual-secret-never-echoed-000000' },
+    });
     await api(routeOf('history.export'), { query: {}, format: 'har' });
     const all = answers.join('\n');
     expect(all).not.toContain(DEMO_CREDENTIALS.secretAccessKey);

@@ -27,11 +27,28 @@ it('survives kill -9 mid-replay', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hb-durable-'));
   const historyDir = join(dir, 'history');
   const payloads = join(dir, 'payloads.ndjson');
-  writeFileSync(payloads, Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ AgentVersion: '1', DeviceName: `d-${i}`, DeviceFleetName: 'f' })).join('\n') + '\n');
-  const child = spawn(process.execPath, ['bin/heartbeat.js', 'replay', payloads, '--endpoint-url', url, '--concurrency', '32', '--output', 'json'], {
-    env: { PATH: process.env.PATH, HOME: dir, HEARTBEAT_HISTORY_DIR: historyDir, AWS_ACCESS_KEY_ID: 'AKIADURABLE000000001', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },
-    stdio: 'ignore',
-  });
+  writeFileSync(
+    payloads,
+    Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ AgentVersion: '1', DeviceName: `d-${i}`, DeviceFleetName: 'f' })).join('\n') +
+      '\n',
+  );
+  const child = spawn(
+    process.execPath,
+    ['bin/heartbeat.js', 'replay', payloads, '--endpoint-url', url, '--concurrency', '32', '--output', 'json'],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        HEARTBEAT_HISTORY_DIR: historyDir,
+        AWS_ACCESS_KEY_ID: 'AKIADURABLE000000001',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: join(dir, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+      },
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const fileOf = (): string | undefined => {
     try {
@@ -68,7 +85,18 @@ it('survives kill -9 mid-replay', async () => {
 
   // A new writer leaves the file as it is and writes a file of its own; readers skip at most the torn tail.
   const writer = await HistoryWriter.open(historyDir);
-  await writer.append({ v: LOG_VERSION, type: 'request', id: 'after-crash', time: new Date().toISOString(), operation: 'SendHeartbeat', target: { kind: 'url', url, region: 'us-east-1' }, request: { method: 'POST', url, headers: {}, body: '{}' } }, true);
+  await writer.append(
+    {
+      v: LOG_VERSION,
+      type: 'request',
+      id: 'after-crash',
+      time: new Date().toISOString(),
+      operation: 'SendHeartbeat',
+      target: { kind: 'url', url, region: 'us-east-1' },
+      request: { method: 'POST', url, headers: {}, body: '{}' },
+    },
+    true,
+  );
   await writer.close();
   expect(readFileSync(file, 'utf8')).toBe(raw);
   const index = await HistoryIndex.open(historyDir);

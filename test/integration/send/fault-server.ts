@@ -27,8 +27,17 @@ export interface FaultServer {
 }
 
 export function respond(socket: net.Socket, status: number, headers: Record<string, string> = {}, body = ''): void {
-  const all = { 'content-length': String(Buffer.byteLength(body)), date: new Date().toUTCString(), 'x-amzn-requestid': `req-${Math.random().toString(16).slice(2)}`, ...headers };
-  socket.write(`HTTP/1.1 ${status} X\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+  const all = {
+    'content-length': String(Buffer.byteLength(body)),
+    date: new Date().toUTCString(),
+    'x-amzn-requestid': `req-${Math.random().toString(16).slice(2)}`,
+    ...headers,
+  };
+  socket.write(
+    `HTTP/1.1 ${status} X\r\n${Object.entries(all)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n')}\r\n\r\n${body}`,
+  );
 }
 
 export function serviceError(socket: net.Socket, status: number, type: string, message: string, extra: Record<string, string> = {}): void {
@@ -97,5 +106,9 @@ export async function closedPort(): Promise<number> {
 /** The committed test-only certificate for 127.0.0.1/localhost (test/fixtures/tls), so TLS tests always run. */
 export function selfSignedCertificate(): { key: Buffer; cert: Buffer; certPath: string } {
   const certPath = fileURLToPath(new URL('../../fixtures/tls/cert.pem', import.meta.url));
-  return { key: readFileSync(fileURLToPath(new URL('../../fixtures/tls/key.pem', import.meta.url))), cert: readFileSync(certPath), certPath };
+  return {
+    key: readFileSync(fileURLToPath(new URL('../../fixtures/tls/key.pem', import.meta.url))),
+    cert: readFileSync(certPath),
+    certPath,
+  };
 }

@@ -8,7 +8,15 @@ import { DEMO_CREDENTIALS } from '../../../src/common/demo.ts';
 import { startEndpoint } from '../../../src/node/endpoint/index.ts';
 import { createEngine, realSleep, send, type EngineOptions } from '../../../src/node/engine/send.ts';
 import { createTransport, type TransportOptions } from '../../../src/node/transport/dispatcher.ts';
-import { closedPort, respond, selfSignedCertificate, serviceError, startFaultServer, type FaultServer, type Handler } from './fault-server.ts';
+import {
+  closedPort,
+  respond,
+  selfSignedCertificate,
+  serviceError,
+  startFaultServer,
+  type FaultServer,
+  type Handler,
+} from './fault-server.ts';
 
 const CREDS = { accessKeyId: 'AKIAFAULTTEST0000001', secretAccessKey: 'fault/test/secret' };
 const BODY = JSON.stringify({ AgentVersion: '1.0', DeviceName: 'dev-1', DeviceFleetName: 'fleet-1' });
@@ -38,7 +46,12 @@ describe('transport faults', () => {
   it('connection refused: transport error "refused", retried with full-jitter backoff', async () => {
     const port = await closedPort();
     const { engine, sleeps } = await engineFor();
-    const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: target(`http://127.0.0.1:${port}`), credentials: CREDS }).response;
+    const result = await send(engine, {
+      operation: 'SendHeartbeat',
+      body: BODY,
+      target: target(`http://127.0.0.1:${port}`),
+      credentials: CREDS,
+    }).response;
     expect(result.outcome).toMatchObject({ kind: 'transport-error', code: 'refused', retried: true });
     expect(result.attempts).toHaveLength(3);
     expect(sleeps).toEqual([50, 100]); // 0.5 × 100 ms, 0.5 × 200 ms
@@ -115,7 +128,13 @@ describe('service error storms', () => {
     it(`${status} storm: retried up to max attempts with 100 ms base backoff`, async () => {
       const s = await server((_r, socket) => serviceError(socket, status, type, 'boom'));
       const { engine, sleeps } = await engineFor();
-      const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS, maxAttempts: 4 }).response;
+      const result = await send(engine, {
+        operation: 'SendHeartbeat',
+        body: BODY,
+        target: target(s.url),
+        credentials: CREDS,
+        maxAttempts: 4,
+      }).response;
       expect(result.outcome).toMatchObject({ kind: 'service-error', status, errorType: type, retried: true });
       expect(s.requests).toHaveLength(4);
       expect(sleeps).toEqual([50, 100, 200]);
@@ -123,7 +142,9 @@ describe('service error storms', () => {
   }
 
   it('429 storm: throttling backoff (500 ms base) and Retry-After respected', async () => {
-    const s = await server((_r, socket, i) => serviceError(socket, 429, 'ThrottlingException', 'Rate exceeded', i === 2 ? { 'retry-after': '3' } : {}));
+    const s = await server((_r, socket, i) =>
+      serviceError(socket, 429, 'ThrottlingException', 'Rate exceeded', i === 2 ? { 'retry-after': '3' } : {}),
+    );
     const { engine, sleeps } = await engineFor();
     const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response;
     expect(result.outcome).toMatchObject({ kind: 'service-error', status: 429, errorType: 'ThrottlingException' });
@@ -138,7 +159,9 @@ describe('service error storms', () => {
     expect(result.outcome).toMatchObject({ kind: 'service-error', status: 400, retried: false });
     // The answer as it came, for the inspector and the HAR export: headers and body.
     expect(result.outcome.kind === 'service-error' && result.outcome.headers?.['x-amzn-errortype']).toBe('ValidationException');
-    expect(result.outcome.kind === 'service-error' && JSON.parse(result.outcome.body ?? '{}')).toEqual({ message: '1 validation error detected' });
+    expect(result.outcome.kind === 'service-error' && JSON.parse(result.outcome.body ?? '{}')).toEqual({
+      message: '1 validation error detected',
+    });
     expect(s.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -161,7 +184,8 @@ describe('service error storms', () => {
       const serverNow = Date.now() + serverAhead;
       const date = r.headers['x-amz-date']!.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z');
       const headers = { date: new Date(serverNow).toUTCString() };
-      if (Math.abs(Date.parse(date) - serverNow) > 300_000) serviceError(socket, 403, 'InvalidSignatureException', 'Signature not yet current: ...', headers);
+      if (Math.abs(Date.parse(date) - serverNow) > 300_000)
+        serviceError(socket, 403, 'InvalidSignatureException', 'Signature not yet current: ...', headers);
       else respond(socket, 200, headers);
     });
     const { engine } = await engineFor();
@@ -172,7 +196,9 @@ describe('service error storms', () => {
   });
 
   it('without a correctable skew, a 403 is final and diagnosed', async () => {
-    const s = await server((_r, socket) => serviceError(socket, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.'));
+    const s = await server((_r, socket) =>
+      serviceError(socket, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.'),
+    );
     const { engine } = await engineFor();
     const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response;
     expect(result.outcome).toMatchObject({ kind: 'service-error', status: 403, retried: false });
@@ -186,7 +212,8 @@ describe('TLS and timings', () => {
   it('self-signed certificate: refused without --ca-bundle (not retried), accepted with it', async () => {
     const s = await server((_r, socket) => respond(socket, 200), { tls: { key: cert.key, cert: cert.cert } });
     const plain = await engineFor();
-    const refused = await send(plain.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response;
+    const refused = await send(plain.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS })
+      .response;
     expect(refused.outcome).toMatchObject({ kind: 'transport-error', code: 'tls', retried: false });
     expect(refused.attempts).toHaveLength(1);
     const bundled = await engineFor({ caBundle: cert.certPath });
@@ -194,7 +221,10 @@ describe('TLS and timings', () => {
     expect(ok.outcome.kind).toBe('success');
     expect(ok.timings!.tlsMs).toBeGreaterThanOrEqual(ok.timings!.connectMs!);
     const unverified = await engineFor({ verifySsl: false });
-    expect((await send(unverified.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response).outcome.kind).toBe('success');
+    expect(
+      (await send(unverified.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response)
+        .outcome.kind,
+    ).toBe('success');
   });
 
   it('reuses the connection: connect phase on the first send only', async () => {
@@ -232,10 +262,15 @@ describe('TLS and timings', () => {
     cleanups.push(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as import('node:net').AddressInfo).port}`;
     const via = await engineFor({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } });
-    expect((await send(via.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response).outcome.kind).toBe('success');
+    expect(
+      (await send(via.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response).outcome.kind,
+    ).toBe('success');
     expect(seen).toEqual([`CONNECT 127.0.0.1:${s.port} HTTP/1.1`]);
     const around = await engineFor({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
-    expect((await send(around.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response).outcome.kind).toBe('success');
+    expect(
+      (await send(around.engine, { operation: 'SendHeartbeat', body: BODY, target: target(s.url), credentials: CREDS }).response).outcome
+        .kind,
+    ).toBe('success');
     expect(seen).toHaveLength(1);
   });
 });
@@ -246,11 +281,21 @@ describe('work kept across the sends of one engine', () => {
     cleanups.push(() => endpoint.close());
     const { engine } = await engineFor();
     const at = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
-      send(engine, { operation: 'SendHeartbeat', body: BODY, target: { kind: 'url', url: endpoint.url, region: endpoint.region }, credentials, maxAttempts: 1 }).response;
+      send(engine, {
+        operation: 'SendHeartbeat',
+        body: BODY,
+        target: { kind: 'url', url: endpoint.url, region: endpoint.region },
+        credentials,
+        maxAttempts: 1,
+      }).response;
     const demo = { accessKeyId: DEMO_CREDENTIALS.accessKeyId, secretAccessKey: DEMO_CREDENTIALS.secretAccessKey };
     expect((await at(demo)).outcome).toMatchObject({ kind: 'success', status: 200 });
     // Same access key id, another secret: a cached signing key of the first would make this pass.
-    expect((await at({ ...demo, secretAccessKey: 'not-the-demo-secret' })).outcome).toMatchObject({ kind: 'service-error', status: 403, errorType: 'InvalidSignatureException' });
+    expect((await at({ ...demo, secretAccessKey: 'not-the-demo-secret' })).outcome).toMatchObject({
+      kind: 'service-error',
+      status: 403,
+      errorType: 'InvalidSignatureException',
+    });
     expect((await at(demo)).outcome).toMatchObject({ kind: 'success', status: 200 });
     expect((await at({ ...demo })).outcome).toMatchObject({ kind: 'success', status: 200 });
   });

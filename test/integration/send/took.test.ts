@@ -14,14 +14,21 @@ afterAll(async () => {
 
 describe('how long a send took (issue 14 item 11)', () => {
   it('counts the Retry-After wait and every attempt in timings.totalMs; each attempt keeps its own time', async () => {
-    const server = await startFaultServer((_r, socket, i) => (i === 1 ? serviceError(socket, 429, 'ThrottlingException', 'Rate exceeded', { 'retry-after': '1' }) : respond(socket, 200)));
+    const server = await startFaultServer((_r, socket, i) =>
+      i === 1 ? serviceError(socket, 429, 'ThrottlingException', 'Rate exceeded', { 'retry-after': '1' }) : respond(socket, 200),
+    );
     cleanups.push(() => server.close());
     const transport = await createTransport({ connectTimeoutMs: 2000, readTimeoutMs: 2000, env: {} });
     cleanups.push(() => transport.close());
     const lines: LogLine[] = [];
     const engine = createEngine({ transport, random: () => 0.5, history: { record: async (line) => void lines.push(line) } });
     const before = performance.now();
-    const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: { kind: 'url', url: server.url, region: 'us-east-1' }, credentials: CREDS }).response;
+    const result = await send(engine, {
+      operation: 'SendHeartbeat',
+      body: BODY,
+      target: { kind: 'url', url: server.url, region: 'us-east-1' },
+      credentials: CREDS,
+    }).response;
     const wall = performance.now() - before;
     expect(result.outcome.kind).toBe('success');
     expect(result.attempts).toHaveLength(2);
@@ -44,7 +51,12 @@ describe('how long a send took (issue 14 item 11)', () => {
     const transport = await createTransport({ connectTimeoutMs: 2000, readTimeoutMs: 2000, env: {} });
     cleanups.push(() => transport.close());
     const engine = createEngine({ transport, random: () => 0.5, maxAttempts: 2 });
-    const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: { kind: 'url', url: server.url, region: 'us-east-1' }, credentials: CREDS }).response;
+    const result = await send(engine, {
+      operation: 'SendHeartbeat',
+      body: BODY,
+      target: { kind: 'url', url: server.url, region: 'us-east-1' },
+      credentials: CREDS,
+    }).response;
     expect(result.outcome.kind).toBe('transport-error');
     expect(result.timings!.totalMs).toBeGreaterThanOrEqual(50); // the 50 ms backoff between the two attempts
     expect(result.timings!.connectMs).toBeUndefined();

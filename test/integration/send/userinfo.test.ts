@@ -44,7 +44,12 @@ describe('userinfo in endpoint URLs (issue 14 item 16b)', () => {
     const lines: LogLine[] = [];
     const engine = createEngine({ transport, history: { record: async (line) => void lines.push(line) } });
     const withUserinfo = endpoint.url.replace('http://', 'http://alice:s3cretPW@');
-    const result = await send(engine, { operation: 'SendHeartbeat', body: BODY, target: { kind: 'url', url: withUserinfo, region: endpoint.region }, credentials: DEMO_CREDENTIALS }).response;
+    const result = await send(engine, {
+      operation: 'SendHeartbeat',
+      body: BODY,
+      target: { kind: 'url', url: withUserinfo, region: endpoint.region },
+      credentials: DEMO_CREDENTIALS,
+    }).response;
     expect(result.outcome.kind).toBe('success');
     expect(result.request.url).toBe(`${endpoint.url}/SendHeartbeat`);
     const written = JSON.stringify(lines);

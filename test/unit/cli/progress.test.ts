@@ -12,13 +12,21 @@ describe('the replay progress line', () => {
 
   it('is a bar with percentage and ETA when the fraction of input read is known', () => {
     // A quarter through after 10 s: 30 s to go.
-    expect(progressLine({ done: 250, ok: 249, failed: 1, fraction: 0.25, elapsedMs: 10_000 })).toBe('[######------------------]  25% · 250 items · 249 ok · 1 failed · ETA 0:30');
-    expect(progressLine({ done: 3, ok: 3, failed: 0, fraction: 0.1, elapsedMs: 400_000 })).toMatch(/^\[##-{22}\] {2}10% · .* · ETA 1:00:00$/);
-    expect(progressLine({ done: 1000, ok: 1000, failed: 0, fraction: 1, elapsedMs: 42_000 })).toBe('[########################] 100% · 1000 items · 1000 ok · 0 failed · ETA 0:00');
+    expect(progressLine({ done: 250, ok: 249, failed: 1, fraction: 0.25, elapsedMs: 10_000 })).toBe(
+      '[######------------------]  25% · 250 items · 249 ok · 1 failed · ETA 0:30',
+    );
+    expect(progressLine({ done: 3, ok: 3, failed: 0, fraction: 0.1, elapsedMs: 400_000 })).toMatch(
+      /^\[##-{22}\] {2}10% · .* · ETA 1:00:00$/,
+    );
+    expect(progressLine({ done: 1000, ok: 1000, failed: 0, fraction: 1, elapsedMs: 42_000 })).toBe(
+      '[########################] 100% · 1000 items · 1000 ok · 0 failed · ETA 0:00',
+    );
   });
 
   it('has no ETA before anything is through, and clamps odd fractions', () => {
-    expect(progressLine({ done: 0, ok: 0, failed: 0, fraction: 0, elapsedMs: 0 })).toBe('[------------------------]   0% · 0 items · 0 ok · 0 failed · ETA --:--');
+    expect(progressLine({ done: 0, ok: 0, failed: 0, fraction: 0, elapsedMs: 0 })).toBe(
+      '[------------------------]   0% · 0 items · 0 ok · 0 failed · ETA --:--',
+    );
     expect(progressLine({ done: 5, ok: 5, failed: 0, fraction: 1.7, elapsedMs: 1000 })).toMatch(/^\[#{24}\] 100% /);
     expect(progressLine({ done: 5, ok: 5, failed: 0, fraction: NaN, elapsedMs: 1000 })).toBe('5 items · 5 ok · 0 failed');
   });

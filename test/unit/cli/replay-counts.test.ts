@@ -12,7 +12,12 @@ import type { Transport } from '../../../src/node/transport/dispatcher.ts';
 async function* items(n: number, problems: number[]): AsyncGenerator<ReplayItem | ReplayProblem> {
   for (let i = 1; i <= n; i++) {
     if (problems.includes(i)) yield { problem: 'the line is not JSON (a torn or foreign line)', source: `in.ndjson:${i}` };
-    else yield { operation: 'SendHeartbeat', body: JSON.stringify({ AgentVersion: '1', DeviceName: `d-${i}`, DeviceFleetName: 'f' }), source: `in.ndjson:${i}` };
+    else
+      yield {
+        operation: 'SendHeartbeat',
+        body: JSON.stringify({ AgentVersion: '1', DeviceName: `d-${i}`, DeviceFleetName: 'f' }),
+        source: `in.ndjson:${i}`,
+      };
   }
 }
 
@@ -28,7 +33,9 @@ describe('replay counts', () => {
       onProgress: (p) => seen.push(p),
     });
     expect(summary).toMatchObject({ items: 301, sent: 300, ok: 300, failed: 1, failedByType: { unreadable: 1 } });
-    expect(summary.failures).toEqual([{ source: 'in.ndjson:150', errorType: 'unreadable', message: 'the line is not JSON (a torn or foreign line)' }]);
+    expect(summary.failures).toEqual([
+      { source: 'in.ndjson:150', errorType: 'unreadable', message: 'the line is not JSON (a torn or foreign line)' },
+    ]);
     expect(seen.at(-1)).toEqual({ done: summary.items, ok: summary.ok, failed: summary.failed });
     expect(seen).toHaveLength(301);
   });

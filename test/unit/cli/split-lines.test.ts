@@ -27,7 +27,9 @@ describe('splitLines', () => {
 
   it('counts bytes, not characters, and decodes UTF-8 split between chunks', async () => {
     const euro = Buffer.from('€');
-    expect(await lines(chunks(Buffer.concat([Buffer.from('x'), euro.subarray(0, 1)]), Buffer.concat([euro.subarray(1), Buffer.from('\n')])))).toEqual([{ number: 1, text: 'x€', end: 5 }]);
+    expect(
+      await lines(chunks(Buffer.concat([Buffer.from('x'), euro.subarray(0, 1)]), Buffer.concat([euro.subarray(1), Buffer.from('\n')]))),
+    ).toEqual([{ number: 1, text: 'x€', end: 5 }]);
   });
 
   it('reports a line that is not UTF-8 and one over the limit, and goes on', async () => {
@@ -48,11 +50,27 @@ describe('readPayloads: a pretty-printed document, or NDJSON whose first line is
   it('reads an indented multi-line document as one payload, and an NDJSON file with a torn first line line by line', async () => {
     const d = mkdtempSync(join(tmpdir(), 'hb-gather-'));
     const doc = join(d, 'doc.json');
-    writeFileSync(doc, '{\n  "AgentVersion": "1",\n  "AgentMetrics": [\n    {"Dimension": "cpu", "MetricName": "load", "Value": 1, "Timestamp": 1}\n  ],\n  "DeviceName": "a",\n  "DeviceFleetName": "f"\n}\n');
+    writeFileSync(
+      doc,
+      '{\n  "AgentVersion": "1",\n  "AgentMetrics": [\n    {"Dimension": "cpu", "MetricName": "load", "Value": 1, "Timestamp": 1}\n  ],\n  "DeviceName": "a",\n  "DeviceFleetName": "f"\n}\n',
+    );
     const torn = join(d, 'torn.ndjson');
-    writeFileSync(torn, '{"AgentVersion": "1", "DeviceN\n{"AgentVersion":"1","DeviceName":"b","DeviceFleetName":"f"}\n{"AgentVersion":"1","DeviceName":"c","DeviceFleetName":"f"}\n');
+    writeFileSync(
+      torn,
+      '{"AgentVersion": "1", "DeviceN\n{"AgentVersion":"1","DeviceName":"b","DeviceFleetName":"f"}\n{"AgentVersion":"1","DeviceName":"c","DeviceFleetName":"f"}\n',
+    );
     const seen: string[] = [];
-    for await (const item of readPayloads([doc, torn])) seen.push('problem' in item ? `${item.source.replace(d, '')}: ${item.problem}` : `${item.source.replace(d, '')}: ${JSON.parse(item.body).DeviceName}`);
-    expect(seen).toEqual(['/doc.json:1: a', '/torn.ndjson:1: the line is not JSON (a torn or foreign line)', '/torn.ndjson:2: b', '/torn.ndjson:3: c']);
+    for await (const item of readPayloads([doc, torn]))
+      seen.push(
+        'problem' in item
+          ? `${item.source.replace(d, '')}: ${item.problem}`
+          : `${item.source.replace(d, '')}: ${JSON.parse(item.body).DeviceName}`,
+      );
+    expect(seen).toEqual([
+      '/doc.json:1: a',
+      '/torn.ndjson:1: the line is not JSON (a torn or foreign line)',
+      '/torn.ndjson:2: b',
+      '/torn.ndjson:3: c',
+    ]);
   });
 });

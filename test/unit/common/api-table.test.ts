@@ -9,15 +9,22 @@ describe('the API table', () => {
     expect(new Set(API_METHODS.map(routeOf)).size).toBe(API_METHODS.length);
     expect(routeOf('history.query')).toBe('/api/history/query');
     const calls: Array<[string, Record<string, unknown>]> = [];
-    const client = apiClient(async (method, args) => (calls.push([method, args]), null as never), () => () => undefined);
-    const paths = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'function' ? [`${prefix}${k}`] : paths(v as object, `${prefix}${k}.`)));
+    const client = apiClient(
+      async (method, args) => (calls.push([method, args]), null as never),
+      () => () => undefined,
+    );
+    const paths = (o: object, prefix = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'function' ? [`${prefix}${k}`] : paths(v as object, `${prefix}${k}.`)));
     expect(paths(client).sort()).toEqual([...API_METHODS, 'subscribe'].sort());
     expect(paths(createOfflineApi()).sort()).toEqual(paths(client).sort());
   });
 
   it('names the arguments in call order and leaves undefined ones out; null answers come back undefined', async () => {
     const calls: Array<[string, Record<string, unknown>]> = [];
-    const client = apiClient(async (method, args) => (calls.push([method, args]), null as never), () => () => undefined);
+    const client = apiClient(
+      async (method, args) => (calls.push([method, args]), null as never),
+      () => () => undefined,
+    );
     expect(await client.history.export({ text: 'cam' }, 'har')).toBeUndefined();
     await client.replay('id-1');
     await client.replay('id-2', { sendId: 's' });

@@ -25,8 +25,17 @@ function misjudged(cases: BoundaryCase[], check: Check): string[] {
   const wrong: string[] = [];
   for (const c of cases) {
     const verdict = check(c.doc);
-    const ok = c.expect === 'valid' ? verdict.valid && verdict.errors.length === 0 : !verdict.valid && verdict.errors.some((e) => e.path === (c.expect as { path: string }).path && e.keyword === (c.expect as { keyword: string }).keyword);
-    if (!ok) wrong.push(`${c.group}: ${JSON.stringify(c.doc)?.slice(0, 80)} should be ${c.expect === 'valid' ? 'valid' : `a ${c.expect.keyword} error at ${c.expect.path}`}`);
+    const ok =
+      c.expect === 'valid'
+        ? verdict.valid && verdict.errors.length === 0
+        : !verdict.valid &&
+          verdict.errors.some(
+            (e) => e.path === (c.expect as { path: string }).path && e.keyword === (c.expect as { keyword: string }).keyword,
+          );
+    if (!ok)
+      wrong.push(
+        `${c.group}: ${JSON.stringify(c.doc)?.slice(0, 80)} should be ${c.expect === 'valid' ? 'valid' : `a ${c.expect.keyword} error at ${c.expect.path}`}`,
+      );
   }
   return wrong;
 }
@@ -53,7 +62,15 @@ function schemaCheck(m: ServiceModel, op: Operation): Check {
   const compiled = createAjv().compile(deriveSchemas(m).requests[op]);
   return (doc) => {
     const valid = compiled(doc);
-    const errors = (compiled.errors ?? []).map((e) => ({ keyword: e.keyword, path: e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath }));
+    const errors = (compiled.errors ?? []).map((e) => ({
+      keyword: e.keyword,
+      path:
+        e.keyword === 'required'
+          ? `${e.instancePath}/${String(e.params.missingProperty)}`
+          : e.keyword === 'additionalProperties'
+            ? `${e.instancePath}/${String(e.params.additionalProperty)}`
+            : e.instancePath,
+    }));
     return { valid, errors };
   };
 }
@@ -84,8 +101,17 @@ describe('the boundary generator', () => {
 
   it('makes the committed schema fail until it has the new constraints', () => {
     const wrong = misjudged(grownCases, (doc) => validate(doc, 'SendHeartbeat'));
-    for (const missing of ['required error at /Models/0/ModelName', 'minItems error at /Models', 'maxItems error at /Models', 'minimum error at /AgentMetrics/0/Value', 'maximum error at /AgentMetrics/0/Value']) {
-      expect(wrong.some((line) => line.endsWith(missing)), missing).toBe(true);
+    for (const missing of [
+      'required error at /Models/0/ModelName',
+      'minItems error at /Models',
+      'maxItems error at /Models',
+      'minimum error at /AgentMetrics/0/Value',
+      'maximum error at /AgentMetrics/0/Value',
+    ]) {
+      expect(
+        wrong.some((line) => line.endsWith(missing)),
+        missing,
+      ).toBe(true);
     }
   });
 
@@ -98,7 +124,9 @@ describe('the boundary generator', () => {
     expect(() => boundaryCases(withMap, 'SendHeartbeat')).toThrow('does not handle map shapes (Version)');
     const withLocation = structuredClone(model);
     Object.assign(withLocation.shapes.SendHeartbeatRequest.members!.DeviceName, { location: 'header' });
-    expect(() => boundaryCases(withLocation, 'SendHeartbeat')).toThrow('does not handle "location" on member SendHeartbeatRequest.DeviceName');
+    expect(() => boundaryCases(withLocation, 'SendHeartbeat')).toThrow(
+      'does not handle "location" on member SendHeartbeatRequest.DeviceName',
+    );
   });
 });
 
@@ -106,7 +134,9 @@ describe('pattern semantics (docs/architecture.md#aws-facts)', () => {
   const base = { DeviceName: 'd', DeviceFleetName: 'f' };
   it('AgentVersion is not anchored: "1.0-beta" is valid, "-" is not', () => {
     expect(validate({ ...base, AgentVersion: '1.0-beta' }).valid).toBe(true);
-    expect(validate({ ...base, AgentVersion: '-' }).errors).toEqual([expect.objectContaining({ path: '/AgentVersion', keyword: 'pattern' })]);
+    expect(validate({ ...base, AgentVersion: '-' }).errors).toEqual([
+      expect.objectContaining({ path: '/AgentVersion', keyword: 'pattern' }),
+    ]);
   });
   it('DeviceName anchors itself', () => {
     expect(validate({ ...base, AgentVersion: '1', DeviceName: 'a--b__c' }).valid).toBe(true);

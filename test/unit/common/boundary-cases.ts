@@ -18,7 +18,18 @@ export interface BoundaryCase {
 type Token = string | number;
 
 /** Keys that describe a shape or member without constraining values. */
-const ANNOTATIONS = ['type', 'documentation', 'exception', 'error', 'fault', 'sensitive', 'deprecated', 'deprecatedMessage', 'box', 'retryable'];
+const ANNOTATIONS = [
+  'type',
+  'documentation',
+  'exception',
+  'error',
+  'fault',
+  'sensitive',
+  'deprecated',
+  'deprecatedMessage',
+  'box',
+  'retryable',
+];
 /** The constraint keys each shape type may carry, all of which the cases below exercise. */
 const HANDLED: Record<string, string[]> = {
   structure: ['members', 'required'],
@@ -43,12 +54,20 @@ export function boundaryCases(model: ServiceModel, operation: string): BoundaryC
     const shape = model.shapes[name];
     if (!shape) throw new Error(`The model references an unknown shape ${name}.`);
     const handled = HANDLED[shape.type];
-    if (!handled) throw new Error(`The boundary generator does not handle ${shape.type} shapes (${name}): teach it, and the schema, this kind.`);
+    if (!handled)
+      throw new Error(`The boundary generator does not handle ${shape.type} shapes (${name}): teach it, and the schema, this kind.`);
     for (const key of Object.keys(shape)) {
-      if (!ANNOTATIONS.includes(key) && !handled.includes(key)) throw new Error(`The boundary generator does not handle "${key}" on ${shape.type} shape ${name}: teach it, and the schema, this constraint.`);
+      if (!ANNOTATIONS.includes(key) && !handled.includes(key))
+        throw new Error(
+          `The boundary generator does not handle "${key}" on ${shape.type} shape ${name}: teach it, and the schema, this constraint.`,
+        );
     }
     for (const [memberName, member] of Object.entries(shape.members ?? {})) {
-      for (const key of Object.keys(member)) if (!MEMBER_KEYS.includes(key)) throw new Error(`The boundary generator does not handle "${key}" on member ${name}.${memberName}: teach it, and the schema, this constraint.`);
+      for (const key of Object.keys(member))
+        if (!MEMBER_KEYS.includes(key))
+          throw new Error(
+            `The boundary generator does not handle "${key}" on member ${name}.${memberName}: teach it, and the schema, this constraint.`,
+          );
     }
     return shape;
   };
@@ -96,7 +115,12 @@ export function boundaryCases(model: ServiceModel, operation: string): BoundaryC
   const visit = (shapeName: string, tokens: Token[]): void => {
     const shape = shapeOf(shapeName);
     const path = pointer(tokens);
-    const at = (what: string, value: unknown, keyword?: string, where = path) => cases.push({ group: `${path || '(root)'} (${shapeName}) ${what}`, doc: documentWith(tokens, value), expect: keyword ? { path: where, keyword } : 'valid' });
+    const at = (what: string, value: unknown, keyword?: string, where = path) =>
+      cases.push({
+        group: `${path || '(root)'} (${shapeName}) ${what}`,
+        doc: documentWith(tokens, value),
+        expect: keyword ? { path: where, keyword } : 'valid',
+      });
 
     switch (shape.type) {
       case 'structure': {
@@ -156,7 +180,9 @@ export function boundaryCases(model: ServiceModel, operation: string): BoundaryC
         // Numbers and timestamps (epoch seconds on the wire).
         const whole = shape.type === 'integer' || shape.type === 'long';
         const what = `is a JSON ${whole ? 'integer' : 'number'}${shape.min !== undefined || shape.max !== undefined ? ` in ${shape.min ?? '-∞'}..${shape.max ?? '∞'}` : ''}`;
-        const inRange = [0, 1700000000.25, -1.5e10].map((n) => (whole ? Math.trunc(n) : n)).filter((n) => (shape.min === undefined || n >= shape.min) && (shape.max === undefined || n <= shape.max));
+        const inRange = [0, 1700000000.25, -1.5e10]
+          .map((n) => (whole ? Math.trunc(n) : n))
+          .filter((n) => (shape.min === undefined || n >= shape.min) && (shape.max === undefined || n <= shape.max));
         for (const n of inRange) at(what, n);
         if (shape.min !== undefined) {
           at(what, shape.min);
@@ -180,7 +206,15 @@ export function boundaryCases(model: ServiceModel, operation: string): BoundaryC
 /** A string that matches the shape's pattern, of exactly `length` code points. */
 function stringOfLength(shape: Shape, length: number): string {
   const p = shape.pattern;
-  if (!p || p === '^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$' || p === '^[a-zA-Z0-9](-*[a-zA-Z0-9])*$' || p === '[a-zA-Z0-9\\ \\_\\.]+' || p === '^[a-zA-Z0-9](-*[a-zA-Z0-9\\/])*$' || p === '^[a-z0-9](-*[a-z0-9])*$') return 'a'.repeat(length);
+  if (
+    !p ||
+    p === '^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$' ||
+    p === '^[a-zA-Z0-9](-*[a-zA-Z0-9])*$' ||
+    p === '[a-zA-Z0-9\\ \\_\\.]+' ||
+    p === '^[a-zA-Z0-9](-*[a-zA-Z0-9\\/])*$' ||
+    p === '^[a-z0-9](-*[a-z0-9])*$'
+  )
+    return 'a'.repeat(length);
   if (p === '^s3://([^/]+)/?(.*)$') return `s3://${'b'.repeat(Math.max(1, length - 5))}`;
   throw new Error(`The boundary generator does not know pattern ${p}: teach it a matching and a failing sample.`);
 }

@@ -39,5 +39,7 @@ it("each layer's error is an AppError with its code, recognised by its brand acr
   expect(isAppError(foreign)).toBe(true);
   expect(isAppError(new Error('plain'))).toBe(false);
   expect(sentenceOf(new Error('ECONNRESET'), 'The host')).toBe('The host failed: ECONNRESET.');
-  expect(sentenceOf(new TargetError('"x" is not a region name; use one like us-east-1.'))).toBe('"x" is not a region name; use one like us-east-1.');
+  expect(sentenceOf(new TargetError('"x" is not a region name; use one like us-east-1.'))).toBe(
+    '"x" is not a region name; use one like us-east-1.',
+  );
 });

@@ -41,7 +41,8 @@ describe('applyEdit: set', () => {
   });
 
   it('adds a missing member where `order` puts it', () => {
-    const order = (p: string): string[] | undefined => (p === '' ? ['AgentVersion', 'DeviceName', 'DeviceFleetName', 'AgentMetrics'] : undefined);
+    const order = (p: string): string[] | undefined =>
+      p === '' ? ['AgentVersion', 'DeviceName', 'DeviceFleetName', 'AgentMetrics'] : undefined;
     const out = applyChange(doc, { op: 'set', pointer: '/DeviceFleetName', value: 'f', order }).text;
     expect(Object.keys(JSON.parse(out))).toEqual(['DeviceName', 'DeviceFleetName', 'Extra', 'AgentMetrics']);
     const first = applyChange(doc, { op: 'set', pointer: '/AgentVersion', value: '1', order }).text;
@@ -128,7 +129,9 @@ describe('applyChange: remove, insert, move, duplicate', () => {
     const out = apply(doc, { op: 'duplicate', pointer: '/AgentMetrics/0' });
     const metrics = JSON.parse(out).AgentMetrics;
     expect(metrics.map((m: { MetricName: string }) => m.MetricName)).toEqual(['cpu1', 'cpu1', 'mem1']);
-    expect(out).toContain(`    {\n      "MetricName": "cpu1",\n      "Value": 1\n    },\n    {\n      "MetricName": "cpu1",\n      "Value": 1\n    },`);
+    expect(out).toContain(
+      `    {\n      "MetricName": "cpu1",\n      "Value": 1\n    },\n    {\n      "MetricName": "cpu1",\n      "Value": 1\n    },`,
+    );
   });
 
   it('keeps a member name that needs escaping intact', () => {
@@ -139,7 +142,11 @@ describe('applyChange: remove, insert, move, duplicate', () => {
 
 describe('applyChange agrees with editing the parsed value', () => {
   const leaf = fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.boolean(), fc.constant(null));
-  const value = fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), leaf, { maxKeys: 3 }));
+  const value = fc.oneof(
+    leaf,
+    fc.array(leaf, { maxLength: 3 }),
+    fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), leaf, { maxKeys: 3 }),
+  );
   const object = fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), value, { minKeys: 1, maxKeys: 5 });
 
   it('set on any member, in any layout', () => {
@@ -159,19 +166,26 @@ describe('applyChange agrees with editing the parsed value', () => {
 
   it('insert and move in arrays', () => {
     fc.assert(
-      fc.property(fc.array(value, { minLength: 1, maxLength: 6 }), fc.nat(), fc.nat(), value, fc.constantFrom(0, 2), (arr, a, b, next, indent) => {
-        const text = JSON.stringify({ x: arr }, null, indent);
-        const i = a % (arr.length + 1);
-        const inserted = [...arr];
-        inserted.splice(i, 0, next);
-        expect(JSON.parse(apply(text, { op: 'insert', pointer: '/x', index: i, value: next })).x).toEqual(inserted);
-        const from = a % arr.length;
-        const to = b % arr.length;
-        const moved = [...arr];
-        const [m] = moved.splice(from, 1);
-        moved.splice(to, 0, m);
-        expect(JSON.parse(apply(text, { op: 'move', pointer: `/x/${from}`, to })).x).toEqual(moved);
-      }),
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 6 }),
+        fc.nat(),
+        fc.nat(),
+        value,
+        fc.constantFrom(0, 2),
+        (arr, a, b, next, indent) => {
+          const text = JSON.stringify({ x: arr }, null, indent);
+          const i = a % (arr.length + 1);
+          const inserted = [...arr];
+          inserted.splice(i, 0, next);
+          expect(JSON.parse(apply(text, { op: 'insert', pointer: '/x', index: i, value: next })).x).toEqual(inserted);
+          const from = a % arr.length;
+          const to = b % arr.length;
+          const moved = [...arr];
+          const [m] = moved.splice(from, 1);
+          moved.splice(to, 0, m);
+          expect(JSON.parse(apply(text, { op: 'move', pointer: `/x/${from}`, to })).x).toEqual(moved);
+        },
+      ),
       { numRuns: 300 },
     );
   });

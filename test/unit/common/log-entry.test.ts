@@ -12,10 +12,14 @@ describe('redactHeaders', () => {
   });
 
   it('stops at the next comma, so parameters after the signature survive', () => {
-    expect(redactHeaders({ authorization: 'AWS4-HMAC-SHA256 Signature=xyz/123, SignedHeaders=host' }).authorization).toBe('AWS4-HMAC-SHA256 Signature=REDACTED, SignedHeaders=host');
+    expect(redactHeaders({ authorization: 'AWS4-HMAC-SHA256 Signature=xyz/123, SignedHeaders=host' }).authorization).toBe(
+      'AWS4-HMAC-SHA256 Signature=REDACTED, SignedHeaders=host',
+    );
   });
 
   it('redacts the security token and keeps other headers, names in lower case', () => {
-    expect(redactHeaders({ 'X-Amz-Security-Token': 'FwoGZXIvYXdzEJr', Host: 'localhost', 'x-skip': undefined, accept: ['a', 'b'] })).toEqual({ 'x-amz-security-token': 'REDACTED', host: 'localhost', accept: 'a, b' });
+    expect(
+      redactHeaders({ 'X-Amz-Security-Token': 'FwoGZXIvYXdzEJr', Host: 'localhost', 'x-skip': undefined, accept: ['a', 'b'] }),
+    ).toEqual({ 'x-amz-security-token': 'REDACTED', host: 'localhost', accept: 'a, b' });
   });
 });

@@ -27,7 +27,9 @@ describe('parseJsonFast', () => {
   });
 
   it('answers for ordinary documents, and declines duplicates, syntax errors and a BOM', () => {
-    expect(parseJsonFast('{"DeviceName":"d","Models":[{"ModelName":"m"}]}')).toEqual({ value: { DeviceName: 'd', Models: [{ ModelName: 'm' }] } });
+    expect(parseJsonFast('{"DeviceName":"d","Models":[{"ModelName":"m"}]}')).toEqual({
+      value: { DeviceName: 'd', Models: [{ ModelName: 'm' }] },
+    });
     expect(parseJsonFast('{"a":1,"b":{"a":2}}')).toEqual({ value: { a: 1, b: { a: 2 } } });
     expect(parseJsonFast('{"a":1,"a":2}')).toBeUndefined();
     expect(parseJsonFast('{"x":{"a":1, "a" :2}}')).toBeUndefined();

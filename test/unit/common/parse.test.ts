@@ -19,7 +19,12 @@ describe('parseJson', () => {
   it('locates members with integer-like keys, which Object.keys reorders', () => {
     const text = '{"b": 1, "0": [10, 20], "a": {"1": true}}';
     const parsed = parseJson(text);
-    for (const [pointer, expected] of [['/b', '1'], ['/0', '[10, 20]'], ['/0/1', '20'], ['/a/1', 'true']]) {
+    for (const [pointer, expected] of [
+      ['/b', '1'],
+      ['/0', '[10, 20]'],
+      ['/0/1', '20'],
+      ['/a/1', 'true'],
+    ]) {
       const loc = parsed.location(pointer)!;
       expect(text.slice(loc.valueStart, loc.valueEnd), pointer).toBe(expected);
     }

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { requestSchema } from '../../../src/common/model/index.ts';
-import { epochToIso, isoToEpoch, normalizeTimestamps, nowEpoch, parseTimestamp, relativeToEpoch } from '../../../src/common/wire/timestamps.ts';
+import {
+  epochToIso,
+  isoToEpoch,
+  normalizeTimestamps,
+  nowEpoch,
+  parseTimestamp,
+  relativeToEpoch,
+} from '../../../src/common/wire/timestamps.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 7, 48, 23, 500);
 
@@ -16,7 +23,8 @@ describe('timestamps', () => {
   });
 
   it('rejects what is not a date', () => {
-    for (const bad of ['yesterday', '2015-13-01', '2015-02-30', '2015-01-01T25:00:00Z', '01/02/2015', '']) expect(isoToEpoch(bad)).toBeUndefined();
+    for (const bad of ['yesterday', '2015-13-01', '2015-02-30', '2015-01-01T25:00:00Z', '01/02/2015', ''])
+      expect(isoToEpoch(bad)).toBeUndefined();
     expect(() => epochToIso(Infinity)).toThrow(/not a finite number/);
   });
 
@@ -55,6 +63,8 @@ describe('timestamps', () => {
     expect(doc.AgentMetrics[0].Timestamp).toBe(1700000000);
     expect(doc.Models[0].LatestInference).toBe(1700000000);
     expect(doc.DeploymentResult.DeploymentStartTime).toBe(5);
-    expect(problems).toEqual([{ path: '/Models/0/ModelMetrics/0/Timestamp', message: expect.stringMatching(/"garbage" is neither ISO 8601/) }]);
+    expect(problems).toEqual([
+      { path: '/Models/0/ModelMetrics/0/Timestamp', message: expect.stringMatching(/"garbage" is neither ISO 8601/) },
+    ]);
   });
 });

@@ -14,19 +14,33 @@ describe('validate', () => {
   it('names the unknown member and suggests the right one', () => {
     const result = validate({ ...valid, Models: [{ ModelNmae: 'resnet' }] });
     expect(result.errors).toEqual([
-      { path: '/Models/0/ModelNmae', keyword: 'additionalProperties', message: 'ModelNmae is not a member of Model. Did you mean ModelName?', suggestion: 'ModelName', constraint: expect.any(String) },
+      {
+        path: '/Models/0/ModelNmae',
+        keyword: 'additionalProperties',
+        message: 'ModelNmae is not a member of Model. Did you mean ModelName?',
+        suggestion: 'ModelName',
+        constraint: expect.any(String),
+      },
     ]);
   });
 
   it('lists the allowed members when nothing is close', () => {
     const result = validate({ ...valid, Zzzzzzzzzz: 1 });
-    expect(result.errors[0].message).toBe('Zzzzzzzzzz is not a member of the request. Allowed members: AgentMetrics, Models, AgentVersion, DeviceName, DeviceFleetName, DeploymentResult.');
+    expect(result.errors[0].message).toBe(
+      'Zzzzzzzzzz is not a member of the request. Allowed members: AgentMetrics, Models, AgentVersion, DeviceName, DeviceFleetName, DeploymentResult.',
+    );
     expect(result.errors[0].suggestion).toBeUndefined();
   });
 
   it('writes sentences that name the constraint and the bad value, shortened when long', () => {
     const long = 'x'.repeat(500);
-    const messages = validate({ ...valid, DeviceName: long, AgentVersion: '-', Models: [{ ModelName: 'abc' }], DeploymentResult: { DeploymentModels: [{ Status: 'Fail' }] } }).errors.map((e) => e.message);
+    const messages = validate({
+      ...valid,
+      DeviceName: long,
+      AgentVersion: '-',
+      Models: [{ ModelName: 'abc' }],
+      DeploymentResult: { DeploymentModels: [{ Status: 'Fail' }] },
+    }).errors.map((e) => e.message);
     expect(messages).toContain('ModelName "abc" is 3 characters long; it must be at least 4.');
     expect(messages).toContain('AgentVersion "-" does not match the pattern: at least one letter, digit, space, underscore or dot.');
     expect(messages).toContain('Status "Fail" is not one of SUCCESS, FAIL. Did you mean FAIL?');
@@ -45,16 +59,25 @@ describe('validate', () => {
     for (const op of OPERATIONS) walk(requestSchema(op));
     expect(patterns.size).toBeGreaterThan(0);
     for (const pattern of patterns) expect(PATTERN_WORDS[pattern], pattern).toBeTruthy();
-    const messages = validate({ ...valid, DeviceName: '-bad', Models: [{ ModelName: 'bad_model', ModelVersion: '!' }], AgentMetrics: [{ Dimension: '/x' }] }).errors.filter((e) => e.keyword === 'pattern');
-    expect(messages.map((e) => e.message).sort()).toEqual([
-      'ModelName "bad_model" does not match the pattern: letters, digits and hyphens; starts and ends with a letter or digit.',
-      'ModelVersion "!" does not match the pattern: at least one letter, digit, space, underscore or dot.',
-      'Dimension "/x" does not match the pattern: letters, digits, hyphens and slashes; starts with a letter or digit and ends with a letter, digit or slash.',
-      'DeviceName "-bad" does not match the pattern: letters, digits, hyphens and underscores; starts and ends with a letter or digit, and no hyphen directly follows an underscore.',
-    ].sort());
+    const messages = validate({
+      ...valid,
+      DeviceName: '-bad',
+      Models: [{ ModelName: 'bad_model', ModelVersion: '!' }],
+      AgentMetrics: [{ Dimension: '/x' }],
+    }).errors.filter((e) => e.keyword === 'pattern');
+    expect(messages.map((e) => e.message).sort()).toEqual(
+      [
+        'ModelName "bad_model" does not match the pattern: letters, digits and hyphens; starts and ends with a letter or digit.',
+        'ModelVersion "!" does not match the pattern: at least one letter, digit, space, underscore or dot.',
+        'Dimension "/x" does not match the pattern: letters, digits, hyphens and slashes; starts with a letter or digit and ends with a letter, digit or slash.',
+        'DeviceName "-bad" does not match the pattern: letters, digits, hyphens and underscores; starts and ends with a letter or digit, and no hyphen directly follows an underscore.',
+      ].sort(),
+    );
     for (const e of messages) expect(e.message).not.toMatch(/[\^$[\]]|\*\)/);
     // The endpoint still answers in AWS's words, regular expression included.
-    expect(messages.find((e) => e.path === '/DeviceName')!.constraint).toBe('Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$');
+    expect(messages.find((e) => e.path === '/DeviceName')!.constraint).toBe(
+      'Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$',
+    );
   });
 
   it('phrases the constraint the way AWS does, for the endpoint', () => {
@@ -67,8 +90,14 @@ describe('validate', () => {
     expect(validate({ ...valid, AgentMetrics: [{ Value: Infinity }] }).errors[0].message).toMatch(/out of range for a double/);
     expect(validate('hello').errors[0]).toMatchObject({ path: '', message: 'The request must be an object, not a string ("hello").' });
     expect(validate([]).errors[0].message).toBe('The request must be an object, not an array.');
-    expect(validate({ ...valid, Models: 'x' }).errors[0]).toMatchObject({ path: '/Models', message: 'Models must be an array, not a string ("x").' });
-    expect(validate({ ...valid, Models: [7] }).errors[0]).toMatchObject({ path: '/Models/0', message: 'Models[0] must be an object, not a number (7).' });
+    expect(validate({ ...valid, Models: 'x' }).errors[0]).toMatchObject({
+      path: '/Models',
+      message: 'Models must be an array, not a string ("x").',
+    });
+    expect(validate({ ...valid, Models: [7] }).errors[0]).toMatchObject({
+      path: '/Models/0',
+      message: 'Models[0] must be an object, not a number (7).',
+    });
   });
 
   it('reports __proto__ and constructor as unknown members', () => {
@@ -78,13 +107,34 @@ describe('validate', () => {
 
   it('validates the other operations', () => {
     expect(validate({ DeviceName: 'd', DeviceFleetName: 'f' }, 'GetDeployments').valid).toBe(true);
-    expect(validate({ DeviceName: 'd' }, 'GetDeviceRegistration').errors).toEqual([expect.objectContaining({ path: '/DeviceFleetName', keyword: 'required' })]);
+    expect(validate({ DeviceName: 'd' }, 'GetDeviceRegistration').errors).toEqual([
+      expect.objectContaining({ path: '/DeviceFleetName', keyword: 'required' }),
+    ]);
   });
 
   it('never throws on arbitrary JSON values, and every error path is a JSON Pointer (property)', () => {
-    const member = fc.constantFrom('AgentVersion', 'DeviceName', 'DeviceFleetName', 'Models', 'AgentMetrics', 'DeploymentResult', 'ModelName', 'Value', 'Timestamp', 'DeploymentModels', 'Status', '__proto__', 'x');
+    const member = fc.constantFrom(
+      'AgentVersion',
+      'DeviceName',
+      'DeviceFleetName',
+      'Models',
+      'AgentMetrics',
+      'DeploymentResult',
+      'ModelName',
+      'Value',
+      'Timestamp',
+      'DeploymentModels',
+      'Status',
+      '__proto__',
+      'x',
+    );
     const arbitraryDoc = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), fc.dictionary(member, tie('node'), { maxKeys: 6 }), fc.array(tie('node'), { maxLength: 3 })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue(),
+        fc.dictionary(member, tie('node'), { maxKeys: 6 }),
+        fc.array(tie('node'), { maxLength: 3 }),
+      ),
     })).node;
     fc.assert(
       fc.property(arbitraryDoc, (doc) => {
@@ -114,7 +164,12 @@ describe('checkText', () => {
   });
 
   it('handles a 10 MB payload', () => {
-    const models = Array.from({ length: 60_000 }, (_, i) => ({ ModelName: `model-${i}`, ModelVersion: '1.0', LatestInference: 1_700_000_000 + i, ModelMetrics: [{ Dimension: 'd', MetricName: 'latency', Value: i, Timestamp: 1_700_000_000 }] }));
+    const models = Array.from({ length: 60_000 }, (_, i) => ({
+      ModelName: `model-${i}`,
+      ModelVersion: '1.0',
+      LatestInference: 1_700_000_000 + i,
+      ModelMetrics: [{ Dimension: 'd', MetricName: 'latency', Value: i, Timestamp: 1_700_000_000 }],
+    }));
     const text = JSON.stringify({ ...valid, Models: models, AgentMetrics: [{ Dimension: 'd', MetricName: 'cpu', Value: 1 }] });
     expect(text.length).toBeGreaterThan(10_000_000);
     const { problems } = checkText(text);
@@ -136,7 +191,10 @@ describe('unicodeSafePattern', () => {
     for (const p of patterns) {
       const original = new RegExp(p);
       const safe = new RegExp(unicodeSafePattern(p), 'u');
-      fc.assert(fc.property(text, (s) => original.test(s) === safe.test(s)), { numRuns: 500 });
+      fc.assert(
+        fc.property(text, (s) => original.test(s) === safe.test(s)),
+        { numRuns: 500 },
+      );
     }
   });
 });

@@ -25,7 +25,8 @@ it('cites only documents and headings that exist', () => {
   const cited = new Map<string, string[]>();
   for (const file of [...files('src'), ...files('electron'), ...files('docs'), ...files('test'), ...files('bench'), 'README.md']) {
     const text = readFileSync(join(root, file), 'utf8');
-    for (const m of text.matchAll(/docs\/([a-z-]+\.md)(#[a-z0-9-]+)?/g)) (cited.get(`${m[1]}${m[2] ?? ''}`) ?? cited.set(`${m[1]}${m[2] ?? ''}`, []).get(`${m[1]}${m[2] ?? ''}`)!).push(file);
+    for (const m of text.matchAll(/docs\/([a-z-]+\.md)(#[a-z0-9-]+)?/g))
+      (cited.get(`${m[1]}${m[2] ?? ''}`) ?? cited.set(`${m[1]}${m[2] ?? ''}`, []).get(`${m[1]}${m[2] ?? ''}`)!).push(file);
   }
   expect(cited.size).toBeGreaterThan(5);
   const broken: string[] = [];
@@ -45,6 +46,8 @@ it('cites only documents and headings that exist', () => {
 });
 
 it('the code cites no design document outside the repository', () => {
-  const outside = [...files('src'), ...files('electron')].filter((f) => /DESIGN §|shared\/DESIGN/.test(readFileSync(join(root, f), 'utf8')));
+  const outside = [...files('src'), ...files('electron')].filter((f) =>
+    /DESIGN §|shared\/DESIGN/.test(readFileSync(join(root, f), 'utf8')),
+  );
   expect(outside).toEqual([]);
 });

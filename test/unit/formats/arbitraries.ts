@@ -5,11 +5,63 @@
 import fc from 'fast-check';
 import type { SendHeartbeatRequest } from '../../../src/common/model/index.ts';
 
-const AWKWARD = ["'", '"', '\\', ',', '=', '[', ']', '{', '}', ' ', '  ', '\n', '\t', '$', '`', '$(x)', '${HOME}', '#', '@', ':', ';', '|', '&', '<', '>', '!', '*', '?', '~', '%', 'é', '中文', '😀', '\u00a0', '\u2028', '\x1c', '\r\n', 'file://x', '-', '--x', 'true', 'null', '1e3', '0x1F', '- a', ': b', '\\,', "\\'", '\\"'];
+const AWKWARD = [
+  "'",
+  '"',
+  '\\',
+  ',',
+  '=',
+  '[',
+  ']',
+  '{',
+  '}',
+  ' ',
+  '  ',
+  '\n',
+  '\t',
+  '$',
+  '`',
+  '$(x)',
+  '${HOME}',
+  '#',
+  '@',
+  ':',
+  ';',
+  '|',
+  '&',
+  '<',
+  '>',
+  '!',
+  '*',
+  '?',
+  '~',
+  '%',
+  'é',
+  '中文',
+  '😀',
+  '\u00a0',
+  '\u2028',
+  '\x1c',
+  '\r\n',
+  'file://x',
+  '-',
+  '--x',
+  'true',
+  'null',
+  '1e3',
+  '0x1F',
+  '- a',
+  ': b',
+  '\\,',
+  "\\'",
+  '\\"',
+];
 
 /** Well-formed text (no lone surrogates, no NUL: neither survives a shell) mixing awkward pieces and plain characters. */
 export const awkwardText = fc
-  .array(fc.oneof(fc.constantFrom(...AWKWARD), fc.string({ unit: 'grapheme', maxLength: 4 }), fc.constantFrom('a', 'B', '7', '.', '_')), { maxLength: 8 })
+  .array(fc.oneof(fc.constantFrom(...AWKWARD), fc.string({ unit: 'grapheme', maxLength: 4 }), fc.constantFrom('a', 'B', '7', '.', '_')), {
+    maxLength: 8,
+  })
   .map((parts) => parts.join('').replace(/\0/g, ''));
 
 const codePointLength = (s: string): number => [...s].length;
@@ -38,11 +90,17 @@ const dimension = fc
 /** A double that JSON keeps exactly (no -0, no non-finite). */
 export const jsonDouble = fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? 0 : v));
 /** Epoch seconds, whole or with a fraction, 1970..2100. */
-export const epochSeconds = fc.oneof(fc.integer({ min: 0, max: 4102444800 }), fc.double({ min: 0, max: 4102444800, noNaN: true }).map((v) => (Object.is(v, -0) ? 0 : v)));
+export const epochSeconds = fc.oneof(
+  fc.integer({ min: 0, max: 4102444800 }),
+  fc.double({ min: 0, max: 4102444800, noNaN: true }).map((v) => (Object.is(v, -0) ? 0 : v)),
+);
 
-const metric = (ts: fc.Arbitrary<number>) => fc.record({ Dimension: dimension, MetricName: entityName(3), Value: jsonDouble, Timestamp: ts }, { requiredKeys: [] });
+const metric = (ts: fc.Arbitrary<number>) =>
+  fc.record({ Dimension: dimension, MetricName: entityName(3), Value: jsonDouble, Timestamp: ts }, { requiredKeys: [] });
 
-export function heartbeat(options: { timestamps?: fc.Arbitrary<number>; text?: fc.Arbitrary<string>; version?: fc.Arbitrary<string> } = {}): fc.Arbitrary<SendHeartbeatRequest> {
+export function heartbeat(
+  options: { timestamps?: fc.Arbitrary<number>; text?: fc.Arbitrary<string>; version?: fc.Arbitrary<string> } = {},
+): fc.Arbitrary<SendHeartbeatRequest> {
   const ts = options.timestamps ?? epochSeconds;
   const text = options.text ?? awkwardText;
   const version = options.version ?? versionText;
@@ -52,7 +110,19 @@ export function heartbeat(options: { timestamps?: fc.Arbitrary<number>; text?: f
       DeviceName: deviceName,
       DeviceFleetName: deviceName,
       AgentMetrics: fc.array(metric(ts), { maxLength: 3 }),
-      Models: fc.array(fc.record({ ModelName: entityName(3), ModelVersion: version, LatestSampleTime: ts, LatestInference: ts, ModelMetrics: fc.array(metric(ts), { maxLength: 3 }) }, { requiredKeys: [] }), { maxLength: 3 }),
+      Models: fc.array(
+        fc.record(
+          {
+            ModelName: entityName(3),
+            ModelVersion: version,
+            LatestSampleTime: ts,
+            LatestInference: ts,
+            ModelMetrics: fc.array(metric(ts), { maxLength: 3 }),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
       DeploymentResult: fc.record(
         {
           DeploymentName: entityName(0),

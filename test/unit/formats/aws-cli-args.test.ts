@@ -20,17 +20,35 @@ describe('parseAwsCliCommand', () => {
       AgentVersion: '1.0',
       DeviceName: 'camera-01',
       DeviceFleetName: 'fleet-1',
-      Models: [{ ModelName: 'resnet', ModelVersion: '2', LatestInference: 1767225600, ModelMetrics: [{ MetricName: 'Latency', Value: 1.5, Timestamp: 1767225600 }] }, { ModelName: 'yolo' }],
+      Models: [
+        {
+          ModelName: 'resnet',
+          ModelVersion: '2',
+          LatestInference: 1767225600,
+          ModelMetrics: [{ MetricName: 'Latency', Value: 1.5, Timestamp: 1767225600 }],
+        },
+        { ModelName: 'yolo' },
+      ],
       AgentMetrics: [{ Dimension: 'agent', MetricName: 'CpuUtilization', Value: 12 }],
-      DeploymentResult: { DeploymentName: 'd1', DeploymentModels: [{ ModelName: 'resnet', Status: 'FAIL', RollbackFailureReason: 'disk full, no space' }] },
+      DeploymentResult: {
+        DeploymentName: 'd1',
+        DeploymentModels: [{ ModelName: 'resnet', Status: 'FAIL', RollbackFailureReason: 'disk full, no space' }],
+      },
     });
   });
 
   it('reads JSON parameter values (with ISO timestamps), --opt=value, and --cli-input-json under explicit parameters', () => {
-    const read = parseAwsCliCommand(`aws --region us-west-2 sagemaker-edge send-heartbeat --cli-input-json '{"AgentVersion":"0.9","DeviceName":"old","DeviceFleetName":"f"}' --device-name=new --models '[{"ModelName":"resnet","LatestInference":"2026-01-01T00:00:00Z"}]'`);
+    const read = parseAwsCliCommand(
+      `aws --region us-west-2 sagemaker-edge send-heartbeat --cli-input-json '{"AgentVersion":"0.9","DeviceName":"old","DeviceFleetName":"f"}' --device-name=new --models '[{"ModelName":"resnet","LatestInference":"2026-01-01T00:00:00Z"}]'`,
+    );
     expect(read.problems).toEqual([]);
     expect(read.region).toBe('us-west-2');
-    expect(read.doc).toEqual({ AgentVersion: '0.9', DeviceName: 'new', DeviceFleetName: 'f', Models: [{ ModelName: 'resnet', LatestInference: 1767225600 }] });
+    expect(read.doc).toEqual({
+      AgentVersion: '0.9',
+      DeviceName: 'new',
+      DeviceFleetName: 'f',
+      Models: [{ ModelName: 'resnet', LatestInference: 1767225600 }],
+    });
   });
 
   it('reads --cli-input-yaml and the other operations', () => {
@@ -47,8 +65,12 @@ DeviceFleetName: f'`);
   });
 
   it('refuses what it would have to read from files, and other commands', () => {
-    expect(parseAwsCliCommand('aws sagemaker-edge send-heartbeat --cli-input-json file://x.json').problems[0].message).toMatch(/cannot be done here/);
-    expect(parseAwsCliCommand('aws sagemaker-edge send-heartbeat --models file://m.json').problems[0].message).toMatch(/cannot be done here/);
+    expect(parseAwsCliCommand('aws sagemaker-edge send-heartbeat --cli-input-json file://x.json').problems[0].message).toMatch(
+      /cannot be done here/,
+    );
+    expect(parseAwsCliCommand('aws sagemaker-edge send-heartbeat --models file://m.json').problems[0].message).toMatch(
+      /cannot be done here/,
+    );
     expect(parseAwsCliCommand('aws s3 ls').problems.filter(isError).length).toBeGreaterThan(0);
     expect(parseAwsCliCommand('aws sagemaker-edge describe-device').problems[0].message).toMatch(/not a sagemaker-edge command/);
   });

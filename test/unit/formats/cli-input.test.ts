@@ -8,20 +8,32 @@ const base = { AgentVersion: '1.0', DeviceName: 'dev-1', DeviceFleetName: 'fleet
 
 describe('cli-input-json', () => {
   it('converts ISO 8601 and epoch-string timestamps to epoch seconds', () => {
-    const text = JSON.stringify({ ...base, Models: [{ ModelName: 'resnet', LatestInference: '2026-01-01T00:00:00Z', LatestSampleTime: '1767225600.5' }], DeploymentResult: { DeploymentStartTime: '2026-01-01T01:00:00+01:00' } });
+    const text = JSON.stringify({
+      ...base,
+      Models: [{ ModelName: 'resnet', LatestInference: '2026-01-01T00:00:00Z', LatestSampleTime: '1767225600.5' }],
+      DeploymentResult: { DeploymentStartTime: '2026-01-01T01:00:00+01:00' },
+    });
     const read = parseCliInputJson(text);
     expect(read.problems).toEqual([]);
-    expect(read.doc).toEqual({ ...base, Models: [{ ModelName: 'resnet', LatestInference: 1767225600, LatestSampleTime: 1767225600.5 }], DeploymentResult: { DeploymentStartTime: 1767225600 } });
+    expect(read.doc).toEqual({
+      ...base,
+      Models: [{ ModelName: 'resnet', LatestInference: 1767225600, LatestSampleTime: 1767225600.5 }],
+      DeploymentResult: { DeploymentStartTime: 1767225600 },
+    });
   });
 
   it('warns at the place of a timestamp it cannot read, and leaves it for validation', () => {
     const read = parseCliInputJson('{\n  "Models": [\n    {"LatestInference": "last tuesday"}\n  ]\n}');
-    expect(read.problems).toEqual([{ path: '/Models/0/LatestInference', message: expect.stringMatching(/neither ISO 8601/), severity: 'warning', line: 3, column: 6 }]);
+    expect(read.problems).toEqual([
+      { path: '/Models/0/LatestInference', message: expect.stringMatching(/neither ISO 8601/), severity: 'warning', line: 3, column: 6 },
+    ]);
     expect(read.doc).toEqual({ Models: [{ LatestInference: 'last tuesday' }] });
   });
 
   it('reports syntax errors and duplicate keys with line and column', () => {
-    expect(parseCliInputJson('{\n  "DeviceName": "a",\n  "DeviceName": "b"\n}').problems).toEqual([{ path: '/DeviceName', message: expect.stringMatching(/Duplicate key "DeviceName"/), line: 3, column: 3 }]);
+    expect(parseCliInputJson('{\n  "DeviceName": "a",\n  "DeviceName": "b"\n}').problems).toEqual([
+      { path: '/DeviceName', message: expect.stringMatching(/Duplicate key "DeviceName"/), line: 3, column: 3 },
+    ]);
     const broken = parseCliInputJson('{\n  "DeviceName": \n}');
     expect(broken.doc).toBeUndefined();
     expect(broken.problems[0]).toMatchObject({ line: 3, column: 1 });
@@ -57,7 +69,9 @@ describe('cli-input-json', () => {
 
 describe('cli-input-yaml', () => {
   it('reads a request, converting ISO timestamps (YAML 1.2 core keeps them strings until then)', () => {
-    const read = parseCliInputYaml('AgentVersion: "1.0"\nDeviceName: dev-1\nDeviceFleetName: fleet-1\nModels:\n  - ModelName: resnet\n    LatestInference: 2026-01-01T00:00:00Z\n    ModelVersion: 1.10\n');
+    const read = parseCliInputYaml(
+      'AgentVersion: "1.0"\nDeviceName: dev-1\nDeviceFleetName: fleet-1\nModels:\n  - ModelName: resnet\n    LatestInference: 2026-01-01T00:00:00Z\n    ModelVersion: 1.10\n',
+    );
     expect(read.problems).toEqual([]);
     // 1.10 is a YAML number: validation, not the importer, says it must be a string.
     expect(read.doc).toEqual({ ...base, Models: [{ ModelName: 'resnet', LatestInference: 1767225600, ModelVersion: 1.1 }] });
@@ -92,7 +106,11 @@ describe('cli-input-yaml', () => {
   });
 
   it('quotes strings YAML would read as something else', () => {
-    const doc = { ...base, DeploymentResult: { DeploymentStatusMessage: 'true', DeploymentName: 'null' }, Models: [{ ModelVersion: '1.10' }, { ModelVersion: '0x1F' }, { ModelVersion: '2026-01-01' }] };
+    const doc = {
+      ...base,
+      DeploymentResult: { DeploymentStatusMessage: 'true', DeploymentName: 'null' },
+      Models: [{ ModelVersion: '1.10' }, { ModelVersion: '0x1F' }, { ModelVersion: '2026-01-01' }],
+    };
     expect(parseCliInputYaml(emitCliInputYaml(doc)).doc).toEqual(doc);
   });
 

@@ -18,7 +18,9 @@ describe('examples/', () => {
   });
 
   it('failed-deployment-rollback.json has a FAIL model with a RollbackFailureReason', () => {
-    const doc = JSON.parse(read('failed-deployment-rollback.json')) as { DeploymentResult: { DeploymentModels: { Status: string; RollbackFailureReason?: string }[] } };
+    const doc = JSON.parse(read('failed-deployment-rollback.json')) as {
+      DeploymentResult: { DeploymentModels: { Status: string; RollbackFailureReason?: string }[] };
+    };
     expect(doc.DeploymentResult.DeploymentModels.some((m) => m.Status === 'FAIL' && m.RollbackFailureReason)).toBe(true);
   });
 

@@ -13,7 +13,11 @@ import type { TargetSpec } from '../../../src/common/api.ts';
 import { heartbeat } from './arbitraries.ts';
 
 const LOCAL = 'http://127.0.0.1:41234';
-const TARGETS: TargetSpec[] = [{ kind: 'local' }, { kind: 'region', region: 'eu-west-1' }, { kind: 'url', url: 'https://edge.example.test:8443', region: 'ap-south-1' }];
+const TARGETS: TargetSpec[] = [
+  { kind: 'local' },
+  { kind: 'region', region: 'eu-west-1' },
+  { kind: 'url', url: 'https://edge.example.test:8443', region: 'ap-south-1' },
+];
 
 /** The timestamps of a document, and the document with each set to 0. */
 function splitTimestamps(doc: unknown): { rest: unknown; times: number[] } {
@@ -51,14 +55,19 @@ describe('every Copy as format pastes back (issue 14, item 19)', () => {
       fc.assert(
         fc.property(heartbeat(), fc.constantFrom(...TARGETS), (doc, target) => {
           const { text, result } = pasteBack(format, doc, target);
-          expect(result.problems.filter((p) => p.severity !== 'warning'), text).toEqual([]);
+          expect(
+            result.problems.filter((p) => p.severity !== 'warning'),
+            text,
+          ).toEqual([]);
           const back = JSON.parse(result.text!);
           if (format === 'python') expectSameToTheMicrosecond(back, doc);
           else expect(back).toEqual(doc);
           expect(Object.keys(back)).toEqual(Object.keys(doc));
           if (format !== 'json' && format !== 'yaml') {
             const expected = exportTarget(target, LOCAL);
-            expect(result.endpointUrl ?? 'regional').toBe(expected.endpointUrl ?? (format === 'curl' ? `https://edge.sagemaker.${expected.region}.amazonaws.com` : 'regional'));
+            expect(result.endpointUrl ?? 'regional').toBe(
+              expected.endpointUrl ?? (format === 'curl' ? `https://edge.sagemaker.${expected.region}.amazonaws.com` : 'regional'),
+            );
             if (format !== 'aws-cli' || expected.region) expect(result.region).toBe(expected.region ?? 'us-east-1');
           }
         }),
@@ -68,23 +77,32 @@ describe('every Copy as format pastes back (issue 14, item 19)', () => {
   }
 
   it('the full example and whole-millisecond timestamps come back exactly from every format', () => {
-    const doc = { ...(exampleRequest('SendHeartbeat') as Record<string, unknown>), AgentMetrics: [{ MetricName: 'cpu-usage', Value: -12.5, Timestamp: 1764460800.125 }] };
+    const doc = {
+      ...(exampleRequest('SendHeartbeat') as Record<string, unknown>),
+      AgentMetrics: [{ MetricName: 'cpu-usage', Value: -12.5, Timestamp: 1764460800.125 }],
+    };
     for (const { format } of COPY_FORMATS) expect(JSON.parse(pasteBack(format, doc, { kind: 'local' }).result.text!), format).toEqual(doc);
   });
 
-  it('names what it read: the app\'s curl is curl (not YAML), plain JSON is wire JSON', () => {
+  it("names what it read: the app's curl is curl (not YAML), plain JSON is wire JSON", () => {
     const doc = { AgentVersion: '1.0', DeviceName: 'cam-1', DeviceFleetName: 'fleet' };
     expect(detectFormat(exportText('curl', doc, { endpointUrl: LOCAL }))).toBe('curl');
     expect(detectFormat(exportText('js', doc))).toBe('js');
     expect(detectFormat(exportText('python', doc))).toBe('python');
     expect(detectFormat(exportText('r', doc))).toBe('r');
     expect(importForComposer(JSON.stringify(doc), 'auto', 'a.json').label).toBe('wire JSON');
-    expect(importForComposer('{"AgentVersion":"1","DeviceName":"d","DeviceFleetName":"f","AgentMetrics":[{"Timestamp":"2026-11-30T00:00:00Z"}]}', 'auto', 'a.json').label).toMatch(/^cli-input-json/);
+    expect(
+      importForComposer(
+        '{"AgentVersion":"1","DeviceName":"d","DeviceFleetName":"f","AgentMetrics":[{"Timestamp":"2026-11-30T00:00:00Z"}]}',
+        'auto',
+        'a.json',
+      ).label,
+    ).toMatch(/^cli-input-json/);
     expect(importForComposer(exportText('curl', doc, { endpointUrl: LOCAL }), 'auto').label).toBe('curl command');
   });
 
   it('says what is wrong with a curl command or program it cannot read', () => {
-    expect(parseCurlCommand("curl -d @body.json http://x/SendHeartbeat").problems[0]!.message).toMatch(/read from the file "body.json"/);
+    expect(parseCurlCommand('curl -d @body.json http://x/SendHeartbeat').problems[0]!.message).toMatch(/read from the file "body.json"/);
     expect(parseCurlCommand('curl http://x/SendHeartbeat').problems[0]!.message).toMatch(/no --data-binary body/);
     expect(parseCurlCommand(`curl --data-binary '{"a":' http://x`).problems[0]!.message).toMatch(/In the --data-binary body/);
     expect(parseProgram('print(1)', 'python').problems[0]!.message).toMatch(/No request found in the Python program/);

@@ -17,7 +17,6 @@ const dir = () => mkdtempSync(join(tmpdir(), 'hb-store-'));
 /** A pid above Linux's largest (2^22): no process has it. */
 const DEAD_PID = 4_194_400;
 
-
 const json = (line: unknown): string => JSON.stringify(line) + '\n';
 
 /** Lines of every file in `d`, split on newlines (blank ones dropped). */
@@ -74,7 +73,10 @@ describe('reading bad lines', () => {
   it('opens the app host over such a log and tells the UI once', async () => {
     const { startHostServices } = await import('../../../src/node/host/services.ts');
     const d = dir();
-    writeFileSync(join(d, historyFileName(1)), json(requestLine(1)) + '{"v":1,"type":"request","id":"zzz"}\n' + json({ ...requestLine(2), time: 'x' }));
+    writeFileSync(
+      join(d, historyFileName(1)),
+      json(requestLine(1)) + '{"v":1,"type":"request","id":"zzz"}\n' + json({ ...requestLine(2), time: 'x' }),
+    );
     const services = await startHostServices({ historyDir: d, settingsFile: join(d, 'settings.json') });
     try {
       const notices: string[] = [];
@@ -113,7 +115,9 @@ describe('write failures', () => {
     state.failing = true;
     const failed = await Promise.allSettled([writer.append(requestLine(2), true), writer.append(requestLine(3), false)]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((failed[0] as PromiseRejectedResult).reason.message).toBe(`Cannot write the history log in ${d} (the disk is full); free disk space or set HEARTBEAT_HISTORY_DIR.`);
+    expect((failed[0] as PromiseRejectedResult).reason.message).toBe(
+      `Cannot write the history log in ${d} (the disk is full); free disk space or set HEARTBEAT_HISTORY_DIR.`,
+    );
     state.failing = false; // space returns
     await writer.append(requestLine(4), true);
     await writer.close();
@@ -166,7 +170,10 @@ describe('many writers on one folder', () => {
   it('clears exactly what a query selects, hides it from every reader at once, and removes its bytes from finished files', async () => {
     const d = dir();
     // A finished file of a process that is gone, holding errors and successes.
-    writeFileSync(join(d, newHistoryFileName(DEAD_PID, T0)), [1, 2, 3, 4].map((i) => json(requestLine(i)) + json(outcomeLine(i, i % 2 ? 429 : 200))).join(''));
+    writeFileSync(
+      join(d, newHistoryFileName(DEAD_PID, T0)),
+      [1, 2, 3, 4].map((i) => json(requestLine(i)) + json(outcomeLine(i, i % 2 ? 429 : 200))).join(''),
+    );
     const app = await HistoryStore.open(d);
     const live = await HistoryWriter.open(d); // another live process
     await live.append(requestLine(5), true);
@@ -204,7 +211,11 @@ describe('many writers on one folder', () => {
 
   it('compacts many small finished files into one, leaving live files alone and dropping duplicates and bad lines', async () => {
     const d = dir();
-    for (let f = 0; f < 10; f++) writeFileSync(join(d, newHistoryFileName(DEAD_PID, T0 + f)), json(requestLine(f)) + json(outcomeLine(f)) + (f === 3 ? '{"broken\n' : '') + (f === 4 ? json(requestLine(3)) : ''));
+    for (let f = 0; f < 10; f++)
+      writeFileSync(
+        join(d, newHistoryFileName(DEAD_PID, T0 + f)),
+        json(requestLine(f)) + json(outcomeLine(f)) + (f === 3 ? '{"broken\n' : '') + (f === 4 ? json(requestLine(3)) : ''),
+      );
     const live = await HistoryWriter.open(d);
     await live.append(requestLine(50), true);
     const result = await compact(d);
@@ -240,7 +251,13 @@ describe('many writers on one folder', () => {
     await compact(d);
     expect((await reader.get('id-1'))?.request.id).toBe('id-1');
     expect(rebuilt).toEqual([true]);
-    appendFileSync(join(d, readdirSync(d).find((f) => f.startsWith('history-'))!), ''); // untouched otherwise
+    appendFileSync(
+      join(
+        d,
+        readdirSync(d).find((f) => f.startsWith('history-'))!,
+      ),
+      '',
+    ); // untouched otherwise
     expect(reader.size).toBe(3);
   });
 });
@@ -253,7 +270,14 @@ describe('retention in the app host', () => {
     const settingsFile = join(d, 'settings.json');
     const services = await startHostServices({ historyDir: d, settingsFile });
     try {
-      for (let i = 0; i < 3; i++) await services.api.send({ id: `r-${i}`, operation: 'SendHeartbeat', body: JSON.stringify({ AgentVersion: '1', DeviceName: `r-${i}`, DeviceFleetName: 'f' }), target: { kind: 'local' }, credentials: { kind: 'demo' } });
+      for (let i = 0; i < 3; i++)
+        await services.api.send({
+          id: `r-${i}`,
+          operation: 'SendHeartbeat',
+          body: JSON.stringify({ AgentVersion: '1', DeviceName: `r-${i}`, DeviceFleetName: 'f' }),
+          target: { kind: 'local' },
+          credentials: { kind: 'demo' },
+        });
       expect((await services.api.history.query({})).total).toBe(6);
       await services.api.settings.update({ retentionKeep: 2 });
       const deadline = Date.now() + 3000;

@@ -11,7 +11,6 @@ import { HistoryStore, openHistoryLog } from '../../../src/node/history/store.ts
 
 const dir = () => mkdtempSync(join(tmpdir(), 'hb-history-'));
 
-
 describe('history paths', () => {
   it('prefers HEARTBEAT_HISTORY_DIR, then XDG_DATA_HOME, then platform folders', () => {
     expect(historyDir({ HEARTBEAT_HISTORY_DIR: '/x' }, 'linux', '/home/u')).toBe('/x');
@@ -64,7 +63,12 @@ describe('the history log', () => {
     const files = readdirSync(d).filter((f) => f.startsWith('history-'));
     expect(files.length).toBeGreaterThan(5);
     expect(files.every((f) => f.includes(`-${process.pid}-`))).toBe(true);
-    const ids = files.flatMap((f) => readFileSync(join(d, f), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id as string));
+    const ids = files.flatMap((f) =>
+      readFileSync(join(d, f), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).id as string),
+    );
     expect(new Set(ids).size).toBe(200);
     expect((await HistoryIndex.open(d)).size).toBe(200);
   });
@@ -73,7 +77,9 @@ describe('the history log', () => {
     const d = dir();
     const writer = await HistoryWriter.open(d, { maxFileBytes: 8192 });
     // Multi-byte names: a location counted in characters would point into the wrong line.
-    const lines = Array.from({ length: 120 }, (_, i) => (i % 3 === 2 ? outcomeLine(i) : requestLine(i, i % 2 ? `gerät-ü-${i}` : `device-😀-${i}`)));
+    const lines = Array.from({ length: 120 }, (_, i) =>
+      i % 3 === 2 ? outcomeLine(i) : requestLine(i, i % 2 ? `gerät-ü-${i}` : `device-😀-${i}`),
+    );
     const at = await Promise.all(lines.map((line, i) => writer.append(line, i % 2 === 0)));
     await writer.close();
     expect(new Set(at.map((a) => a.file)).size).toBeGreaterThan(1);
@@ -96,7 +102,8 @@ describe('the history log', () => {
   it('answers text, status, time and paging queries correctly over 100,000 entries', async () => {
     const d = dir();
     const chunks: string[] = [];
-    for (let i = 0; i < 100_000; i++) chunks.push(JSON.stringify(requestLine(i, i === 4242 ? 'Camera-Special' : `device-${i}`)), JSON.stringify(outcomeLine(i)));
+    for (let i = 0; i < 100_000; i++)
+      chunks.push(JSON.stringify(requestLine(i, i === 4242 ? 'Camera-Special' : `device-${i}`)), JSON.stringify(outcomeLine(i)));
     writeFileSync(join(d, historyFileName(1)), chunks.join('\n') + '\n');
     const index = await HistoryIndex.open(d);
     expect(index.size).toBe(100_000);
@@ -127,7 +134,12 @@ describe('the history log', () => {
     const index = await HistoryIndex.open(d);
     const jsonl = join(d, 'out.jsonl');
     expect(await exportHistory(index, {}, 'jsonl', jsonl)).toBe(4);
-    expect(readFileSync(jsonl, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).type)).toEqual(['request', 'outcome', 'request', 'outcome', 'request', 'outcome', 'request']);
+    expect(
+      readFileSync(jsonl, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).type),
+    ).toEqual(['request', 'outcome', 'request', 'outcome', 'request', 'outcome', 'request']);
     const har = join(d, 'out.har');
     expect(await exportHistory(index, { status: 'error' }, 'har', har)).toBe(2);
     const log = JSON.parse(readFileSync(har, 'utf8')).log;
@@ -141,7 +153,8 @@ describe('the history log', () => {
     const d = dir();
     const log = await openHistoryLog(d);
     const signed = requestLine(1);
-    signed.request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=AKIAEXPORTKEY0001234/20240501/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=REDACTED';
+    signed.request.headers.authorization =
+      'AWS4-HMAC-SHA256 Credential=AKIAEXPORTKEY0001234/20240501/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=REDACTED';
     await log.record(signed, true);
     await log.record(outcomeLine(1), false);
     await log.close();

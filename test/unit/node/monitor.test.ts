@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { Monitor, type EndpointEvent } from '../../../src/node/endpoint/monitor.ts';
 
-const event = (i: number, operation: EndpointEvent['operation'] = 'SendHeartbeat', status = 200): EndpointEvent => ({ id: `e${i}`, requestId: `r${i}`, time: new Date(i * 1000).toISOString(), operation, status, handlingMs: i % 10 });
+const event = (i: number, operation: EndpointEvent['operation'] = 'SendHeartbeat', status = 200): EndpointEvent => ({
+  id: `e${i}`,
+  requestId: `r${i}`,
+  time: new Date(i * 1000).toISOString(),
+  operation,
+  status,
+  handlingMs: i % 10,
+});
 
 describe('Monitor', () => {
   it('keeps the latest 200 heartbeats in order, newest last, and nothing else', () => {

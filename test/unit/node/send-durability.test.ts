@@ -47,7 +47,12 @@ it('writes the request line before the request leaves, answers at once, and is d
   events.length = 0;
   const { sink, syncNow, held } = heldSink();
   const engine = createEngine({ transport, history: sink });
-  const handle = send(engine, { operation: 'SendHeartbeat', body: '{}', target: { kind: 'url', url, region: 'us-east-1' }, credentials: DEMO_CREDENTIALS });
+  const handle = send(engine, {
+    operation: 'SendHeartbeat',
+    body: '{}',
+    target: { kind: 'url', url, region: 'us-east-1' },
+    credentials: DEMO_CREDENTIALS,
+  });
   let done = false;
   void handle.response.then(() => (done = true));
   const answered = await handle.answered;
@@ -67,7 +72,12 @@ it('replay counts a send when its lines are durable, and fails with the write er
     for (let i = 0; i < 5; i++) yield { operation: 'SendHeartbeat' as const, body: '{}', source: `in:${i + 1}` };
   }
   const progress: number[] = [];
-  const running = replay(engine, items(), { target: { kind: 'url', url, region: 'us-east-1' }, credentials: DEMO_CREDENTIALS, concurrency: 2, onProgress: (p) => progress.push(p.done) });
+  const running = replay(engine, items(), {
+    target: { kind: 'url', url, region: 'us-east-1' },
+    credentials: DEMO_CREDENTIALS,
+    concurrency: 2,
+    onProgress: (p) => progress.push(p.done),
+  });
   await new Promise((r) => setTimeout(r, 100));
   expect(progress).toEqual([]); // all five answered, none durable yet
   syncNow();
@@ -75,6 +85,17 @@ it('replay counts a send when its lines are durable, and fails with the write er
   expect(summary).toMatchObject({ sent: 5, ok: 5, failed: 0 });
   expect(progress.at(-1)).toBe(5);
 
-  const failing: HistorySink = { record: (_line, durable) => (durable ? Promise.reject(new Error('Cannot write the history log in /x (the disk is full); free disk space or set HEARTBEAT_HISTORY_DIR.')) : Promise.resolve()) };
-  await expect(replay(createEngine({ transport, history: failing }), items(), { target: { kind: 'url', url, region: 'us-east-1' }, credentials: DEMO_CREDENTIALS, concurrency: 2 })).rejects.toThrow(/the disk is full/);
+  const failing: HistorySink = {
+    record: (_line, durable) =>
+      durable
+        ? Promise.reject(new Error('Cannot write the history log in /x (the disk is full); free disk space or set HEARTBEAT_HISTORY_DIR.'))
+        : Promise.resolve(),
+  };
+  await expect(
+    replay(createEngine({ transport, history: failing }), items(), {
+      target: { kind: 'url', url, region: 'us-east-1' },
+      credentials: DEMO_CREDENTIALS,
+      concurrency: 2,
+    }),
+  ).rejects.toThrow(/the disk is full/);
 });

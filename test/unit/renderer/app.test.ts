@@ -30,7 +30,10 @@ function recordingApi(sent: SendRequest[], profiles: string[] = []): HeartbeatAp
 
 function mountApp(pinia: Pinia, platform: Platform): VueWrapper {
   // Monaco cannot run in jsdom: the JSON view is stubbed; the store is what it would show.
-  return mount(App, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: platform }, stubs: { JsonEditor: true } }, attachTo: document.body });
+  return mount(App, {
+    global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: platform }, stubs: { JsonEditor: true } },
+    attachTo: document.body,
+  });
 }
 
 const pressSend = () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
@@ -65,7 +68,12 @@ describe('App', () => {
     pressSend();
     await flushPromises();
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ operation: 'SendHeartbeat', body: useDocumentStore().text, credentials: { kind: 'profile', profile: 'prod' }, target: { kind: 'region', region: 'us-east-1' } });
+    expect(sent[0]).toMatchObject({
+      operation: 'SendHeartbeat',
+      body: useDocumentStore().text,
+      credentials: { kind: 'profile', profile: 'prod' },
+      target: { kind: 'region', region: 'us-east-1' },
+    });
     expect(w.find('[data-testid="inspector-status"]').text()).toContain('req-123');
     w.unmount();
   });

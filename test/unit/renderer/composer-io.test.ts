@@ -9,7 +9,10 @@ import { useDocumentStore } from '../../../src/renderer/stores/document.ts';
 import { useSessionStore } from '../../../src/renderer/stores/session.ts';
 import type { EndpointInfo, HeartbeatApi, MenuCommand } from '../../../src/common/api.ts';
 
-const api: HeartbeatApi = { ...createOfflineApi(), endpoint: { ...createOfflineApi().endpoint, info: async () => ({ url: 'http://127.0.0.1:4567' }) as EndpointInfo } };
+const api: HeartbeatApi = {
+  ...createOfflineApi(),
+  endpoint: { ...createOfflineApi().endpoint, info: async () => ({ url: 'http://127.0.0.1:4567' }) as EndpointInfo },
+};
 
 describe('composer file and clipboard actions', () => {
   let pinia: Pinia;
@@ -23,7 +26,10 @@ describe('composer file and clipboard actions', () => {
     HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
       this.setAttribute('open', '');
     };
-    w = mount(ComposerPane, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { JsonEditor: true } }, attachTo: document.body });
+    w = mount(ComposerPane, {
+      global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { JsonEditor: true } },
+      attachTo: document.body,
+    });
   });
   afterEach(() => {
     w.unmount();
@@ -32,7 +38,11 @@ describe('composer file and clipboard actions', () => {
 
   it('pastes an aws command line: the composer and the target take it', async () => {
     await button('Paste…').trigger('click');
-    await w.find('#paste-text').setValue('aws sagemaker-edge send-heartbeat --device-name pasted-1 --device-fleet-name f --agent-version 2.0 --endpoint-url http://127.0.0.1:9999');
+    await w
+      .find('#paste-text')
+      .setValue(
+        'aws sagemaker-edge send-heartbeat --device-name pasted-1 --device-fleet-name f --agent-version 2.0 --endpoint-url http://127.0.0.1:9999',
+      );
     await w.find('form').trigger('submit');
     expect(JSON.parse(useDocumentStore().text)).toEqual({ DeviceName: 'pasted-1', DeviceFleetName: 'f', AgentVersion: '2.0' });
     expect(useSessionStore().target).toEqual({ kind: 'url', url: 'http://127.0.0.1:9999', region: 'us-east-1' });
@@ -62,7 +72,10 @@ describe('composer file and clipboard actions', () => {
     const writeText = vi.fn(async (_text: string) => undefined);
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     await w.find('button[aria-haspopup="menu"]').trigger('click');
-    await w.findAll('[role="menuitem"]').find((b) => b.text() === 'curl command')!.trigger('click');
+    await w
+      .findAll('[role="menuitem"]')
+      .find((b) => b.text() === 'curl command')!
+      .trigger('click');
     await flushPromises();
     expect(writeText).toHaveBeenCalledOnce();
     const copied = writeText.mock.calls[0][0];
@@ -73,9 +86,15 @@ describe('composer file and clipboard actions', () => {
   });
 
   it('shows the text to copy by hand when the clipboard refuses', async () => {
-    Object.defineProperty(navigator, 'clipboard', { value: { writeText: async () => Promise.reject(new Error('denied')) }, configurable: true });
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: async () => Promise.reject(new Error('denied')) },
+      configurable: true,
+    });
     await w.find('button[aria-haspopup="menu"]').trigger('click');
-    await w.findAll('[role="menuitem"]').find((b) => b.text() === 'AWS CLI command')!.trigger('click');
+    await w
+      .findAll('[role="menuitem"]')
+      .find((b) => b.text() === 'AWS CLI command')!
+      .trigger('click');
     await flushPromises();
     expect((w.find('#manual-copy').element as HTMLTextAreaElement).value).toMatch(/^aws sagemaker-edge send-heartbeat/);
   });
@@ -97,7 +116,10 @@ describe('composer file and clipboard actions', () => {
     w.unmount();
     let menu: ((m: MenuCommand) => void) | undefined;
     const desktop = { onMenuCommand: (l: (m: MenuCommand) => void) => ((menu = l), () => (menu = undefined)) };
-    w = mount(ComposerPane, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'electron', api, desktop } }, stubs: { JsonEditor: true } }, attachTo: document.body });
+    w = mount(ComposerPane, {
+      global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'electron', api, desktop } }, stubs: { JsonEditor: true } },
+      attachTo: document.body,
+    });
     menu!({ command: 'open', fileName: 'beat.json', text: '{"DeviceName":"from-menu"}' });
     expect(useDocumentStore().text).toBe('{"DeviceName":"from-menu"}');
     URL.createObjectURL = vi.fn(() => 'blob:x');
@@ -109,6 +131,8 @@ describe('composer file and clipboard actions', () => {
     expect(click).toHaveBeenCalledOnce();
     w.unmount();
     expect(menu).toBeUndefined();
-    w = mount(ComposerPane, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { JsonEditor: true } } });
+    w = mount(ComposerPane, {
+      global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { JsonEditor: true } },
+    });
   });
 });

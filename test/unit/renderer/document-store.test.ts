@@ -65,7 +65,9 @@ describe('document store', () => {
 
   it('counts problems under a pointer', () => {
     const store = useDocumentStore();
-    store.setText('{"AgentVersion":"1","DeviceName":"d","DeviceFleetName":"f","Models":[{"ModelName":"ab"},{"ModelName":"abcd"},{"ModelName":"x","ModelVersion":""}]}');
+    store.setText(
+      '{"AgentVersion":"1","DeviceName":"d","DeviceFleetName":"f","Models":[{"ModelName":"ab"},{"ModelName":"abcd"},{"ModelName":"x","ModelVersion":""}]}',
+    );
     expect(store.problemCountUnder('/Models/0')).toBe(1);
     expect(store.problemCountUnder('/Models/1')).toBe(0);
     expect(store.problemCountUnder('/Models/2')).toBe(3); // too short a name; an empty version fails length and pattern

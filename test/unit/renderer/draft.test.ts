@@ -14,7 +14,14 @@ const DRAFT = '{\n  "AgentVersion": "9.9",\n  "DeviceName": "cam-draft",\n  "Dev
 function mountApp() {
   const pinia = createPinia();
   setActivePinia(pinia);
-  return mount(App, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'offline', api: createOfflineApi() } }, stubs: { JsonEditor: true } }, attachTo: document.body });
+  return mount(App, {
+    global: {
+      plugins: [pinia],
+      provide: { [PLATFORM_KEY as symbol]: { kind: 'offline', api: createOfflineApi() } },
+      stubs: { JsonEditor: true },
+    },
+    attachTo: document.body,
+  });
 }
 
 describe('composer draft', () => {
@@ -35,7 +42,14 @@ describe('composer draft', () => {
   });
 
   it('a refusing storage does not break the composer', () => {
-    const refusing = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('quota'); } };
+    const refusing = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('quota');
+      },
+    };
     expect(loadDraft({ session: refusing, local: refusing })).toBeUndefined();
     expect(() => saveDraft('x', { session: refusing, local: refusing })).not.toThrow();
   });

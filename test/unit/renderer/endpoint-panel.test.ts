@@ -11,10 +11,27 @@ import type { Platform } from '../../../src/renderer/platform/index.ts';
 import type { EndpointActivity, EndpointInfo, FaultSettings, HeartbeatApi, HostEvent } from '../../../src/common/api.ts';
 import { DEMO_CREDENTIALS } from '../../../src/common/demo.ts';
 
-const NO_FAULTS: EndpointInfo['faults'] = { latencyMs: 0, latencyJitterMs: 0, errorRate: 0, failEveryNth: 0, errorType: 'InternalServiceException', retryAfterSeconds: 1 };
+const NO_FAULTS: EndpointInfo['faults'] = {
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  errorRate: 0,
+  failEveryNth: 0,
+  errorType: 'InternalServiceException',
+  retryAfterSeconds: 1,
+};
 
 function activity(n: number, extra: Partial<EndpointActivity> = {}): EndpointActivity {
-  return { id: `a-${n}`, time: new Date(Date.UTC(2025, 0, 1, 12, 0, n)).toISOString(), operation: 'SendHeartbeat', status: 200, requestId: `r-${n}`, handlingMs: 2.5, deviceName: `device-${n}`, deviceFleetName: 'fleet-a', ...extra };
+  return {
+    id: `a-${n}`,
+    time: new Date(Date.UTC(2025, 0, 1, 12, 0, n)).toISOString(),
+    operation: 'SendHeartbeat',
+    status: 200,
+    requestId: `r-${n}`,
+    handlingMs: 2.5,
+    deviceName: `device-${n}`,
+    deviceFleetName: 'fleet-a',
+    ...extra,
+  };
 }
 
 /** A fake host: info() answers `state`; setFaults/reset are recorded; events are pushed with `emit`. */
@@ -62,7 +79,11 @@ function mountPanel(pinia: Pinia, platform: Platform): VueWrapper {
 }
 
 const rows = (w: VueWrapper) => w.findAll('[data-testid="endpoint-activity"] li');
-const counts = (w: VueWrapper) => w.find('[data-testid="endpoint-counts"]').findAll('dd').map((d) => Number(d.text()));
+const counts = (w: VueWrapper) =>
+  w
+    .find('[data-testid="endpoint-counts"]')
+    .findAll('dd')
+    .map((d) => Number(d.text()));
 const button = (w: VueWrapper, text: string) => w.findAll('button').find((b) => b.text() === text);
 
 describe('EndpointPanel', () => {
@@ -171,8 +192,12 @@ describe('EndpointPanel', () => {
     await w.find('#fault-retry-after').setValue('2');
     await w.find('form.faults').trigger('submit');
     await flushPromises();
-    expect(host.calls.setFaults).toEqual([{ latencyMs: 200, latencyJitterMs: 50, errorRate: 0.125, failEveryNth: 3, errorType: 'ThrottlingException', retryAfterSeconds: 2 }]);
-    expect(w.find('[data-testid="faults-now"]').text()).toBe('Now: 200±50 ms latency, 12.5% ThrottlingException, 1 request in 3 fails with ThrottlingException');
+    expect(host.calls.setFaults).toEqual([
+      { latencyMs: 200, latencyJitterMs: 50, errorRate: 0.125, failEveryNth: 3, errorType: 'ThrottlingException', retryAfterSeconds: 2 },
+    ]);
+    expect(w.find('[data-testid="faults-now"]').text()).toBe(
+      'Now: 200±50 ms latency, 12.5% ThrottlingException, 1 request in 3 fails with ThrottlingException',
+    );
     await button(w, 'No faults')!.trigger('click');
     await flushPromises();
     expect(host.calls.setFaults[1]).toEqual({});
@@ -223,7 +248,9 @@ describe('EndpointPanel', () => {
   it('says in one sentence that the endpoint needs the host when offline', async () => {
     const w = mountPanel(pinia, { kind: 'offline', api: createOfflineApi() });
     await flushPromises();
-    expect(w.find('[data-testid="endpoint-offline"]').text()).toBe('The embedded endpoint runs inside the app host: start the app with "npm start" (or "heartbeat ui") to see it here.');
+    expect(w.find('[data-testid="endpoint-offline"]').text()).toBe(
+      'The embedded endpoint runs inside the app host: start the app with "npm start" (or "heartbeat ui") to see it here.',
+    );
     expect(w.findAll('input, select, button')).toHaveLength(0);
     w.unmount();
   });

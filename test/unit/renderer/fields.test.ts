@@ -36,14 +36,26 @@ describe('form fields from the schema', () => {
 
   it('puts plain fields first, marks required ones, and picks kinds and help from the model', () => {
     const fields = fieldsOf(root, '');
-    expect(fields.map((f) => f.name)).toEqual(['AgentVersion', 'DeviceName', 'DeviceFleetName', 'AgentMetrics', 'Models', 'DeploymentResult']);
+    expect(fields.map((f) => f.name)).toEqual([
+      'AgentVersion',
+      'DeviceName',
+      'DeviceFleetName',
+      'AgentMetrics',
+      'Models',
+      'DeploymentResult',
+    ]);
     expect(fields.filter((f) => f.required).map((f) => f.name)).toEqual(['AgentVersion', 'DeviceName', 'DeviceFleetName']);
     expect(fields.find((f) => f.name === 'DeviceName')?.help).toContain('The unique name of the device');
     const deploymentModel = schemaAt(root, '/DeploymentResult/DeploymentModels/0')!;
     const status = fieldsOf(deploymentModel, '/x').find((f) => f.name === 'Status')!;
     expect(status).toMatchObject({ kind: 'enum', enumValues: ['SUCCESS', 'FAIL'] });
     const metric = fieldsOf(schemaAt(root, '/AgentMetrics/0')!, '/AgentMetrics/0');
-    expect(metric.map((f) => [f.name, f.kind])).toEqual([['Dimension', 'text'], ['MetricName', 'text'], ['Value', 'number'], ['Timestamp', 'timestamp']]);
+    expect(metric.map((f) => [f.name, f.kind])).toEqual([
+      ['Dimension', 'text'],
+      ['MetricName', 'text'],
+      ['Value', 'number'],
+      ['Timestamp', 'timestamp'],
+    ]);
   });
 
   it('orders new members as the form shows them', () => {

@@ -60,7 +60,10 @@ describe('FormView', () => {
     const w = mountForm(pinia);
     const field = input(w, '/DeviceName');
     expect(field.attributes('aria-invalid')).toBe('true');
-    const errorId = field.attributes('aria-describedby')!.split(' ').find((id) => id.endsWith('-error'))!;
+    const errorId = field
+      .attributes('aria-describedby')!
+      .split(' ')
+      .find((id) => id.endsWith('-error'))!;
     expect(w.find(`#${errorId}`).text()).toContain('does not match the pattern');
     store.setText(JSON.stringify(BASE));
     await w.vm.$nextTick();

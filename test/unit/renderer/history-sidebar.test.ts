@@ -21,8 +21,25 @@ function entry(id: string, time: string, device: string, status: 'success' | 'er
     httpStatus: status === 'success' ? 200 : 403,
     ...(status === 'error' ? { errorType: 'InvalidSignatureException' } : {}),
     target: { kind: 'local', url: 'http://127.0.0.1:1', region: 'us-east-1' },
-    request: { method: 'POST', url: 'http://127.0.0.1:1/SendHeartbeat', headers: { 'content-type': 'application/json' }, body: `{"DeviceName":"${device}","DeviceFleetName":"fleet","AgentVersion":"1.0"}` },
-    outcome: status === 'success' ? { kind: 'success', status: 200, requestId: `r-${id}`, headers: {}, body: '{}' } : { kind: 'service-error', status: 403, errorType: 'InvalidSignatureException', message: 'no', retried: false, diagnosis: 'The secret key is wrong.', headers: { 'x-amzn-errortype': 'InvalidSignatureException' }, body: '{"message":"no"}' },
+    request: {
+      method: 'POST',
+      url: 'http://127.0.0.1:1/SendHeartbeat',
+      headers: { 'content-type': 'application/json' },
+      body: `{"DeviceName":"${device}","DeviceFleetName":"fleet","AgentVersion":"1.0"}`,
+    },
+    outcome:
+      status === 'success'
+        ? { kind: 'success', status: 200, requestId: `r-${id}`, headers: {}, body: '{}' }
+        : {
+            kind: 'service-error',
+            status: 403,
+            errorType: 'InvalidSignatureException',
+            message: 'no',
+            retried: false,
+            diagnosis: 'The secret key is wrong.',
+            headers: { 'x-amzn-errortype': 'InvalidSignatureException' },
+            body: '{"message":"no"}',
+          },
     attempts: [{ attempt: 1, startedAt: time, status: 200, durationMs: 3 }],
   };
 }
@@ -38,7 +55,19 @@ function fakeHost(entries: HistoryEntry[]) {
       async query(q) {
         calls.query.push(q);
         const found = entries.filter((e) => (!q.text || e.deviceName!.includes(q.text)) && (!q.status || e.status === q.status));
-        return { entries: found.map(({ id, time, operation, deviceName, fleetName, status, httpStatus, errorType }) => ({ id, time, operation, deviceName, fleetName, status, httpStatus, errorType })), total: found.length };
+        return {
+          entries: found.map(({ id, time, operation, deviceName, fleetName, status, httpStatus, errorType }) => ({
+            id,
+            time,
+            operation,
+            deviceName,
+            fleetName,
+            status,
+            httpStatus,
+            errorType,
+          })),
+          total: found.length,
+        };
       },
       get: async (id) => entries.find((e) => e.id === id),
       async export(q, format) {
@@ -58,7 +87,13 @@ function fakeHost(entries: HistoryEntry[]) {
     async replay(id, overrides): Promise<SendResult> {
       calls.replay.push([id, overrides]);
       const e = entries.find((x) => x.id === id)!;
-      return { id: 'x', historyId: 'new', request: e.request, outcome: { kind: 'success', status: 200, requestId: 'replayed-1', headers: {}, body: '' }, attempts: [] };
+      return {
+        id: 'x',
+        historyId: 'new',
+        request: e.request,
+        outcome: { kind: 'success', status: 200, requestId: 'replayed-1', headers: {}, body: '' },
+        attempts: [],
+      };
     },
     subscribe(l) {
       listener = l;
@@ -86,7 +121,10 @@ describe('HistorySidebar', () => {
   function mountWith(api: HeartbeatApi) {
     useSessionStore().setPlatformKind('http');
     const global = { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { DiffDialog: true } };
-    w = mount({ components: { HistorySidebar, InspectorPanel }, template: '<div><HistorySidebar /><InspectorPanel /></div>' }, { global, attachTo: document.body });
+    w = mount(
+      { components: { HistorySidebar, InspectorPanel }, template: '<div><HistorySidebar /><InspectorPanel /></div>' },
+      { global, attachTo: document.body },
+    );
     return w;
   }
 
@@ -113,7 +151,10 @@ describe('HistorySidebar', () => {
     const w = mountWith(host.api);
     await flushPromises();
     const queries = host.calls.query.length;
-    host.emit({ type: 'notice', message: 'The history skipped 2 unreadable lines: history-000001.jsonl line 3 (it has no time) and 1 more.' });
+    host.emit({
+      type: 'notice',
+      message: 'The history skipped 2 unreadable lines: history-000001.jsonl line 3 (it has no time) and 1 more.',
+    });
     await flushPromises();
     expect(w.find('[data-testid="history-notice"]').text()).toContain('skipped 2 unreadable lines');
     expect(w.find('[data-testid="history-notice"]').attributes('role')).toBe('status');
@@ -154,10 +195,23 @@ describe('HistorySidebar', () => {
     const host = fakeHost(entries());
     const w = mountWith(host.api);
     await flushPromises();
-    host.emit({ type: 'history', entry: { id: 'c', time: '2026-11-23T10:09:00Z', operation: 'SendHeartbeat', deviceName: 'cam-live', status: 'pending' } });
+    host.emit({
+      type: 'history',
+      entry: { id: 'c', time: '2026-11-23T10:09:00Z', operation: 'SendHeartbeat', deviceName: 'cam-live', status: 'pending' },
+    });
     await flushPromises();
     expect(w.findAll('[data-testid="history-entry"] .device').map((d) => d.text())).toEqual(['cam-live', 'cam-2', 'cam-1']);
-    host.emit({ type: 'history', entry: { id: 'c', time: '2026-11-23T10:09:00Z', operation: 'SendHeartbeat', deviceName: 'cam-live', status: 'success', httpStatus: 200 } });
+    host.emit({
+      type: 'history',
+      entry: {
+        id: 'c',
+        time: '2026-11-23T10:09:00Z',
+        operation: 'SendHeartbeat',
+        deviceName: 'cam-live',
+        status: 'success',
+        httpStatus: 200,
+      },
+    });
     await flushPromises();
     expect(w.findAll('[data-testid="history-entry"]')).toHaveLength(3);
     expect(w.find('[data-testid="history-entry"] .badge').text()).toBe('200');

@@ -42,7 +42,8 @@ describe('HTTP platform', () => {
 
   it("turns the host's error into its sentence, and a refusal into advice", async () => {
     const base = await host((req, _body, res) => {
-      if (req.url === routeOf('replay')) res.writeHead(404).end(JSON.stringify({ error: { message: 'No history entry has id x: pick one from the list.' } }));
+      if (req.url === routeOf('replay'))
+        res.writeHead(404).end(JSON.stringify({ error: { message: 'No history entry has id x: pick one from the list.' } }));
       else res.writeHead(401).end('');
     });
     const api = createHttpApi({ baseUrl: base, token: TOKEN });
@@ -62,7 +63,20 @@ describe('HTTP platform', () => {
   });
 
   it('streams server-sent events, split anywhere, until unsubscribed', async () => {
-    const events: HostEvent[] = [{ type: 'endpoint-activity', activity: { id: 'e1', time: '2026-11-23T00:00:00.000Z', operation: 'SendHeartbeat', status: 200, requestId: 'r1', handlingMs: 0.4, deviceName: 'cam-1' } }];
+    const events: HostEvent[] = [
+      {
+        type: 'endpoint-activity',
+        activity: {
+          id: 'e1',
+          time: '2026-11-23T00:00:00.000Z',
+          operation: 'SendHeartbeat',
+          status: 200,
+          requestId: 'r1',
+          handlingMs: 0.4,
+          deviceName: 'cam-1',
+        },
+      },
+    ];
     let auth: string | undefined;
     const base = await host((req, _body, res) => {
       auth = req.headers.authorization;

@@ -16,7 +16,8 @@ describe('detectFormat', () => {
 
 describe('importForComposer', () => {
   it('keeps a wire JSON document byte for byte (spacing, key order, number spelling)', () => {
-    const text = '{ "DeviceFleetName":"f",\n  "DeviceName": "d", "AgentVersion": "1.0", "Models": [{"ModelName":"m","ModelVersion":"1","LatestInference": 1.50}] }';
+    const text =
+      '{ "DeviceFleetName":"f",\n  "DeviceName": "d", "AgentVersion": "1.0", "Models": [{"ModelName":"m","ModelVersion":"1","LatestInference": 1.50}] }';
     expect(importForComposer(text, 'auto', 'a.json', NOW)).toMatchObject({ text, format: 'cli-input-json' });
   });
 
@@ -28,14 +29,24 @@ describe('importForComposer', () => {
   });
 
   it('converts ISO timestamps of cli-input-json to epoch seconds', () => {
-    const result = importForComposer('{"DeviceName":"d","DeviceFleetName":"f","AgentVersion":"1","AgentMetrics":[{"Timestamp":"2026-11-23T10:00:00Z"}]}', 'auto', '', NOW);
+    const result = importForComposer(
+      '{"DeviceName":"d","DeviceFleetName":"f","AgentVersion":"1","AgentMetrics":[{"Timestamp":"2026-11-23T10:00:00Z"}]}',
+      'auto',
+      '',
+      NOW,
+    );
     expect(JSON.parse(result.text!)).toMatchObject({ AgentMetrics: [{ Timestamp: NOW / 1000 }] });
   });
 
   it('reads YAML and an aws command line, with its endpoint and region', () => {
     const yaml = importForComposer('DeviceName: d\nDeviceFleetName: f\nAgentVersion: "1.0"\n', 'auto', 'r.yaml', NOW);
     expect(JSON.parse(yaml.text!)).toEqual({ DeviceName: 'd', DeviceFleetName: 'f', AgentVersion: '1.0' });
-    const cli = importForComposer("aws sagemaker-edge send-heartbeat --device-name d --device-fleet-name f --agent-version 1.0 --endpoint-url http://127.0.0.1:9 --region eu-west-1", 'auto', '', NOW);
+    const cli = importForComposer(
+      'aws sagemaker-edge send-heartbeat --device-name d --device-fleet-name f --agent-version 1.0 --endpoint-url http://127.0.0.1:9 --region eu-west-1',
+      'auto',
+      '',
+      NOW,
+    );
     expect(JSON.parse(cli.text!)).toEqual({ DeviceName: 'd', DeviceFleetName: 'f', AgentVersion: '1.0' });
     expect(cli).toMatchObject({ format: 'shorthand', endpointUrl: 'http://127.0.0.1:9', region: 'eu-west-1' });
   });

@@ -29,7 +29,10 @@ async function complete(schema: SchemaNode, text: string, at: number): Promise<{
   service.configure({ validate: false, schemas: [{ uri: 'urn:heartbeat-test', fileMatch: ['*'], schema }] });
   const doc = TextDocument.create('inmemory://model/1', 'json', 1, text);
   const list = await service.doComplete(doc, doc.positionAt(at), service.parseJSONDocument(doc));
-  return (list?.items ?? []).map((i: { label: string; insertText?: string; textEdit?: { newText: string } }) => ({ label: i.label, text: i.textEdit?.newText ?? i.insertText ?? '' }));
+  return (list?.items ?? []).map((i: { label: string; insertText?: string; textEdit?: { newText: string } }) => ({
+    label: i.label,
+    text: i.textEdit?.newText ?? i.insertText ?? '',
+  }));
 }
 
 describe('input help (issue 14, item 25)', () => {
@@ -37,15 +40,27 @@ describe('input help (issue 14, item 25)', () => {
     for (const op of OPERATIONS) {
       for (const [name] of members(requestSchema(op))) expect(INPUT_HELP[name], name).toBeTruthy();
     }
-    const all = (pointer: string, schema: SchemaNode): ReturnType<typeof fieldsOf> => fieldsOf(schema, pointer).flatMap((f) => [f, ...(f.kind === 'object' ? all(f.pointer, f.schema) : f.kind === 'list' && f.schema.items ? all(`${f.pointer}/0`, f.schema.items) : [])]);
+    const all = (pointer: string, schema: SchemaNode): ReturnType<typeof fieldsOf> =>
+      fieldsOf(schema, pointer).flatMap((f) => [
+        f,
+        ...(f.kind === 'object'
+          ? all(f.pointer, f.schema)
+          : f.kind === 'list' && f.schema.items
+            ? all(`${f.pointer}/0`, f.schema.items)
+            : []),
+      ]);
     const fields = all('', requestSchema('SendHeartbeat'));
     for (const f of fields) {
       expect(f.help, f.pointer).toBeTruthy();
       expect(f.help, f.pointer).not.toMatch(/\bReturns\b/);
       expect(f.help, f.pointer).not.toMatch(/\^\[|\]\*|\$$/);
     }
-    expect(fields.find((f) => f.pointer === '/AgentMetrics/0/MetricName')!.help).toBe('The name of the metric. Letters, digits and hyphens; starts and ends with a letter or digit. 4–100 characters.');
-    expect(fields.find((f) => f.pointer === '/Models/0/LatestInference')!.help).toMatch(/^When the model last made an inference\. Epoch seconds; an ISO 8601 time/);
+    expect(fields.find((f) => f.pointer === '/AgentMetrics/0/MetricName')!.help).toBe(
+      'The name of the metric. Letters, digits and hyphens; starts and ends with a letter or digit. 4–100 characters.',
+    );
+    expect(fields.find((f) => f.pointer === '/Models/0/LatestInference')!.help).toMatch(
+      /^When the model last made an inference\. Epoch seconds; an ISO 8601 time/,
+    );
   });
 
   it('the JSON view hovers with the same help', () => {

@@ -68,7 +68,11 @@ describe('Manual keys', () => {
 
   it('"Enter keys…" opens a labelled dialog without changing the credentials', async () => {
     const w = mountBar(pinia, { kind: 'http', api: keysHost().api });
-    expect(credentials(w).findAll('option').map((o) => o.text())).toContain('Enter keys…');
+    expect(
+      credentials(w)
+        .findAll('option')
+        .map((o) => o.text()),
+    ).toContain('Enter keys…');
     await openKeys(w);
     expect(dialog(w).attributes('open')).toBeDefined();
     expect(document.getElementById('manual-keys-title')?.textContent).toBe('Enter keys');
@@ -79,7 +83,8 @@ describe('Manual keys', () => {
     expect(secret.attributes('type')).toBe('password');
     expect(secret.attributes('autocomplete')).toBe('off');
     expect(field(w, 'manual-session-token').attributes('autocomplete')).toBe('off');
-    for (const control of dialog(w).findAll('input')) expect(w.find(`label[for="${control.attributes('id')}"]`).exists(), control.html()).toBe(true);
+    for (const control of dialog(w).findAll('input'))
+      expect(w.find(`label[for="${control.attributes('id')}"]`).exists(), control.html()).toBe(true);
     w.unmount();
   });
 
@@ -114,10 +119,15 @@ describe('Manual keys', () => {
   it('lists the keys the host holds, and "Forget" drops them, falling back to the demo keys', async () => {
     const host = keysHost();
     const w = mountBar(pinia, { kind: 'http', api: host.api });
-    useSessionStore().setManualKeys([{ id: 'kept-1', last4: 'AAAA' }, { id: 'kept-2', last4: 'BBBB' }]);
+    useSessionStore().setManualKeys([
+      { id: 'kept-1', last4: 'AAAA' },
+      { id: 'kept-2', last4: 'BBBB' },
+    ]);
     useSessionStore().setCredentials({ kind: 'manual', id: 'kept-2' });
     await openKeys(w);
-    const forget = dialog(w).findAll('button').filter((b) => b.text() === 'Forget');
+    const forget = dialog(w)
+      .findAll('button')
+      .filter((b) => b.text() === 'Forget');
     expect(forget.map((b) => b.attributes('aria-label'))).toEqual(['Forget the keys ending in AAAA', 'Forget the keys ending in BBBB']);
     await forget[1].trigger('click');
     await flushPromises();
@@ -133,7 +143,10 @@ describe('Manual keys', () => {
     const w = mountBar(pinia, { kind: 'http', api: host.api });
     await openKeys(w);
     await typeKeys(w);
-    await w.findAll('button').find((b) => b.text() === 'Use these keys')!.trigger('click');
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Use these keys')!
+      .trigger('click');
     await flushPromises();
     expect(host.received).toEqual([{ accessKeyId: KEY_ID, secretAccessKey: SECRET }]);
     w.unmount();
@@ -188,9 +201,16 @@ describe('Manual keys', () => {
   it('says in one sentence that manual keys need the host when offline', async () => {
     const w = mountBar(pinia, { kind: 'offline', api: createOfflineApi() });
     await openKeys(w);
-    expect(w.find('[data-testid="manual-keys-offline"]').text()).toBe('Manual keys are handed to the app host: start the app with "npm start" (or "heartbeat ui") to use them.');
+    expect(w.find('[data-testid="manual-keys-offline"]').text()).toBe(
+      'Manual keys are handed to the app host: start the app with "npm start" (or "heartbeat ui") to use them.',
+    );
     expect(dialog(w).find('fieldset').attributes('disabled')).toBeDefined();
-    expect(w.findAll('button').find((b) => b.text() === 'Use these keys')!.attributes('disabled')).toBeDefined();
+    expect(
+      w
+        .findAll('button')
+        .find((b) => b.text() === 'Use these keys')!
+        .attributes('disabled'),
+    ).toBeDefined();
     expect(document.activeElement?.textContent).toBe('Cancel');
     w.unmount();
   });

@@ -8,14 +8,25 @@ import { describe, expect, it, vi } from 'vitest';
 const registered: Array<{ provideInlayHints(model: unknown, range: unknown): { hints: unknown[] } }> = [];
 const schemas: unknown[][] = [];
 vi.mock('monaco-editor/editor/editor.api', () => ({
-  languages: { registerInlayHintsProvider: (_language: string, provider: (typeof registered)[number]) => registered.push(provider), InlayHintKind: { Type: 1 } },
+  languages: {
+    registerInlayHintsProvider: (_language: string, provider: (typeof registered)[number]) => registered.push(provider),
+    InlayHintKind: { Type: 1 },
+  },
   editor: { defineTheme: () => undefined },
 }));
 vi.mock('monaco-editor/languages/features/json/register', () => ({
-  jsonDefaults: { modeConfiguration: {}, setModeConfiguration: () => undefined, setDiagnosticsOptions: (o: { schemas: unknown[] }) => schemas.push(o.schemas) },
+  jsonDefaults: {
+    modeConfiguration: {},
+    setModeConfiguration: () => undefined,
+    setDiagnosticsOptions: (o: { schemas: unknown[] }) => schemas.push(o.schemas),
+  },
 }));
 
-const model = (uri: string) => ({ uri: { toString: () => uri }, getOffsetAt: () => 0, getPositionAt: (offset: number) => ({ lineNumber: 1, column: offset + 1 }) });
+const model = (uri: string) => ({
+  uri: { toString: () => uri },
+  getOffsetAt: () => 0,
+  getPositionAt: (offset: number) => ({ lineNumber: 1, column: offset + 1 }),
+});
 const range = { startLineNumber: 1, startColumn: 1, endLineNumber: 1, endColumn: 10 };
 
 describe('the JSON language binding', () => {
@@ -33,6 +44,9 @@ describe('the JSON language binding', () => {
     expect(registered).toHaveLength(1);
     expect(registered[0]!.provideInlayHints(model('inmemory://heartbeat/composer.json'), range).hints).toMatchObject([{ label: ' again' }]);
     expect(registered[0]!.provideInlayHints(model('inmemory://heartbeat/other.json'), range).hints).toMatchObject([{ label: ' other' }]);
-    expect((schemas.at(-1) as Array<{ fileMatch: string[] }>).map((s) => s.fileMatch)).toEqual([['inmemory://heartbeat/composer.json'], ['inmemory://heartbeat/other.json']]);
+    expect((schemas.at(-1) as Array<{ fileMatch: string[] }>).map((s) => s.fileMatch)).toEqual([
+      ['inmemory://heartbeat/composer.json'],
+      ['inmemory://heartbeat/other.json'],
+    ]);
   });
 });

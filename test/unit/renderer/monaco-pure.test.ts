@@ -48,7 +48,8 @@ describe('marker ranges', () => {
 
 describe('timestamp hints', () => {
   it('puts the ISO time right after each timestamp value', () => {
-    const text = '{"AgentMetrics":[{"Timestamp":1763796503}],"Models":[{"LatestInference":0.5,"ModelMetrics":[{"Timestamp":1}]}],"DeviceName":"1763796503"}';
+    const text =
+      '{"AgentMetrics":[{"Timestamp":1763796503}],"Models":[{"LatestInference":0.5,"ModelMetrics":[{"Timestamp":1}]}],"DeviceName":"1763796503"}';
     const hints = timestampHints(text);
     expect(hints.map((h) => h.label)).toEqual(['2025-11-22T07:28:23Z', '1970-01-01T00:00:00.500Z', '1970-01-01T00:00:01Z']);
     expect(text.slice(0, hints[0].offset).endsWith('1763796503')).toBe(true);

@@ -58,7 +58,17 @@ describe('number and timestamp fields (issue 14, item 18)', () => {
   for (const [pointer, text] of cases) {
     it(`keeps "${text}" in ${pointer}, shows the error there, and the document is invalid`, async () => {
       const store = useDocumentStore();
-      store.setText(JSON.stringify({ ...BASE, AgentMetrics: [{ MetricName: 'cpu-usage', Value: 1, Timestamp: 1764460800 }], Models: [{ ModelName: 'model-a', ModelVersion: '1', LatestInference: 1764460800 }] }, null, 2));
+      store.setText(
+        JSON.stringify(
+          {
+            ...BASE,
+            AgentMetrics: [{ MetricName: 'cpu-usage', Value: 1, Timestamp: 1764460800 }],
+            Models: [{ ModelName: 'model-a', ModelVersion: '1', LatestInference: 1764460800 }],
+          },
+          null,
+          2,
+        ),
+      );
       expect(store.valid).toBe(true);
       const w = mountForm(pinia);
       await typeAndLeave(w, pointer, text);

@@ -24,7 +24,11 @@ describe('pane layout', () => {
     expect(l.inspector).toBeGreaterThanOrEqual(340);
     expect(l.composer).toBeGreaterThanOrEqual(PANE_LIMITS.composer.min);
     // Asking for the history there gives it room, and the response becomes the rail.
-    expect(layoutPanes(inside(1000), OPEN, 'history')).toMatchObject({ historyCollapsed: false, inspectorCollapsed: true, autoCollapsed: 'inspector' });
+    expect(layoutPanes(inside(1000), OPEN, 'history')).toMatchObject({
+      historyCollapsed: false,
+      inspectorCollapsed: true,
+      autoCollapsed: 'inspector',
+    });
   });
 
   it('stacks when even one column and a rail do not fit', () => {

@@ -14,7 +14,10 @@ import { useDocumentStore } from '../../../src/renderer/stores/document.ts';
 import { useSessionStore } from '../../../src/renderer/stores/session.ts';
 import type { EndpointInfo, HeartbeatApi } from '../../../src/common/api.ts';
 
-const api: HeartbeatApi = { ...createOfflineApi(), endpoint: { ...createOfflineApi().endpoint, info: async () => ({ url: 'http://127.0.0.1:4567' }) as EndpointInfo } };
+const api: HeartbeatApi = {
+  ...createOfflineApi(),
+  endpoint: { ...createOfflineApi().endpoint, info: async () => ({ url: 'http://127.0.0.1:4567' }) as EndpointInfo },
+};
 const DOC = { AgentVersion: '1.0', DeviceName: 'cam-7', DeviceFleetName: 'fleet' };
 
 describe('pasting a command with an endpoint', () => {
@@ -30,7 +33,10 @@ describe('pasting a command with an endpoint', () => {
       this.setAttribute('open', '');
     };
     useSessionStore().setPlatformKind('http');
-    w = mount(ComposerPane, { global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { JsonEditor: true } }, attachTo: document.body });
+    w = mount(ComposerPane, {
+      global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { JsonEditor: true } },
+      attachTo: document.body,
+    });
     await flushPromises();
   });
   afterEach(() => {
@@ -45,10 +51,14 @@ describe('pasting a command with an endpoint', () => {
   }
 
   it('says the target changed and offers to keep the current one', async () => {
-    await paste('aws sagemaker-edge send-heartbeat --device-name cam-7 --device-fleet-name fleet --agent-version 1.0 --endpoint-url https://edge.example.test --region eu-west-1');
+    await paste(
+      'aws sagemaker-edge send-heartbeat --device-name cam-7 --device-fleet-name fleet --agent-version 1.0 --endpoint-url https://edge.example.test --region eu-west-1',
+    );
     expect(JSON.parse(useDocumentStore().text)).toEqual(DOC);
     expect(useSessionStore().target).toEqual({ kind: 'url', url: 'https://edge.example.test', region: 'eu-west-1' });
-    expect(w.find('[data-testid="io-notice"]').text()).toMatch(/The target is now https:\/\/edge\.example\.test \(signing region eu-west-1\), from the command's --endpoint-url/);
+    expect(w.find('[data-testid="io-notice"]').text()).toMatch(
+      /The target is now https:\/\/edge\.example\.test \(signing region eu-west-1\), from the command's --endpoint-url/,
+    );
     const keep = w.find('[data-testid="keep-target"]');
     expect(keep.text()).toBe('Keep the embedded endpoint');
     await keep.trigger('click');
@@ -61,8 +71,14 @@ describe('pasting a command with an endpoint', () => {
     const writeText = vi.fn(async () => undefined);
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     useDocumentStore().setText(JSON.stringify(DOC, null, 2));
-    await w.findAll('button').find((b) => b.text().startsWith('Copy as'))!.trigger('click');
-    await w.findAll('[role="menuitem"]').find((b) => b.text() === 'curl command')!.trigger('click');
+    await w
+      .findAll('button')
+      .find((b) => b.text().startsWith('Copy as'))!
+      .trigger('click');
+    await w
+      .findAll('[role="menuitem"]')
+      .find((b) => b.text() === 'curl command')!
+      .trigger('click');
     await flushPromises();
     const curl = (writeText.mock.calls[0] as unknown as [string])[0];
     useDocumentStore().setText('{}');

@@ -14,7 +14,9 @@ describe('form row lists and the keyboard', () => {
   it('one tab stop per list; Up/Down/Home/End between rows, Left/Right along a row; Enter edits', async () => {
     const pinia = createPinia();
     setActivePinia(pinia);
-    useDocumentStore().setText(JSON.stringify({ AgentVersion: '1.0', DeviceName: 'd', DeviceFleetName: 'f', AgentMetrics: [1, 2, 3, 4].map(metric) }, null, 2));
+    useDocumentStore().setText(
+      JSON.stringify({ AgentVersion: '1.0', DeviceName: 'd', DeviceFleetName: 'f', AgentMetrics: [1, 2, 3, 4].map(metric) }, null, 2),
+    );
     const Host = defineComponent({ setup: () => (provideEditorBridge(), () => h(FormView)) });
     const w = mount(Host, { global: { plugins: [pinia] }, attachTo: document.body });
     const list = w.find('[role="list"][aria-label="AgentMetrics rows"]');

@@ -30,7 +30,12 @@ function entry(id: string, device: string, status: 'success' | 'error', targetKi
     status,
     httpStatus: status === 'success' ? 200 : 500,
     target: { kind: targetKind, url: targetKind === 'local' ? 'http://127.0.0.1:1' : 'https://edge.example.test', region: 'us-east-1' },
-    request: { method: 'POST', url: 'http://127.0.0.1:1/SendHeartbeat', headers: {}, body: `{"DeviceName":"${device}","DeviceFleetName":"fleet","AgentVersion":"1.0"}` },
+    request: {
+      method: 'POST',
+      url: 'http://127.0.0.1:1/SendHeartbeat',
+      headers: {},
+      body: `{"DeviceName":"${device}","DeviceFleetName":"fleet","AgentVersion":"1.0"}`,
+    },
     outcome: { kind: 'success', status: 200, requestId: `req-${id}`, headers: {}, body: '{}' },
     attempts: [],
   };
@@ -50,13 +55,24 @@ function fakeHost(entries: HistoryEntry[]) {
   const offline = createOfflineApi();
   let failReplay = false;
   let failSend = false;
-  const matches = (e: HistoryEntry, q: { status?: string; text?: string }): boolean => (!q.status || e.status === q.status) && (!q.text || (e.deviceName ?? '').includes(q.text));
+  const matches = (e: HistoryEntry, q: { status?: string; text?: string }): boolean =>
+    (!q.status || e.status === q.status) && (!q.text || (e.deviceName ?? '').includes(q.text));
   const api = {
     ...offline,
     history: {
       async query(q: { status?: string; text?: string }) {
         const found = entries.filter((e) => matches(e, q));
-        return { entries: found.map(({ id, time, operation, deviceName, status, httpStatus }) => ({ id, time, operation, deviceName, status, httpStatus })), total: found.length };
+        return {
+          entries: found.map(({ id, time, operation, deviceName, status, httpStatus }) => ({
+            id,
+            time,
+            operation,
+            deviceName,
+            status,
+            httpStatus,
+          })),
+          total: found.length,
+        };
       },
       get: async (id: string) => entries.find((e) => e.id === id),
       export: offline.history.export,
@@ -92,7 +108,12 @@ function fakeHost(entries: HistoryEntry[]) {
 describe('Clear… and sending (issue 14)', () => {
   let pinia: Pinia;
   let w: VueWrapper | undefined;
-  const three = () => [entry('c', 'cam-3', 'error'), entry('b', 'cam-2', 'success'), entry('a', 'cam-1', 'success'), entry('d', 'cam-4', 'success')];
+  const three = () => [
+    entry('c', 'cam-3', 'error'),
+    entry('b', 'cam-2', 'success'),
+    entry('a', 'cam-1', 'success'),
+    entry('d', 'cam-4', 'success'),
+  ];
 
   beforeEach(() => {
     pinia = createPinia();
@@ -114,7 +135,10 @@ describe('Clear… and sending (issue 14)', () => {
       },
     });
     const global = { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { DiffDialog: true } };
-    w = mount({ components: { HistorySidebar, InspectorPanel, Sender }, template: '<div><HistorySidebar /><InspectorPanel /><Sender /></div>' }, { global, attachTo: document.body });
+    w = mount(
+      { components: { HistorySidebar, InspectorPanel, Sender }, template: '<div><HistorySidebar /><InspectorPanel /><Sender /></div>' },
+      { global, attachTo: document.body },
+    );
     return w;
   }
   const button = (text: string) => w!.findAll('button').find((b) => b.text() === text);
@@ -193,7 +217,8 @@ describe('Clear… and sending (issue 14)', () => {
     mountWith(host.api);
     await flushPromises();
     const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
-    const resend = (device: string) => w!.findAll('button').find((b) => (b.attributes('aria-label') ?? '').startsWith(`Re-send ${device}`))!;
+    const resend = (device: string) =>
+      w!.findAll('button').find((b) => (b.attributes('aria-label') ?? '').startsWith(`Re-send ${device}`))!;
     await resend('cam-1').trigger('click');
     await flushPromises();
     expect(confirm).not.toHaveBeenCalled();

@@ -13,7 +13,14 @@ import { useThemeStore } from '../../../src/renderer/stores/theme.ts';
 /** A host whose settings are `saved`; update() records its patch, or refuses with `reject`. */
 function settingsHost(reject?: string) {
   const offline = createOfflineApi();
-  const saved: HostSettings = { timeoutMs: 30_000, maxAttempts: 3, caBundle: '', historyDir: '/home/me/.local/share/heartbeat-composer/history', retentionDays: 0, retentionKeep: 0 };
+  const saved: HostSettings = {
+    timeoutMs: 30_000,
+    maxAttempts: 3,
+    caBundle: '',
+    historyDir: '/home/me/.local/share/heartbeat-composer/history',
+    retentionDays: 0,
+    retentionKeep: 0,
+  };
   const calls = { get: 0, update: [] as Partial<HostSettings>[] };
   const api: HeartbeatApi = {
     ...offline,
@@ -67,7 +74,8 @@ describe('Settings dialog', () => {
     expect(input(w, 'settings-history').element.value).toBe(host.saved.historyDir);
     expect(w.find('label[for="settings-timeout"]').text()).toBe('Timeout (seconds)');
     expect(w.text()).toContain('Takes effect at the next launch.');
-    for (const control of dialog(w).findAll('input, select')) expect(w.find(`label[for="${control.attributes('id')}"]`).exists(), control.html()).toBe(true);
+    for (const control of dialog(w).findAll('input, select'))
+      expect(w.find(`label[for="${control.attributes('id')}"]`).exists(), control.html()).toBe(true);
     w.unmount();
   });
 
@@ -114,7 +122,10 @@ describe('Settings dialog', () => {
     const w = mountBar(pinia, { kind: 'http', api: host.api });
     await openSettings(w);
     await input(w, 'settings-ca').setValue('ca.pem');
-    await w.findAll('button').find((b) => b.text() === 'Save')!.trigger('click');
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Save')!
+      .trigger('click');
     await flushPromises();
     expect(host.calls.update).toEqual([{ caBundle: 'ca.pem' }]);
     expect(w.find('[data-testid="settings-error"]').text()).toBe(sentence);
@@ -144,7 +155,10 @@ describe('Settings dialog', () => {
     expect(dialog(w).attributes('open')).toBeUndefined();
     expect(document.activeElement).toBe(settingsButton(w).element);
     await openSettings(w);
-    await w.findAll('button').find((b) => b.text() === 'Close')!.trigger('click');
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Close')!
+      .trigger('click');
     expect(dialog(w).attributes('open')).toBeUndefined();
     expect(host.calls.update).toEqual([]);
     w.unmount();
@@ -178,9 +192,16 @@ describe('Settings dialog', () => {
   it('keeps the theme working offline and says why the host settings are disabled', async () => {
     const w = mountBar(pinia, { kind: 'offline', api: createOfflineApi() });
     await openSettings(w);
-    expect(w.find('[data-testid="settings-state"]').text()).toBe('Timeout, attempts, CA bundle and history folder are kept by the app host: start the app with "npm start" (or "heartbeat ui") to change them.');
+    expect(w.find('[data-testid="settings-state"]').text()).toBe(
+      'Timeout, attempts, CA bundle and history folder are kept by the app host: start the app with "npm start" (or "heartbeat ui") to change them.',
+    );
     expect(dialog(w).find('fieldset').attributes('disabled')).toBeDefined();
-    expect(w.findAll('button').find((b) => b.text() === 'Save')!.attributes('disabled')).toBeDefined();
+    expect(
+      w
+        .findAll('button')
+        .find((b) => b.text() === 'Save')!
+        .attributes('disabled'),
+    ).toBeDefined();
     await w.find('#theme').setValue('dark');
     expect(useThemeStore().preference).toBe('dark');
     w.unmount();

@@ -8,8 +8,16 @@ import TabList from '../../../src/renderer/components/TabList.vue';
 it('selects with a click and with arrows, Home and End, keeping one tab stop on the selected tab', async () => {
   const Host = defineComponent({
     components: { TabList },
-    setup: () => ({ tab: ref('a'), tabs: [{ id: 'a', label: 'Alpha' }, { id: 'b', label: 'Beta' }, { id: 'c', label: 'Gamma' }] }),
-    template: '<TabList v-model="tab" :tabs="tabs" label="Views" id-prefix="t-" panel-prefix="p-"><button class="extra">x</button></TabList><p class="now">{{ tab }}</p>',
+    setup: () => ({
+      tab: ref('a'),
+      tabs: [
+        { id: 'a', label: 'Alpha' },
+        { id: 'b', label: 'Beta' },
+        { id: 'c', label: 'Gamma' },
+      ],
+    }),
+    template:
+      '<TabList v-model="tab" :tabs="tabs" label="Views" id-prefix="t-" panel-prefix="p-"><button class="extra">x</button></TabList><p class="now">{{ tab }}</p>',
   });
   const w = mount(Host, { attachTo: document.body });
   const tabs = () => w.findAll('[role="tab"]');

@@ -26,9 +26,21 @@ describe('wording', () => {
       historyId: 'h',
       request: { method: 'POST', url: 'http://nohost.invalid/SendHeartbeat', headers: {}, body: '{}' },
       outcome: { kind: 'transport-error' as const, code: 'dns' as const, message: SENTENCE, retried: true },
-      attempts: [1, 2].map((attempt) => ({ attempt, startedAt: '2026-11-30T05:00:00.000Z', durationMs: 3, errorType: 'dns', message: SENTENCE })),
+      attempts: [1, 2].map((attempt) => ({
+        attempt,
+        startedAt: '2026-11-30T05:00:00.000Z',
+        durationMs: 3,
+        errorType: 'dns',
+        message: SENTENCE,
+      })),
     };
-    useInspectorStore().show({ origin: 'send', historyId: 'h', request: result.request, outcome: result.outcome, attempts: result.attempts });
+    useInspectorStore().show({
+      origin: 'send',
+      historyId: 'h',
+      request: result.request,
+      outcome: result.outcome,
+      attempts: result.attempts,
+    });
     useSessionStore().setSendState({ status: 'done', result });
     await w.vm.$nextTick();
     const text = w.find('[data-testid="inspector-status"]').element.textContent ?? '';
