@@ -2,11 +2,11 @@
  * The composer end to end in a real Chromium, against the production build (dist/ui) served on
  * 127.0.0.1 under its own CSP: any CSP violation fails the run. Screenshots go to test-results/.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { serveStatic, type StaticServer } from './static-server.ts';
 import { measureSync, replaceJson as replaceJsonIn, thousandModels } from './measure-sync.ts';
 
@@ -75,7 +75,17 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
         '--disable-quic',
       ],
     });
-    const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  // Each test has a page of its own in a fresh context (fresh storage: no draft of another test), so the
+  // tests do not depend on their order.
+  let context: BrowserContext;
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -95,12 +105,11 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
     page.on('pageerror', (error) => consoleProblems.push(`pageerror: ${error.message}`));
     await page.goto(server.url);
     await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  }, 60_000);
+  afterEach(async () => {
+    await context?.close();
   });
+
   // Each test fails on any page error, console error or CSP violation it leaves (issue 14 item 22).
   afterEach(() => {
     const problems = [...consoleProblems.splice(0), ...violations.splice(0)];
@@ -179,6 +188,11 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
   }, 60_000);
 
   it('undoes a form edit from the shared history', async () => {
+    await deviceName().fill('edge-device-42');
+    await eventually(jsonText).toContain('"DeviceName": "edge-device-42"');
+    // Another field between: consecutive edits of one field are one undo step.
+    await page.getByLabel('AgentVersion', { exact: true }).fill('2.5 beta');
+    await eventually(jsonText).toContain('"AgentVersion": "2.5 beta"');
     await deviceName().fill('undo-me');
     await eventually(jsonText).toContain('"DeviceName": "undo-me"');
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
@@ -309,9 +323,4 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
     expect(formToJson).toBeLessThan(1000);
     expect(jsonToForm).toBeLessThan(1000);
   }, 120_000);
-
-  it('ran without any CSP violation or console error', () => {
-    expect(violations).toEqual([]);
-    expect(consoleProblems).toEqual([]);
-  }, 60_000);
 });
