@@ -11,10 +11,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium, ROOT } from '../test/e2e/browser.ts';
 import { measureSync, replaceJson, thousandModels } from '../test/e2e/measure-sync.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('..', import.meta.url).pathname;
 const ROUNDS = 3;
 
 const TRIVIAL = `import { createServer } from 'node:http';
@@ -100,20 +99,9 @@ async function syncRounds(page: Page): Promise<{ formToJson: number; jsonToForm:
 
 export async function run(): Promise<void> {
   if (!existsSync(CHROMIUM)) return void console.log(`skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-  if (!existsSync(join(ROOT, 'dist', 'ui', 'index.html')) || !existsSync(join(ROOT, 'dist', 'cli.js')))
+  if (!existsSync(join(ROOT, 'dist', 'ui', 'index.html')) || !existsSync(join(ROOT, 'dist', 'cli.cjs')))
     return void console.log('skipped: run `npm run build` first');
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const ours: number[] = [];
     const peer: number[] = [];

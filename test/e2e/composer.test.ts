@@ -3,37 +3,16 @@
  * 127.0.0.1 under its own CSP: any CSP violation fails the run. Screenshots go to test-results/.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { CHROMIUM, DIST_UI, ensureUiBuilt, launchChromium, ROOT } from './browser.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 import { measureSync, replaceJson as replaceJsonIn, thousandModels } from './measure-sync.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = join(import.meta.dirname, '..', '..');
-const DIST = join(ROOT, 'dist', 'ui');
+const DIST = DIST_UI;
 const SHOTS = join(ROOT, 'test-results');
 const hasChromium = existsSync(CHROMIUM);
-
-/** Newest modification time under the UI's sources, to rebuild a stale dist/ui. */
-function newestSource(): number {
-  let newest = 0;
-  const stack = [join(ROOT, 'src', 'renderer'), join(ROOT, 'src', 'common'), join(ROOT, 'index.html'), join(ROOT, 'vite.config.ts')];
-  for (let guard = 0; stack.length && guard < 20_000; guard++) {
-    const path = stack.pop()!;
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) continue;
-    if (stat.isDirectory()) for (const name of readdirSync(path)) stack.push(join(path, name));
-    else newest = Math.max(newest, stat.mtimeMs);
-  }
-  return newest;
-}
-
-function uiIsStale(): boolean {
-  const built = statSync(join(DIST, 'index.html'), { throwIfNoEntry: false });
-  return !built || built.mtimeMs < newestSource();
-}
 
 if (!hasChromium) console.warn(`Skipping the composer end-to-end tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
@@ -53,28 +32,10 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
   const consoleProblems: string[] = [];
 
   beforeAll(async () => {
-    if (uiIsStale()) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-        cwd: ROOT,
-        stdio: 'inherit',
-        timeout: 240_000,
-      });
-    }
+    ensureUiBuilt(240_000);
     mkdirSync(SHOTS, { recursive: true });
     server = await serveStatic(DIST);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {

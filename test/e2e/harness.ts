@@ -4,13 +4,12 @@
  * test that leaves any fails (issue 14 item 22: zero page errors in every e2e test).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { isolatedEnv } from '../cli/heartbeat-run.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const ROOT = join(import.meta.dirname, '..', '..');
+export { CHROMIUM, launchChromium, ROOT } from './browser.ts';
+import { ROOT } from './browser.ts';
 
 export interface UiHost {
   child: ChildProcess;
@@ -50,22 +49,6 @@ export async function startUiHost(prepare?: (env: NodeJS.ProcessEnv) => void): P
       await exited;
     },
   };
-}
-
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
 }
 
 export interface PageErrors {

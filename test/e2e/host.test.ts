@@ -11,10 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_CREDENTIALS } from '../../src/common/demo.ts';
 import { isolatedEnv } from '../cli/heartbeat-run.ts';
 import { serveStatic } from './static-server.ts';
+import { CHROMIUM, launchChromium, ROOT } from './browser.ts';
 import { watchPageErrors, type PageErrors } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = join(import.meta.dirname, '..', '..');
 const SHOTS = join(ROOT, 'test-results');
 
 describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', () => {
@@ -49,18 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
       });
       child.on('exit', (code) => reject(new Error(`heartbeat ui exited with ${code}`)));
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

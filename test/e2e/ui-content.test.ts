@@ -5,42 +5,18 @@
  * sent past the embedded endpoint without a question (27); Clear… with a filter deletes only what the
  * filters select (1); a DNS error reads once (25).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium, ROOT, startUiHost, watchPageErrors, type PageErrors, type UiHost } from './harness.ts';
-
-const DIST = join(ROOT, 'dist', 'ui');
-
-/** Newest modification time under the UI's sources, to rebuild a stale dist/ui. */
-function newestSource(): number {
-  let newest = 0;
-  const stack = [join(ROOT, 'src', 'renderer'), join(ROOT, 'src', 'common'), join(ROOT, 'index.html'), join(ROOT, 'vite.config.ts')];
-  for (let guard = 0; stack.length && guard < 20_000; guard++) {
-    const path = stack.pop()!;
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) continue;
-    if (stat.isDirectory()) for (const name of readdirSync(path)) stack.push(join(path, name));
-    else newest = Math.max(newest, stat.mtimeMs);
-  }
-  return newest;
-}
+import { ensureUiBuilt } from './browser.ts';
+import { CHROMIUM, launchChromium, startUiHost, watchPageErrors, type PageErrors, type UiHost } from './harness.ts';
 
 describe.skipIf(!existsSync(CHROMIUM))('form, paste and wording in Chromium (issue 14)', () => {
   let host: UiHost;
   let browser: Browser;
 
   beforeAll(async () => {
-    const built = statSync(join(DIST, 'index.html'), { throwIfNoEntry: false });
-    if (!built || built.mtimeMs < newestSource()) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-        cwd: ROOT,
-        stdio: 'inherit',
-        timeout: 400_000,
-      });
-    }
+    ensureUiBuilt();
     host = await startUiHost();
     browser = await launchChromium();
   }, 420_000);
