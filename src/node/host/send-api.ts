@@ -5,11 +5,11 @@
  * result shaped for the UI (the signature report without its signature, the key id cut to 4 characters).
  */
 import { randomBytes } from 'node:crypto';
-import type { CredentialRef, HeartbeatApi, SendOptions, SendResult, SignatureReport, TargetSpec } from '../../common/api.ts';
+import type { CredentialRef, HeartbeatApi, SendRequest, SendResult, SignatureReport, TargetSpec } from '../../common/api.ts';
 import { DEMO_CREDENTIALS } from '../../common/demo.ts';
 import { isAppError } from '../../common/errors.ts';
 import type { TargetRecord } from '../../common/log/entry.ts';
-import { isOperation, type Operation } from '../../common/model/index.ts';
+import { isOperation } from '../../common/model/index.ts';
 import { checkText } from '../../common/validation/check-text.ts';
 import type { SendHandle } from '../engine/send.ts';
 import type { HistoryStore } from '../history/store.ts';
@@ -52,15 +52,7 @@ export function createSendApi(deps: SendApiDeps): SendApi {
     }
   }
 
-  async function dispatch(input: {
-    id: string;
-    operation: Operation;
-    body: string;
-    target: TargetSpec;
-    credentials: CredentialRef;
-    options?: SendOptions;
-    tags?: string[];
-  }): Promise<SendResult> {
+  async function dispatch(input: SendRequest & { tags?: string[] }): Promise<SendResult> {
     if (inFlight.has(input.id)) throw new HostError('A send with this id is already in flight; wait for it or cancel it.', 'CONFLICT');
     if (!input.options?.skipValidation) {
       const first = checkText(input.body, input.operation).problems;
