@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { parseDuration, parseDurationRange, parseFraction } from './durations.ts';
+import { validate } from '../validation/validate.ts';
 import { GENERATOR_NAMES, type GeneratorSpec } from './generators.ts';
 
 export interface MetricSpec {
@@ -61,7 +62,29 @@ export function deviceNameOf(template: string, n: number, fleet: string): string
     .replace(/\{fleet\}/g, fleet);
 }
 
-const NAME = /^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$/;
+/** Where in the scenario a member of a fleet's heartbeat comes from. */
+function scenarioPathOf(pointer: string, fleet: number): string {
+  const at = `/fleets/${fleet}`;
+  const member: Record<string, string> = {
+    DeviceName: 'deviceName',
+    DeviceFleetName: 'name',
+    AgentVersion: 'agentVersion',
+    Dimension: 'dimension',
+    MetricName: 'name',
+    ModelName: 'name',
+    ModelVersion: 'version',
+  };
+  const parts = pointer.split('/').slice(1);
+  const out: string[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    if (p === 'AgentMetrics') out.push('agentMetrics');
+    else if (p === 'Models') out.push('models');
+    else if (p === 'ModelMetrics') out.push('metrics');
+    else out.push(member[p] ?? p);
+  }
+  return `${at}/${out.join('/')}`;
+}
 
 /** Plain values of a YAML tree, with the offset of every member's value by JSON pointer. */
 function plain(node: Node | null | undefined, path: string, offsets: Map<string, number>): unknown {
@@ -260,11 +283,6 @@ export function parseScenario(text: string): { scenario?: Scenario; problems: Sc
         'models',
       ]);
       const fleetName = str(f, at, 'name');
-      if (fleetName && !NAME.test(fleetName))
-        problem(
-          `${at}/name`,
-          `The fleet name "${fleetName}" must be letters, digits, hyphens and underscores, starting and ending with a letter or digit.`,
-        );
       const deviceName = str(f, at, 'deviceName', '{fleet}-{n}');
       if (!deviceName.includes('{n'))
         problem(`${at}/deviceName`, 'deviceName must contain {n} (or {n:03}) so every device has its own name.');
@@ -314,6 +332,37 @@ export function parseScenario(text: string): { scenario?: Scenario; problems: Sc
         agentMetrics: metrics(f.agentMetrics, `${at}/agentMetrics`),
         models,
       });
+    });
+    // The names the devices will send must pass the service's own constraints: a sample heartbeat of
+    // the first and the last device of each fleet is validated, and its problems put at the scenario's lines.
+    fleets.forEach((f, i) => {
+      const seen = new Set<string>();
+      for (const n of [1, f.devices]) {
+        const sample = {
+          AgentVersion: f.agentVersion,
+          DeviceName: deviceNameOf(f.deviceName, n, f.name),
+          DeviceFleetName: f.name,
+          ...(f.agentMetrics.length
+            ? { AgentMetrics: f.agentMetrics.map((m) => ({ Dimension: m.dimension, MetricName: m.name, Value: 0, Timestamp: 0 })) }
+            : {}),
+          ...(f.models.length
+            ? {
+                Models: f.models.map((m) => ({
+                  ModelName: m.name,
+                  ModelVersion: m.version,
+                  ...(m.metrics.length
+                    ? { ModelMetrics: m.metrics.map((x) => ({ Dimension: x.dimension, MetricName: x.name, Value: 0, Timestamp: 0 })) }
+                    : {}),
+                })),
+              }
+            : {}),
+        };
+        for (const error of validate(sample).errors) {
+          const where = scenarioPathOf(error.path, i);
+          if (!seen.has(where)) problem(where, error.message);
+          seen.add(where);
+        }
+      }
     });
     const names = new Set<string>();
     fleets.forEach((f, i) => {

@@ -172,6 +172,7 @@ fleets:
       ['/fleets/0/deviceName', 6],
       ['/fleets/0/interval', 7],
       ['/fleets/0/jitter', 8],
+      ['/fleets/0/agentMetrics/0/name', 10],
       ['/fleets/0/agentMetrics/0/value', 10],
       ['/fleets/0/colour', 11],
     ]);
@@ -179,6 +180,18 @@ fleets:
       'interval must be a duration like 500ms, 5s, 2m or 1h above zero, not "5 seconds".',
     );
     expect(parseScenario('name: [unclosed').problems[0]).toMatchObject({ line: 1 });
+    // The service's own constraints on what devices will send, at the scenario's lines.
+    const short = parseScenario(
+      'name: s\nfleets:\n  - name: f\n    devices: 2\n    agentMetrics:\n      - { dimension: agent, name: Cpu, value: 1 }\n',
+    );
+    expect(short.problems).toEqual([
+      {
+        path: '/fleets/0/agentMetrics/0/name',
+        line: 6,
+        column: 35,
+        message: expect.stringMatching(/MetricName "Cpu" is 3 characters long; it must be at least 4/),
+      },
+    ]);
     expect(parseScenario('{"name": "json", "fleets": [{"name": "f", "devices": 2}]}').scenario?.fleets[0]).toMatchObject({
       deviceName: '{fleet}-{n}',
       intervalMs: 5000,
