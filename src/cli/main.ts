@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   send: async () => import('./commands/send.ts'),
   replay: async () => import('./commands/replay.ts'),
   history: async () => import('./commands/history.ts'),
+  fleet: async () => import('./commands/fleet.ts'),
   ui: async () => import('./commands/ui.ts'),
 };
 

@@ -1,0 +1,67 @@
+/**
+ * `heartbeat fleet` as a user runs it (the built CLI): validate with line:col problems, example, and the
+ * golden `run --dry-run` output (test/fixtures/fleet: a scenario and the requests it makes; a change to
+ * the schedule, the PRNG or a generator shows here, and a Locust export must print the same lines).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkText } from '../../src/common/validation/check-text.ts';
+import { heartbeat, isolatedEnv } from './heartbeat-run.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hb-fleet-'));
+const env = isolatedEnv();
+const GOLDEN = ['fleet', 'run', 'test/fixtures/fleet/small.yaml', '--dry-run', '--duration', '12s', '--start-time', '2026-11-30T12:00:00Z'];
+
+describe('heartbeat fleet', () => {
+  it('validate: a good scenario exits 0 with one line; a bad one lists every problem at FILE:LINE:COL and exits 1', async () => {
+    const good = await heartbeat(['fleet', 'validate', 'examples/fleet-warehouse.yaml'], env);
+    expect(good).toMatchObject({ code: 0, stderr: 'examples/fleet-warehouse.yaml: warehouse-demo, 1 fleet, 50 devices: good.\n' });
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: b\nfleets:\n  - name: f\n    devices: 0\n    interval: soon\n');
+    const run = await heartbeat(['fleet', 'validate', bad], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n').filter(Boolean)).toEqual([
+      `${bad}:4:14 /fleets/0/devices: devices must be a whole number from 1 to 100000.`,
+      `${bad}:5:15 /fleets/0/interval: interval must be a duration like 500ms, 5s, 2m or 1h above zero, not "soon".`,
+      `heartbeat: ${bad} has 2 problems; nothing was sent.`,
+    ]);
+  });
+
+  it('example prints a scenario that validates', async () => {
+    const example = await heartbeat(['fleet', 'example'], env);
+    expect(example.code).toBe(0);
+    const file = join(dir, 'example.yaml');
+    writeFileSync(file, example.stdout);
+    expect((await heartbeat(['fleet', 'validate', file], env)).code).toBe(0);
+  });
+
+  it('run --dry-run prints the golden requests: in order, valid, the same every time', async () => {
+    const first = await heartbeat(GOLDEN, env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(readFileSync('test/fixtures/fleet/small.golden.ndjson', 'utf8'));
+    expect((await heartbeat(GOLDEN, env)).stdout).toBe(first.stdout);
+    const lines = first.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { offsetMs: number; operation: 'SendHeartbeat'; body: unknown });
+    expect(new Set(lines.map((l) => l.operation))).toEqual(new Set(['GetDeviceRegistration', 'SendHeartbeat', 'GetDeployments']));
+    for (const l of lines) expect(checkText(JSON.stringify(l.body), l.operation).problems).toEqual([]);
+  });
+
+  it('refuses what it cannot do with one sentence', async () => {
+    for (const [args, sentence, code] of [
+      [['fleet', 'run', 'examples/fleet-warehouse.yaml'], /not built yet; add --dry-run/, 2],
+      [['fleet', 'run', 'test/fixtures/fleet/small.yaml', '--dry-run'], /needs an end: give --duration/, 2],
+      [['fleet', 'run', 'examples/fleet-warehouse.yaml', '--dry-run', '--start-time', 'noon'], /--start-time must be ISO 8601/, 2],
+      [['fleet', 'validate', join(dir, 'none.yaml')], /There is no file/, 2],
+      [['fleet'], /Say what to do/, 2],
+      [['fleet', 'launch'], /Unknown fleet command "launch"/, 2],
+    ] as const) {
+      const run = await heartbeat([...args], env);
+      expect(run.code, args.join(' ')).toBe(code);
+      expect(run.stderr).toMatch(sentence);
+    }
+  });
+});
