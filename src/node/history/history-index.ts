@@ -11,74 +11,23 @@
  * compaction, a prune, a clear by another process) the index is rebuilt from the files.
  */
 import { createReadStream, watch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkHistoryLine, type HistoryLine, type OutcomeLine } from '../../common/log/entry.ts';
 import {
-  checkHistoryLine,
-  parseLogLine,
-  type ExchangeLine,
-  type HistoryLine,
-  type OutcomeLine,
-  type RequestLine,
-} from '../../common/log/entry.ts';
+  matcherOf,
+  namesOf,
+  readEntry,
+  summarize,
+  type Indexed,
+  type IndexPage,
+  type IndexQuery,
+  type IndexSummary,
+  type StoredEntry,
+} from './history-entries.ts';
 import { listHistoryFiles, writerPid, type LineLocation } from './log-file.ts';
 
-export type EntryState = 'pending' | 'success' | 'service-error' | 'transport-error' | 'cancelled';
-
-export interface IndexSummary {
-  id: string;
-  time: string;
-  operation: string;
-  deviceName?: string;
-  fleetName?: string;
-  state: EntryState;
-  status?: number;
-  errorType?: string;
-  durationMs?: number;
-}
-
-interface Indexed {
-  id: string;
-  timeMs: number;
-  operation: string;
-  deviceName?: string;
-  fleetName?: string;
-  /** Lower-case device, fleet and model names, for text search. */
-  text: string;
-  state: EntryState;
-  status?: number;
-  errorType?: string;
-  durationMs?: number;
-  request: LineLocation;
-  outcome?: LineLocation;
-  /** Forgotten by a forget line; dropped from `entries` at the end of the read. */
-  gone?: boolean;
-}
-
-export interface IndexQuery {
-  /** Case-insensitive substring of the device, fleet or a model name. */
-  text?: string;
-  /** ok | error | not-ok (error or cancelled) | pending | cancelled | service-error | transport-error | 403 | 4xx | an error type or transport code. */
-  status?: string;
-  /** Exact device name. */
-  deviceName?: string;
-  /** Exact fleet name. */
-  fleetName?: string;
-  sinceMs?: number;
-  untilMs?: number;
-  offset?: number;
-  limit?: number;
-}
-
-export interface IndexPage {
-  total: number;
-  entries: IndexSummary[];
-}
-
-export interface StoredEntry {
-  request: RequestLine | ExchangeLine;
-  outcome?: OutcomeLine;
-}
+export type { EntryState, IndexPage, IndexQuery, IndexSummary, StoredEntry } from './history-entries.ts';
 
 /** A line the index skipped: its file, its 1-based line number, and why. */
 export interface HistoryWarning {
@@ -110,26 +59,6 @@ interface FileState {
   skipping: boolean;
   /** The bytes after the last newline when the writer is gone: a torn tail, reported once. */
   tornReported: boolean;
-}
-
-function namesOf(body: string): { deviceName?: string; fleetName?: string; text: string } {
-  try {
-    const doc = JSON.parse(body) as { DeviceName?: unknown; DeviceFleetName?: unknown; Models?: unknown };
-    const deviceName = typeof doc.DeviceName === 'string' ? doc.DeviceName : undefined;
-    const fleetName = typeof doc.DeviceFleetName === 'string' ? doc.DeviceFleetName : undefined;
-    const models = Array.isArray(doc.Models)
-      ? doc.Models.map((m) => (m && typeof m === 'object' ? (m as { ModelName?: unknown }).ModelName : undefined)).filter(
-          (n): n is string => typeof n === 'string',
-        )
-      : [];
-    return {
-      ...(deviceName ? { deviceName } : {}),
-      ...(fleetName ? { fleetName } : {}),
-      text: [deviceName, fleetName, ...models].filter(Boolean).join('\n').toLowerCase(),
-    };
-  } catch {
-    return { text: '' };
-  }
 }
 
 /** True when the process that writes a file may still be running (pid reuse errs on the safe side). */
@@ -446,31 +375,9 @@ export class HistoryIndex {
     this.added = [];
   }
 
-  private matcher(query: IndexQuery): (entry: Indexed) => boolean {
-    const text = query.text?.toLowerCase();
-    const status = query.status?.toLowerCase();
-    const statusTest = ((): ((e: Indexed) => boolean) | undefined => {
-      if (!status) return undefined;
-      if (status === 'ok' || status === 'success') return (e) => e.state === 'success';
-      if (status === 'error' || status === 'failed') return (e) => e.state === 'service-error' || e.state === 'transport-error';
-      if (status === 'not-ok') return (e) => e.state !== 'success' && e.state !== 'pending';
-      if (['pending', 'cancelled', 'service-error', 'transport-error'].includes(status)) return (e) => e.state === status;
-      if (/^\d{3}$/.test(status)) return (e) => e.status === Number(status);
-      if (/^\dxx$/.test(status)) return (e) => e.status !== undefined && Math.floor(e.status / 100) === Number(status[0]);
-      return (e) => e.errorType?.toLowerCase() === status;
-    })();
-    return (e) =>
-      (text === undefined || e.text.includes(text)) &&
-      (query.deviceName === undefined || e.deviceName === query.deviceName) &&
-      (query.fleetName === undefined || e.fleetName === query.fleetName) &&
-      (query.sinceMs === undefined || e.timeMs >= query.sinceMs) &&
-      (query.untilMs === undefined || e.timeMs < query.untilMs) &&
-      (statusTest === undefined || statusTest(e));
-  }
-
   /** Newest first. */
   query(query: IndexQuery = {}): IndexPage {
-    const matches = this.matcher(query);
+    const matches = matcherOf(query);
     const offset = Math.max(0, query.offset ?? 0);
     const limit = Math.max(0, query.limit ?? 50);
     const page: IndexSummary[] = [];
@@ -487,13 +394,13 @@ export class HistoryIndex {
 
   /** The ids of every matching entry, oldest first (for clear and prune). */
   ids(query: IndexQuery = {}): string[] {
-    const matches = this.matcher(query);
+    const matches = matcherOf(query);
     return this.state.entries.filter(matches).map((e) => e.id);
   }
 
   /** Every matching entry, oldest first, read back from disk (for export). */
   async *read(query: IndexQuery = {}): AsyncGenerator<StoredEntry> {
-    const matches = this.matcher(query);
+    const matches = matcherOf(query);
     const handles = new Map<string, FileHandle>();
     try {
       for (const entry of [...this.state.entries]) {
@@ -528,41 +435,4 @@ export class HistoryIndex {
     }
     return undefined;
   }
-}
-
-function summarize(e: Indexed): IndexSummary {
-  return {
-    id: e.id,
-    time: new Date(e.timeMs).toISOString(),
-    operation: e.operation,
-    ...(e.deviceName ? { deviceName: e.deviceName } : {}),
-    ...(e.fleetName ? { fleetName: e.fleetName } : {}),
-    state: e.state,
-    ...(e.status !== undefined ? { status: e.status } : {}),
-    ...(e.errorType ? { errorType: e.errorType } : {}),
-    ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}),
-  };
-}
-
-async function readEntry(dir: string, handles: Map<string, FileHandle>, entry: Indexed): Promise<StoredEntry | undefined> {
-  const request = await readLine(dir, handles, entry.request);
-  if (!request || request.id !== entry.id || (request.type !== 'request' && request.type !== 'exchange')) return undefined;
-  const outcome = entry.outcome ? await readLine(dir, handles, entry.outcome) : undefined;
-  return outcome?.type === 'outcome' ? { request, outcome } : { request };
-}
-
-async function readLine(dir: string, handles: Map<string, FileHandle>, at: LineLocation): Promise<ReturnType<typeof parseLogLine>> {
-  let handle = handles.get(at.file);
-  if (!handle) {
-    try {
-      handle = await open(join(dir, at.file), 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    handles.set(at.file, handle);
-  }
-  const buffer = Buffer.alloc(at.length);
-  const { bytesRead } = await handle.read(buffer, 0, at.length, at.offset);
-  return bytesRead === at.length ? parseLogLine(buffer.toString('utf8')) : undefined;
 }
