@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import HostNotice from '../../../src/renderer/components/HostNotice.vue';
 import HistorySidebar from '../../../src/renderer/components/HistorySidebar.vue';
 import InspectorPanel from '../../../src/renderer/components/InspectorPanel.vue';
 import { PLATFORM_KEY } from '../../../src/renderer/composables/platform.ts';
@@ -122,7 +123,10 @@ describe('HistorySidebar', () => {
     useSessionStore().setPlatformKind('http');
     const global = { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'http', api } }, stubs: { DiffDialog: true } };
     w = mount(
-      { components: { HistorySidebar, InspectorPanel }, template: '<div><HistorySidebar /><InspectorPanel /></div>' },
+      {
+        components: { HostNotice, HistorySidebar, InspectorPanel },
+        template: '<div><HostNotice /><HistorySidebar /><InspectorPanel /></div>',
+      },
       { global, attachTo: document.body },
     );
     return w;
