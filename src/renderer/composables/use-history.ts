@@ -2,6 +2,7 @@
  * The history's I/O: query pages with the sidebar's filters, open an entry into the composer and the
  * inspector, re-send one, export, clear. Live entries arrive from the host's event stream.
  */
+import { watch } from 'vue';
 import type { CredentialRef, HistoryQuery, TargetSpec } from '../../common/api.ts';
 import { useDocumentStore } from '../stores/document.ts';
 import { useHistoryStore, type HistoryFilters } from '../stores/history.ts';
@@ -117,6 +118,7 @@ export function useHistory() {
       const result = await api.replay(id, { sendId, credentials });
       inspector.show(exchangeOfResult(result, 'replay'));
       session.setSendState({ status: 'done', result });
+      history.changed();
     } catch (error) {
       inspector.show(undefined);
       session.setSendState({ status: 'failed', message: errorSentence(error) });
@@ -164,6 +166,11 @@ export function useHistory() {
     pending = setTimeout(() => void refresh(), delayMs);
   }
 
+  // A send of this window is in the list whether or not its event arrived (a reconnecting stream loses events).
+  watch(
+    () => history.revision,
+    () => refreshSoon(0),
+  );
   useHostEvents((event) => {
     // Entries were cleared or pruned (here or by another process), or live events were dropped: ask again.
     if (event.type === 'history-reset') return refreshSoon(0);

@@ -1,5 +1,6 @@
 /** Send the composed document through the platform: validate first, then call the host. */
 import { useDocumentStore } from '../stores/document.ts';
+import { useHistoryStore } from '../stores/history.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { exchangeOfResult, useInspectorStore } from '../stores/inspector.ts';
 import { usePlatform } from './platform.ts';
@@ -47,6 +48,7 @@ export function newSendId(): string {
 export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<void>; cancel: () => Promise<void> } {
   const platform = usePlatform();
   const documentStore = useDocumentStore();
+  const history = useHistoryStore();
   const session = useSessionStore();
   const inspector = useInspectorStore();
 
@@ -85,6 +87,7 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
       });
       inspector.show(exchangeOfResult(result, 'send'));
       session.setSendState({ status: 'done', result });
+      history.changed();
     } catch (error) {
       // The previous answer stays in the history; on screen it would pass for this send's.
       inspector.show(undefined);

@@ -78,6 +78,8 @@ export function createHttpApi(options: HttpApiOptions): HeartbeatApi {
               return;
             }
             if (response.ok && response.body) {
+              // Events sent while the stream was down are lost: the history is queried again.
+              if (failures > 0) listener({ type: 'history-reset' });
               failures = 0;
               status?.set('connected');
               await readSseData(response.body, (data) => {

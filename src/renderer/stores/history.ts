@@ -27,6 +27,8 @@ export const useHistoryStore = defineStore('history', () => {
   const error = shallowRef<string | undefined>(undefined);
   /** What the host said that no call returned (lines of the history skipped, live events dropped). */
   const notice = shallowRef<string | undefined>(undefined);
+  /** Bumped when this window sent or re-sent: the list is queried again even if the host's event is lost. */
+  const revision = shallowRef(0);
   /** Ids picked for a diff, oldest pick first, at most two. */
   const picked = shallowRef<string[]>([]);
   const filtered = computed(() => Object.entries(filters.value).some(([, v]) => v !== ''));
@@ -40,6 +42,8 @@ export const useHistoryStore = defineStore('history', () => {
     error,
     notice,
     setNotice: (message: string | undefined) => (notice.value = message),
+    revision,
+    changed: () => void (revision.value += 1),
     picked,
     filtered,
     setFilters: (patch: Partial<HistoryFilters>) => (filters.value = { ...filters.value, ...patch }),

@@ -57,11 +57,12 @@ describe('event stream state', () => {
     expect(seen).toEqual(['connected', 'reconnecting', 'disconnected']);
   });
 
-  it('comes back to connected when the host answers again', async () => {
+  it('comes back to connected when the host answers again, and has the history queried again (events were lost)', async () => {
     const base = await eventHost();
     const port = Number(new URL(base).port);
     const status = streamStatus();
-    const stop = createHttpApi({ baseUrl: base, token: TOKEN, reconnectMs: 30, status }).subscribe(() => undefined);
+    const events: string[] = [];
+    const stop = createHttpApi({ baseUrl: base, token: TOKEN, reconnectMs: 30, status }).subscribe((e) => events.push(e.type));
     await until(() => status.state === 'connected');
     await stopHost();
     await until(() => status.state !== 'connected');
@@ -71,6 +72,7 @@ describe('event stream state', () => {
     });
     await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
     await until(() => status.state === 'connected');
+    expect(events).toEqual(['history-reset']);
     stop();
   });
 

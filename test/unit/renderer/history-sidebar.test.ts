@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { useHistoryStore } from '../../../src/renderer/stores/history.ts';
 import HostNotice from '../../../src/renderer/components/HostNotice.vue';
 import HistorySidebar from '../../../src/renderer/components/HistorySidebar.vue';
 import InspectorPanel from '../../../src/renderer/components/InspectorPanel.vue';
@@ -168,6 +169,11 @@ describe('HistorySidebar', () => {
     await new Promise((r) => setTimeout(r, 20));
     await flushPromises();
     expect(host.calls.query.length).toBe(queries + 1);
+    // A send or re-send of this window has the list queried again, whether or not its event arrives.
+    useHistoryStore().changed();
+    await new Promise((r) => setTimeout(r, 20));
+    await flushPromises();
+    expect(host.calls.query.length).toBe(queries + 2);
   });
 
   it('opens an entry into the composer and the inspector, with its diagnosis', async () => {
