@@ -27,7 +27,8 @@ export interface DeviceState {
   deviceName: string;
   deviceFleetName: string;
   /** Listed in the config file, or registered by its first heartbeat. */
-  source: 'config' | 'heartbeat';
+  /** How the endpoint came to know it: its config file, its first heartbeat, or its first registration check. */
+  source: 'config' | 'heartbeat' | 'registration';
   registration: string;
   agentVersion?: string;
   /** ISO 8601. */
@@ -152,7 +153,12 @@ export class DeviceRegistry {
   }
 
   registration(fleet: string, name: string): { DeviceRegistration: string; CacheTTL: string } {
-    const device = this.get(fleet, name);
+    let device = this.get(fleet, name);
+    // Auto-registration also registers a device that asks first, as a real agent (and a simulated one) does.
+    if (!device && this.options.autoRegister && this.devices.size < this.maxDevices) {
+      device = fresh(name, fleet, 'registration', REGISTERED);
+      this.devices.set(key(fleet, name), device);
+    }
     if (device) device.counts.registrationChecks++;
     return { DeviceRegistration: device?.registration ?? NOT_REGISTERED, CacheTTL: this.options.config.cacheTTL ?? '3600' };
   }
@@ -178,9 +184,9 @@ export class DeviceRegistry {
       if (typeof saved?.deviceName !== 'string' || typeof saved.deviceFleetName !== 'string') continue;
       const k = key(saved.deviceFleetName, saved.deviceName);
       const configured = this.devices.get(k);
-      if (!configured && (!this.options.autoRegister || saved.source !== 'heartbeat')) continue;
+      if (!configured && (!this.options.autoRegister || saved.source === 'config')) continue;
       this.devices.set(k, {
-        ...fresh(saved.deviceName, saved.deviceFleetName, configured ? 'config' : 'heartbeat', configured?.registration ?? REGISTERED),
+        ...fresh(saved.deviceName, saved.deviceFleetName, configured ? 'config' : saved.source, configured?.registration ?? REGISTERED),
         ...saved,
         ...(configured ? { source: 'config', registration: configured.registration } : {}),
       });

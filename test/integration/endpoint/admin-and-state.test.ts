@@ -230,6 +230,24 @@ devices:
     expect(() => parseEndpointConfig('fleets: [{ nme: x }]')).toThrow(/fleets\[0\] has unknown key "nme"/);
   });
 
+  it('with auto-registration, a device that asks before its first heartbeat is registered by asking', async () => {
+    const ep = await startEndpoint({ config });
+    try {
+      const ask = () =>
+        sendSigned(ep.url, { operation: 'GetDeviceRegistration', body: { DeviceName: 'sim-001', DeviceFleetName: 'simulated' } });
+      expect((await ask()).json()).toEqual({ DeviceRegistration: 'REGISTERED', CacheTTL: '120' });
+      expect(ep.admin.devices().find((d) => d.deviceName === 'sim-001')).toMatchObject({
+        deviceFleetName: 'simulated',
+        source: 'registration',
+        registration: 'REGISTERED',
+      });
+      await ask();
+      expect(ep.admin.devices().find((d) => d.deviceName === 'sim-001')!.counts.registrationChecks).toBe(2);
+    } finally {
+      await ep.close();
+    }
+  });
+
   it('loads accepted keys from an AWS credentials INI file or a JSON list', async () => {
     const ini = join(dir, 'credentials');
     await writeFile(

@@ -76,12 +76,13 @@ describe('@aws-sdk/client-sagemaker-edge against the endpoint', () => {
     });
   });
 
-  it('gets the registration of a configured device and of an auto-registered one', async () => {
+  it('gets the registration of a configured device and of auto-registered ones (by asking, or by a heartbeat)', async () => {
     const c = client();
     const configured = await c.send(new GetDeviceRegistrationCommand({ DeviceName: 'gate-1', DeviceFleetName: 'warehouse-east' }));
     expect(configured).toMatchObject({ DeviceRegistration: 'REGISTERED', CacheTTL: '600' });
-    const unknown = await c.send(new GetDeviceRegistrationCommand({ DeviceName: 'camera-017', DeviceFleetName: 'warehouse-east' }));
-    expect(unknown.DeviceRegistration).toBe('NOT_REGISTERED');
+    // Auto-registration (the default): a device asking before its first heartbeat is registered by asking.
+    const asking = await c.send(new GetDeviceRegistrationCommand({ DeviceName: 'camera-asks-first', DeviceFleetName: 'warehouse-east' }));
+    expect(asking.DeviceRegistration).toBe('REGISTERED');
     await c.send(new SendHeartbeatCommand(HEARTBEAT));
     const registered = await c.send(new GetDeviceRegistrationCommand({ DeviceName: 'camera-017', DeviceFleetName: 'warehouse-east' }));
     expect(registered.DeviceRegistration).toBe('REGISTERED');
