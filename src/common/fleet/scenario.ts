@@ -5,6 +5,8 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { parseDuration, parseDurationRange, parseFraction } from './durations.ts';
+import { nestingDepth } from '../formats/cli-input.ts';
+import { MAX_JSON_DEPTH, TOO_DEEP_MESSAGE } from '../json/parse.ts';
 import { validate } from '../validation/validate.ts';
 import { GENERATOR_NAMES, type GeneratorSpec } from './generators.ts';
 
@@ -112,6 +114,8 @@ export function parseScenario(text: string): { scenario?: Scenario; problems: Sc
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const problems: ScenarioProblem[] = [];
+  if (doc.errors.some((e) => /call stack/i.test(e.message)) || (doc.errors.length === 0 && nestingDepth(doc.contents) > MAX_JSON_DEPTH))
+    return { problems: [{ path: '', message: TOO_DEEP_MESSAGE }] };
   for (const error of doc.errors) {
     const at = error.linePos?.[0];
     problems.push({

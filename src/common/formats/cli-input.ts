@@ -3,8 +3,8 @@
  * timestamps may also be ISO 8601 or epoch strings (converted here to epoch-second numbers, the wire
  * form). Parsing never throws: every problem comes back with a path and, where known, a line/column.
  */
-import { isDocument, LineCounter, parseDocument, stringify, type YAMLError } from 'yaml';
-import { parseJson } from '../json/parse.ts';
+import { isDocument, isMap, isPair, isSeq, LineCounter, parseDocument, stringify, type YAMLError } from 'yaml';
+import { MAX_JSON_DEPTH, parseJson, TOO_DEEP_MESSAGE } from '../json/parse.ts';
 import { forEachTimestamp, requestSchema, type Operation } from '../model/index.ts';
 import { epochToIso, normalizeTimestamps } from '../wire/timestamps.ts';
 import type { FormatParse, FormatProblem } from './problems.ts';
@@ -74,6 +74,20 @@ function yamlProblem(error: YAMLError): FormatProblem {
  * timestamp conversion): syntax errors and duplicate keys come with line and column; a stream of
  * several documents is an error.
  */
+/** How deep maps and sequences nest under `node` (iterative: a deep document cannot overflow the stack here). */
+export function nestingDepth(node: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[node, 0]];
+  while (stack.length > 0) {
+    const [n, depth] = stack.pop()!;
+    if (isMap(n) || isSeq(n)) {
+      deepest = Math.max(deepest, depth + 1);
+      for (const item of n.items) stack.push([isPair(item) ? item.value : item, depth + 1]);
+    }
+  }
+  return deepest;
+}
+
 export function parseCliInputYaml(text: string, options: ImportOptions = {}): FormatParse {
   const lineCounter = new LineCounter();
   let document;
@@ -83,8 +97,12 @@ export function parseCliInputYaml(text: string, options: ImportOptions = {}): Fo
     return { doc: undefined, problems: [{ path: '', message: `YAML could not be read: ${(error as Error).message.split('\n')[0]}` }] };
   }
   if (!isDocument(document)) return { doc: undefined, problems: [{ path: '', message: 'YAML could not be read as one document.' }] };
+  // Nesting past the limit is refused as in JSON (and before the parser's own recursion can overflow).
+  if (document.errors.some((e) => /call stack/i.test(e.message)))
+    return { doc: undefined, problems: [{ path: '', message: TOO_DEEP_MESSAGE }] };
   const problems = document.errors.map(yamlProblem);
   if (problems.length) return { doc: undefined, problems };
+  if (nestingDepth(document.contents) > MAX_JSON_DEPTH) return { doc: undefined, problems: [{ path: '', message: TOO_DEEP_MESSAGE }] };
   let doc: unknown;
   try {
     doc = document.toJS({ maxAliasCount: 100 });

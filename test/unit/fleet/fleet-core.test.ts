@@ -198,6 +198,14 @@ fleets:
     });
   });
 
+  it('refuses nesting past 64 levels with the sentence JSON uses, before anything recurses', () => {
+    const deep = parseScenario(`name: d\nfleets: ${'['.repeat(6000)}${']'.repeat(6000)}\n`);
+    expect(deep).toEqual({
+      problems: [{ path: '', message: 'Objects and arrays nest more than 64 levels deep here; a document may nest at most 64 levels.' }],
+    });
+    expect(parseScenario(`name: d\nfleets: ${'['.repeat(70)}${']'.repeat(70)}\n`).problems[0]!.message).toMatch(/nest more than 64 levels/);
+  });
+
   it('parses durations, ranges and fractions', () => {
     expect([parseDuration('500ms'), parseDuration('5s'), parseDuration('2m'), parseDuration('1h'), parseDuration('5')]).toEqual([
       500,

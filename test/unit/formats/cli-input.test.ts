@@ -126,3 +126,20 @@ describe('cli-input-yaml', () => {
     );
   });
 });
+
+describe('nesting limit in YAML, as in JSON', () => {
+  it('accepts 64 levels and refuses 65 or 6,000 with the same sentence as JSON', () => {
+    const nested = (n: number) => `AgentVersion: "1"\nx: ${'['.repeat(n - 1)}${']'.repeat(n - 1)}\n`;
+    expect(parseCliInputYaml(nested(64)).problems).toEqual([]);
+    for (const n of [65, 6000]) {
+      const { doc, problems } = parseCliInputYaml(nested(n));
+      expect(doc).toBeUndefined();
+      expect(problems).toEqual([
+        { path: '', message: 'Objects and arrays nest more than 64 levels deep here; a document may nest at most 64 levels.' },
+      ]);
+    }
+    expect(parseCliInputJson(`{"x": ${'['.repeat(64)}${']'.repeat(64)}}`).problems[0]?.message).toBe(
+      'Objects and arrays nest more than 64 levels deep here; a document may nest at most 64 levels.',
+    );
+  });
+});
