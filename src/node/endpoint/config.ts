@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { outputSchemas, type EdgeDeployment, type SchemaNode } from '../../common/model/index.ts';
 import { AppError } from '../../common/errors.ts';
+import { patternWords } from '../../common/validation/patterns.ts';
 
 export interface FleetConfig {
   name: string;
@@ -121,7 +122,8 @@ function checkShape(schema: SchemaNode, value: unknown, where: string): string |
       if (schema.enum && !schema.enum.includes(value)) return `${where} must be one of ${schema.enum.join(', ')}, not "${value}"`;
       if (schema.maxLength !== undefined && [...value].length > schema.maxLength)
         return `${where} must be at most ${schema.maxLength} characters`;
-      if (schema.pattern && !patternOf(schema.pattern).test(value)) return `${where} "${value}" does not match ${schema.pattern}`;
+      if (schema.pattern && !patternOf(schema.pattern).test(value))
+        return `${where} "${value}" does not match the pattern: ${patternWords(schema.pattern)}`;
       return undefined;
     case 'number':
     case 'integer':

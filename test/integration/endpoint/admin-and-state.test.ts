@@ -228,6 +228,10 @@ devices:
       'the endpoint config: devices[0].deployments[0].Type must be one of Model, not "Docker"; see docs/endpoint.md for the format.',
     );
     expect(() => parseEndpointConfig('fleets: [{ nme: x }]')).toThrow(/fleets\[0\] has unknown key "nme"/);
+    // Patterns in words, never a raw regex.
+    expect(() => parseEndpointConfig('devices: [{ name: a, fleet: f, deployments: [{ DeploymentName: "bad name!" }] }]')).toThrow(
+      'the endpoint config: devices[0].deployments[0].DeploymentName "bad name!" does not match the pattern: letters, digits and hyphens; starts and ends with a letter or digit; see docs/endpoint.md for the format.',
+    );
   });
 
   it('with auto-registration, a device that asks before its first heartbeat is registered by asking', async () => {
