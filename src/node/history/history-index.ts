@@ -138,10 +138,13 @@ export class HistoryIndex {
       this.running = this.readFiles().finally(() => (this.running = undefined));
       return this.running;
     }
-    this.rerun ??= this.running.then(() => {
+    // After the running read, whether it succeeded or failed: a failed read must not leave this promise
+    // standing (every later call would get it back, and nothing would be read again).
+    const again = (): Promise<void> => {
       this.rerun = undefined;
       return this.refresh();
-    });
+    };
+    this.rerun ??= this.running.then(again, again);
     return this.rerun;
   }
 

@@ -38,7 +38,9 @@ export class HistoryStore {
   /** Appends a line; once it resolves, the index has read it back (and every line written before it). */
   async record(line: LogLine, durable: boolean): Promise<void> {
     await this.writer.append(line, durable);
-    await this.index.refresh();
+    // The line is written (and durable where asked): a failed read of the folder must not fail the send;
+    // the follower reads again within its poll.
+    await this.index.refresh().catch(() => undefined);
   }
 
   /**

@@ -291,3 +291,25 @@ describe('retention in the app host', () => {
     }
   });
 });
+
+describe('reading again after a failed read', () => {
+  it('a read that fails does not stop later reads', async () => {
+    const { mkdtempSync: mk, rmSync: rm, mkdirSync: md } = await import('node:fs');
+    const d = mk(join(tmpdir(), 'hb-reread-'));
+    const index = await HistoryIndex.open(d);
+    // The folder replaced by a file: listing it fails (ENOTDIR) for a while.
+    rm(d, { recursive: true });
+    writeFileSync(d, 'not a folder');
+    const first = index.refresh();
+    const second = index.refresh(); // queued behind the failing one
+    await expect(first).rejects.toThrow();
+    await expect(second).rejects.toThrow();
+    rm(d);
+    md(d);
+    writeFileSync(join(d, newHistoryFileName(DEAD_PID, T0)), json(requestLine(1)));
+    const running = index.refresh();
+    const queued = index.refresh();
+    await Promise.all([running, queued]);
+    expect(index.size).toBe(1);
+  });
+});
