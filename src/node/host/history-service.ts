@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { HeartbeatApi, HostSettings } from '../../common/api.ts';
 import { exportHistory } from '../history/export.ts';
 import type { HistoryWarning } from '../history/history-index.ts';
+import { compact } from '../history/maintenance.ts';
 import { HistoryStore } from '../history/store.ts';
 import type { EventHub } from './events.ts';
 import { HostError, sentenceOf } from './host-error.ts';
@@ -61,8 +62,14 @@ export async function createHistoryService(
       retentionNotice = message;
     }
   }
-  void applyRetention();
-  const timer = setInterval(() => void applyRetention(), 60 * 60_000);
+  // Every `heartbeat send` leaves a small file of its own: merging the finished ones at start and hourly
+  // keeps the folder (which the index lists every poll) to a few files.
+  const upkeep = async (): Promise<void> => {
+    await applyRetention();
+    await compact(dir).catch(() => undefined);
+  };
+  void upkeep();
+  const timer = setInterval(() => void upkeep(), 60 * 60_000);
   timer.unref();
 
   const api: HeartbeatApi['history'] = {

@@ -313,3 +313,21 @@ describe('reading again after a failed read', () => {
     expect(index.size).toBe(1);
   });
 });
+
+describe('upkeep in the app host', () => {
+  it('merges the small files finished writers left (one per heartbeat send) when it starts', async () => {
+    const { startHostServices } = await import('../../../src/node/host/services.ts');
+    const d = dir();
+    for (let f = 0; f < 6; f++) writeFileSync(join(d, newHistoryFileName(DEAD_PID, T0 + f)), json(requestLine(f)));
+    const services = await startHostServices({ historyDir: d, settingsFile: join(d, 'settings.json') });
+    try {
+      const files = () => readdirSync(d).filter((f) => f.startsWith('history-'));
+      const deadline = Date.now() + 3000;
+      while (files().length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(files()).toHaveLength(1);
+      expect((await services.api.history.query({})).total).toBe(6);
+    } finally {
+      await services.close();
+    }
+  });
+});
