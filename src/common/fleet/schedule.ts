@@ -17,94 +17,12 @@
  * times and values, answering registrations and deployments as they come.
  */
 import type { Operation } from '../model/index.ts';
-import { makeGenerator, roundTo, type Generator as ValueGenerator } from './generators.ts';
-import { Prng, streamSeed } from './prng.ts';
-import { deviceNameOf, type FleetSpec, type Scenario } from './scenario.ts';
+import { SimulatedDevice, type PlannedRequest } from './device.ts';
+import type { Scenario } from './scenario.ts';
 
-export interface PlannedRequest {
-  /** Milliseconds from the run's start. */
-  offsetMs: number;
-  fleet: string;
-  device: string;
-  operation: Operation;
-  body: Record<string, unknown>;
-}
+export type { PlannedRequest } from './device.ts';
 
 const ORDER: Record<Operation, number> = { GetDeviceRegistration: 0, SendHeartbeat: 1, GetDeployments: 2 };
-
-interface MetricStream {
-  dimension: string;
-  name: string;
-  next: ValueGenerator;
-}
-
-/** One device's requests in time order. */
-function* deviceRequests(scenario: Scenario, fleet: FleetSpec, n: number, startMs: number): Generator<PlannedRequest> {
-  const seed = scenario.seed;
-  const device = deviceNameOf(fleet.deviceName, n, fleet.name);
-  const skewPrng = new Prng(streamSeed(seed, fleet.name, n, 'skew'));
-  const skewMs = Math.round(fleet.clockSkewMs.min + (fleet.clockSkewMs.max - fleet.clockSkewMs.min) * skewPrng.float());
-  const schedule = new Prng(streamSeed(seed, fleet.name, n, 'schedule'));
-  const streams = (list: FleetSpec['agentMetrics'], key: string): MetricStream[] =>
-    list.map((m) => ({
-      dimension: m.dimension,
-      name: m.name,
-      next: makeGenerator(m.value, new Prng(streamSeed(seed, fleet.name, n, `${key}/${m.dimension}/${m.name}`)), m.precision),
-    }));
-  const agent = streams(fleet.agentMetrics, 'agent');
-  const models = fleet.models.map((m) => ({ spec: m, metrics: streams(m.metrics, `model/${m.name}`) }));
-  const first = fleet.startup === 'together' ? 0 : Math.floor((fleet.intervalMs * (n - 1)) / fleet.devices);
-  const ids = { DeviceName: device, DeviceFleetName: fleet.name };
-  const at = (offsetMs: number, operation: Operation, body: Record<string, unknown>): PlannedRequest => ({
-    offsetMs,
-    fleet: fleet.name,
-    device,
-    operation,
-    body,
-  });
-
-  yield at(first, 'GetDeviceRegistration', { ...ids });
-  let nextBeat = first;
-  let nextPoll = first + fleet.deploymentPollMs;
-  let quietUntil = -1;
-  for (;;) {
-    if (nextPoll < nextBeat) {
-      if (nextPoll >= quietUntil) yield at(nextPoll, 'GetDeployments', { ...ids });
-      nextPoll += fleet.deploymentPollMs;
-      continue;
-    }
-    if (nextBeat >= quietUntil) {
-      if (fleet.offline.probability > 0 && schedule.float() < fleet.offline.probability) quietUntil = nextBeat + fleet.offline.durationMs;
-      else {
-        const t = (nextBeat - first) / 1000;
-        const timestamp = roundTo((startMs + nextBeat + skewMs) / 1000, 3);
-        const body: Record<string, unknown> = { AgentVersion: fleet.agentVersion, ...ids };
-        if (agent.length > 0)
-          body.AgentMetrics = agent.map((m) => ({ Dimension: m.dimension, MetricName: m.name, Value: m.next(t), Timestamp: timestamp }));
-        if (models.length > 0)
-          body.Models = models.map(({ spec, metrics }) => ({
-            ModelName: spec.name,
-            ModelVersion: spec.version,
-            LatestSampleTime: timestamp,
-            LatestInference: timestamp,
-            ...(metrics.length > 0
-              ? {
-                  ModelMetrics: metrics.map((m) => ({
-                    Dimension: m.dimension,
-                    MetricName: m.name,
-                    Value: m.next(t),
-                    Timestamp: timestamp,
-                  })),
-                }
-              : {}),
-          }));
-        yield at(nextBeat, 'SendHeartbeat', body);
-      }
-    }
-    const jitter = fleet.jitter > 0 ? fleet.jitter * (2 * schedule.float() - 1) : 0;
-    nextBeat += Math.max(1, Math.round(fleet.intervalMs * (1 + jitter)));
-  }
-}
 
 /**
  * Every request of the scenario before `durationMs`, in order, for a run that starts at `startMs` (epoch
@@ -113,19 +31,19 @@ function* deviceRequests(scenario: Scenario, fleet: FleetSpec, n: number, startM
  */
 export function* planRequests(scenario: Scenario, durationMs: number, startMs: number): Generator<PlannedRequest> {
   interface Head {
-    next: PlannedRequest;
-    rest: Generator<PlannedRequest>;
+    device: SimulatedDevice;
+    at: number;
     fleet: number;
     n: number;
   }
   const before = (a: Head, b: Head): boolean =>
-    a.next.offsetMs !== b.next.offsetMs
-      ? a.next.offsetMs < b.next.offsetMs
+    a.at !== b.at
+      ? a.at < b.at
       : a.fleet !== b.fleet
         ? a.fleet < b.fleet
         : a.n !== b.n
           ? a.n < b.n
-          : ORDER[a.next.operation] < ORDER[b.next.operation];
+          : ORDER[a.device.dueOperation] < ORDER[b.device.dueOperation];
   const heap: Head[] = [];
   const up = (i: number): void => {
     while (i > 0) {
@@ -149,23 +67,16 @@ export function* planRequests(scenario: Scenario, durationMs: number, startMs: n
   };
   scenario.fleets.forEach((fleet, f) => {
     for (let n = 1; n <= fleet.devices; n++) {
-      const rest = deviceRequests(scenario, fleet, n, startMs);
-      const first = rest.next();
-      if (!first.done) {
-        heap.push({ next: first.value, rest, fleet: f, n });
-        up(heap.length - 1);
-      }
+      const device = new SimulatedDevice(scenario, fleet, n, startMs, { live: false });
+      heap.push({ device, at: device.dueMs, fleet: f, n });
+      up(heap.length - 1);
     }
   });
   while (heap.length > 0) {
     const head = heap[0]!;
-    if (head.next.offsetMs >= durationMs) return;
-    yield head.next;
-    const following = head.rest.next();
-    if (following.done) {
-      heap[0] = heap[heap.length - 1]!;
-      heap.pop();
-    } else head.next = following.value;
-    if (heap.length > 0) down(0);
+    if (head.at >= durationMs) return;
+    yield head.device.take();
+    head.at = head.device.dueMs;
+    down(0);
   }
 }
