@@ -228,6 +228,10 @@ function lineItem(line: Line, name: string, operation: Operation): ReplayItem | 
     return { operation: logged.operation, body: logged.request.body, source };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { problem: 'the line is not a JSON object', source };
+  // A fleet run log or `fleet run --dry-run` line: {"operation", "body", …} (a payload has neither member).
+  const planned = value as { operation?: unknown; body?: unknown };
+  if (isOperation(planned.operation) && planned.body && typeof planned.body === 'object' && !Array.isArray(planned.body))
+    return { operation: planned.operation, body: JSON.stringify(planned.body), source };
   return { operation, body: line.text, source };
 }
 
