@@ -230,7 +230,7 @@ function lineItem(line: Line, name: string, operation: Operation): ReplayItem | 
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { problem: 'the line is not a JSON object', source };
   // A fleet run log or `fleet run --dry-run` line: {"operation", "body", …} (a payload has neither member).
   const planned = value as { operation?: unknown; body?: unknown };
-  if (isOperation(planned.operation) && planned.body && typeof planned.body === 'object' && !Array.isArray(planned.body))
+  if (typeof planned.operation === 'string' && isOperation(planned.operation) && planned.body && typeof planned.body === 'object' && !Array.isArray(planned.body))
     return { operation: planned.operation, body: JSON.stringify(planned.body), source };
   return { operation, body: line.text, source };
 }
