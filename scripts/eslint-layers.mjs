@@ -34,7 +34,15 @@ export const LAYERS = [
     files: ['src/node/'],
     name: 'src/node',
     local: ['src/common/', 'src/node/', 'reference/'],
-    packages: [NODE, 'undici', 'yaml', '@aws-sdk/credential-providers', '@smithy/shared-ini-file-loader', '@smithy/util-endpoints'],
+    packages: [
+      NODE,
+      'undici',
+      'yaml',
+      'csv-parse',
+      '@aws-sdk/credential-providers',
+      '@smithy/shared-ini-file-loader',
+      '@smithy/util-endpoints',
+    ],
   },
   { files: ['src/cli/'], name: 'The CLI', local: ['src/common/', 'src/node/', 'src/cli/'], packages: [NODE] },
 ];

@@ -15,8 +15,19 @@ export type GeneratorSpec =
   | { sequence: number[] }
   | { pickOne: number[] }
   | { decay: { start: number; halfLife: number; floor: number } }
-  /** Rows of a CSV column, read by the host side before the run (the values are given here). */
-  | { csv: { file: string; column: string; values?: number[] } };
+  | { csv: CsvArgs };
+
+/**
+ * Rows of a CSV column, in order, cycling. Pure code cannot read files: parseScenario says where each csv
+ * generator is (`csvSources`) and the host side (src/node/fleet/load-scenario.ts) fills in `values`.
+ */
+export interface CsvArgs {
+  /** Relative to the scenario's folder, or absolute. */
+  file: string;
+  /** A name in the file's header row, or a column number from 1. */
+  column: string | number;
+  values?: number[];
+}
 
 export const GENERATOR_NAMES = [
   'constant',

@@ -8,7 +8,7 @@ import { parseDuration, parseDurationRange, parseFraction } from './durations.ts
 import { nestingDepth } from '../formats/cli-input.ts';
 import { MAX_JSON_DEPTH, TOO_DEEP_MESSAGE } from '../json/parse.ts';
 import { validate } from '../validation/validate.ts';
-import { GENERATOR_NAMES, type GeneratorSpec } from './generators.ts';
+import { GENERATOR_NAMES, type CsvArgs, type GeneratorSpec } from './generators.ts';
 
 export interface MetricSpec {
   dimension: string;
@@ -55,6 +55,18 @@ export interface ScenarioProblem {
   message: string;
   line?: number;
   column?: number;
+}
+
+/**
+ * Where a `csv` generator is, for the host side to read its file (src/node/fleet/load-scenario.ts): `csv`
+ * is the generator's own settings object in the scenario, whose `values` the host fills in.
+ */
+export interface CsvSource {
+  /** JSON pointer of the generator's settings, e.g. /fleets/0/agentMetrics/1/value/csv. */
+  path: string;
+  line?: number;
+  column?: number;
+  csv: CsvArgs;
 }
 
 /** The device name of number `n` (from 1) in `fleet`. */
@@ -109,8 +121,11 @@ function plain(node: Node | null | undefined, path: string, offsets: Map<string,
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Parses and checks a scenario; `scenario` is set only when there is no problem. */
-export function parseScenario(text: string): { scenario?: Scenario; problems: ScenarioProblem[] } {
+/**
+ * Parses and checks a scenario; `scenario` is set only when there is no problem, and with it `csvSources`,
+ * its csv generators in reading order (their files are not read here: no I/O).
+ */
+export function parseScenario(text: string): { scenario?: Scenario; problems: ScenarioProblem[]; csvSources?: CsvSource[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const problems: ScenarioProblem[] = [];
@@ -127,11 +142,15 @@ export function parseScenario(text: string): { scenario?: Scenario; problems: Sc
   if (problems.length > 0) return { problems };
   const offsets = new Map<string, number>();
   const root = plain(doc.contents as Node, '', offsets);
-  const problem = (path: string, message: string): void => {
+  const where = (path: string): { line?: number; column?: number } => {
     const offset = offsets.get(path);
     const at = offset === undefined ? undefined : lines.linePos(offset);
-    problems.push({ path, message, ...(at ? { line: at.line, column: at.col } : {}) });
+    return at ? { line: at.line, column: at.col } : {};
   };
+  const problem = (path: string, message: string): void => {
+    problems.push({ path, message, ...where(path) });
+  };
+  const csvSources: CsvSource[] = [];
   if (!isObj(root)) {
     problem('', 'A scenario is a mapping with name, seed and fleets.');
     return { problems };
@@ -231,11 +250,24 @@ export function parseScenario(text: string): { scenario?: Scenario; problems: Sc
       case 'decay':
         known(args, at, ['start', 'halfLife', 'floor']);
         return { decay: { start: n('start'), halfLife: seconds('halfLife'), floor: n('floor', 0) } };
-      default:
+      default: {
         known(args, at, ['file', 'column']);
-        if (typeof args.file !== 'string' || typeof args.column !== 'string')
-          problem(at, 'csv takes a file (relative to the scenario) and a column name.');
-        return { csv: { file: String(args.file ?? ''), column: String(args.column ?? '') } };
+        const { file, column } = args;
+        if (typeof file !== 'string' || file.trim() === '')
+          problem(
+            file === undefined ? at : `${at}/file`,
+            "csv.file must be the path of a CSV file, relative to the scenario's folder or absolute.",
+          );
+        const byName = typeof column === 'string' && column.trim() !== '';
+        if (!byName && !(typeof column === 'number' && Number.isInteger(column) && column >= 1))
+          problem(
+            column === undefined ? at : `${at}/column`,
+            "csv.column must be a name in the CSV file's header row or a column number from 1.",
+          );
+        const csv: CsvArgs = { file: typeof file === 'string' ? file : '', column: byName || typeof column === 'number' ? column : '' };
+        csvSources.push({ path: at, ...where(at), csv });
+        return { csv };
+      }
     }
   };
   const metrics = (v: unknown, path: string): MetricSpec[] => {
@@ -377,5 +409,5 @@ export function parseScenario(text: string): { scenario?: Scenario; problems: Sc
   // In reading order, as a person fixes them.
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   if (problems.length > 0) return { problems };
-  return { scenario: { name, seed, ...(durationMs !== undefined ? { durationMs } : {}), fleets }, problems };
+  return { scenario: { name, seed, ...(durationMs !== undefined ? { durationMs } : {}), fleets }, problems, csvSources };
 }
