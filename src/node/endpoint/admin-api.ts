@@ -5,24 +5,33 @@
  *
  *   GET  /__admin/health                  {"service": "heartbeat-composer-endpoint", "region", "anyRegion"} (no token)
  *   GET  /__admin/devices                 {"devices": [...]}
+ *   POST /__admin/devices                 {"devices": [{"name", "fleet"}...]} registers them → {"registered", "known", "refused"} (body ≤ 8 MiB)
  *   GET  /__admin/devices/FLEET/NAME      one device (404 when unknown)
+ *   GET  /__admin/deployments             {"plans": [plan status...]}
+ *   POST /__admin/deployments             a deployment plan → 201 its status; 400 invalid, 409 name in use (body ≤ 8 MiB)
+ *   GET  /__admin/deployments/NAME        one plan's status (404 when unknown)
+ *   POST /__admin/deployments/NAME/cancel cancels it → its status (404 when unknown)
+ *   GET  /__admin/fleet-report?fleet=F&limit=N   per fleet and per device: connected/offline, models, agent versions
  *   GET  /__admin/heartbeats?limit=N      {"heartbeats": [...]} newest last
  *   GET  /__admin/stats                   counters and p50/p99 handling time
  *   GET  /__admin/events                  text/event-stream, one `exchange` event per request, batched; `dropped` when a slow reader missed some
  *   GET  /__admin/faults | PUT /__admin/faults   fault settings (PUT replaces them)
- *   POST /__admin/reset                   devices back to the config, stats and heartbeats cleared
+ *   POST /__admin/reset                   devices and plans back to the config, stats and heartbeats cleared
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ENDPOINT_SERVICE_ID } from '../../common/demo.ts';
+import type { DeploymentPlanStatus, FleetReport, FleetReportOptions } from '../../common/endpoint-fleet-types.ts';
+import { HTTP_STATUS_OF, isAppError } from '../../common/errors.ts';
 import { parseJson } from '../../common/json/parse.ts';
+import { parseJsonFast } from '../../common/json/parse-fast.ts';
 import { readBody } from './body.ts';
 import { ServiceError } from './errors.ts';
 import { EventStream, type EventStreamState } from './event-stream.ts';
 import type { FaultSettings } from '../../common/api.ts';
 import type { ResolvedFaults } from './faults.ts';
 import type { EndpointEvent, EndpointStats, EventListener } from './monitor.ts';
-import type { DeviceState } from './registry.ts';
+import type { DeviceState, DeviceToRegister, RegisterDevicesResult } from './registry.ts';
 
 export const ADMIN_PREFIX = '/__admin';
 
@@ -36,8 +45,21 @@ export interface EndpointAdmin {
   /** Replaces the fault settings (unset fields take their defaults); throws a sentence when invalid. */
   setFaults(settings: FaultSettings): ResolvedFaults;
   subscribe(listener: EventListener): () => void;
+  /** Devices and plans back to the config file; stats, recent heartbeats and faults back to the start. */
   reset(): void;
+  /** Registers devices whatever auto-registration says (idempotent, capped); throws an AppError sentence when an entry is bad. */
+  registerDevices(devices: readonly DeviceToRegister[], source?: 'admin' | 'run'): RegisterDevicesResult;
+  deploymentPlans(): DeploymentPlanStatus[];
+  deploymentPlan(name: string): DeploymentPlanStatus | undefined;
+  /** Checks and starts a plan; throws an AppError: BAD_INPUT (a sentence naming the member), CONFLICT (name in use). */
+  createDeploymentPlan(plan: unknown): DeploymentPlanStatus;
+  /** Cancels a plan (no longer handed out); throws an AppError NOT_FOUND for an unknown name. */
+  cancelDeploymentPlan(name: string): DeploymentPlanStatus;
+  fleetReport(options?: FleetReportOptions): FleetReport;
 }
+
+/** Bodies of POST /__admin/devices and /__admin/deployments: room for 100,000 devices. */
+export const MAX_ADMIN_LIST_BODY = 8 * 1024 * 1024;
 
 const SSE_PING_MS = 15_000;
 
@@ -87,7 +109,66 @@ export class AdminApi {
       return false;
     };
 
-    if (route === '/devices') return allow('GET') ? send(200, { devices: this.admin.devices() }) : undefined;
+    /** The JSON body (≤ maxBytes), or undefined when an answer was already sent. */
+    const readJson = async (maxBytes: number, what: string): Promise<{ value: unknown } | undefined> => {
+      const body = await readBody(req, { maxBytes, timeoutMs: 10_000 });
+      if (body === 'gone') return undefined;
+      if (body instanceof ServiceError) return void send(body.status, { message: body.message });
+      const text = body.toString('utf8');
+      const fast = parseJsonFast(text);
+      if (fast) return fast;
+      const parsed = parseJson(text, { positions: false });
+      if (parsed.errors.length) return void send(400, { message: `${what} is not valid JSON: ${parsed.errors[0].message}` });
+      return { value: parsed.value };
+    };
+    /** Runs an admin action; an AppError is answered with its code's status and sentence. */
+    const attempt = (status: number, action: () => unknown) => {
+      let result: unknown;
+      try {
+        result = action();
+      } catch (error) {
+        if (isAppError(error)) return send(HTTP_STATUS_OF[error.code], { message: error.message });
+        throw error;
+      }
+      return send(status, result);
+    };
+
+    if (route === '/devices') {
+      if (!allow('GET,POST')) return;
+      if (method === 'GET') return send(200, { devices: this.admin.devices() });
+      const body = await readJson(MAX_ADMIN_LIST_BODY, 'The device list');
+      if (!body) return;
+      const devices = isRecord(body.value) ? body.value.devices : undefined;
+      if (!isRecord(body.value) || Object.keys(body.value).some((k) => k !== 'devices') || !Array.isArray(devices))
+        return send(400, { message: 'Send {"devices": [{"name": DEVICE, "fleet": FLEET}, ...]} to register devices.' });
+      return attempt(200, () => this.admin.registerDevices(devices as DeviceToRegister[], 'admin'));
+    }
+    if (route === '/deployments') {
+      if (!allow('GET,POST')) return;
+      if (method === 'GET') return send(200, { plans: this.admin.deploymentPlans() });
+      const body = await readJson(MAX_ADMIN_LIST_BODY, 'The deployment plan');
+      if (!body) return;
+      return attempt(201, () => this.admin.createDeploymentPlan(body.value));
+    }
+    const plan = /^\/deployments\/([^/]+)(\/cancel)?$/.exec(route);
+    if (plan) {
+      const name = decodeURIComponent(plan[1]);
+      if (plan[2]) return allow('POST') ? attempt(200, () => this.admin.cancelDeploymentPlan(name)) : undefined;
+      if (!allow('GET')) return;
+      const found = this.admin.deploymentPlan(name);
+      return found
+        ? send(200, found)
+        : send(404, { message: `There is no deployment plan named "${name}"; list them with GET /__admin/deployments.` });
+    }
+    if (route === '/fleet-report') {
+      if (!allow('GET')) return;
+      const fleet = url.searchParams.get('fleet');
+      const limitText = url.searchParams.get('limit');
+      const limit = limitText === null ? undefined : Number(limitText);
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0))
+        return send(400, { message: `limit must be a whole number of devices (0 or more), not "${limitText}".` });
+      return send(200, this.admin.fleetReport({ ...(fleet !== null ? { fleet } : {}), ...(limit !== undefined ? { limit } : {}) }));
+    }
     const device = /^\/devices\/([^/]+)\/([^/]+)$/.exec(route);
     if (device) {
       if (!allow('GET')) return;
@@ -167,6 +248,10 @@ export class AdminApi {
     const b = Buffer.from(this.token);
     return a.length === b.length && timingSafeEqual(a, b);
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 export function isLoopback(address: string | undefined): boolean {

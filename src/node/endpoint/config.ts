@@ -1,13 +1,16 @@
 /**
- * The endpoint's config file (YAML or JSON): which devices are registered, in which fleet, and which
- * deployments GetDeployments hands out. Deployments are checked against the model's EdgeDeployment
- * shape when the file is loaded, so a typo fails at start-up, not in a device's agent.
+ * The endpoint's config file (YAML or JSON): which devices are registered, in which fleet, which
+ * deployments GetDeployments hands out, and the staged deployment plans to start. Deployments are
+ * checked against the model's EdgeDeployment shape and plans as the admin API checks them when the
+ * file is loaded, so a typo fails at start-up, not in a device's agent.
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { outputSchemas, type EdgeDeployment, type SchemaNode } from '../../common/model/index.ts';
 import { AppError } from '../../common/errors.ts';
 import { patternWords } from '../../common/validation/patterns.ts';
+import type { DeploymentPlan } from '../../common/endpoint-fleet-types.ts';
+import { deploymentPlanProblem } from './deployment-plans.ts';
 
 export interface FleetConfig {
   name: string;
@@ -29,6 +32,8 @@ export interface EndpointConfig {
   cacheTTL?: string;
   fleets?: FleetConfig[];
   devices?: DeviceConfig[];
+  /** Staged deployment plans (docs/endpoint.md#deployment-plans), started when the endpoint starts and again by a reset. */
+  deploymentPlans?: DeploymentPlan[];
 }
 
 export class EndpointConfigError extends AppError {
@@ -64,9 +69,10 @@ export function parseEndpointConfig(text: string, name = 'the endpoint config'):
 const DEPLOYMENT = outputSchemas.GetDeployments.properties!.Deployments.items!;
 
 function checkConfig(value: unknown): string | undefined {
-  if (!isRecord(value)) return 'the top level must be a mapping with cacheTTL, fleets and devices';
+  if (!isRecord(value)) return 'the top level must be a mapping with cacheTTL, fleets, devices and deploymentPlans';
   for (const key of Object.keys(value))
-    if (!['cacheTTL', 'fleets', 'devices'].includes(key)) return `unknown key "${key}" (allowed: cacheTTL, fleets, devices)`;
+    if (!['cacheTTL', 'fleets', 'devices', 'deploymentPlans'].includes(key))
+      return `unknown key "${key}" (allowed: cacheTTL, fleets, devices, deploymentPlans)`;
   if (value.cacheTTL !== undefined && typeof value.cacheTTL !== 'string' && typeof value.cacheTTL !== 'number')
     return 'cacheTTL must be a number of seconds';
   if (typeof value.cacheTTL === 'number') value.cacheTTL = String(value.cacheTTL);
@@ -93,6 +99,28 @@ function checkConfig(value: unknown): string | undefined {
         }
       }
     }
+  }
+  return checkPlans(value);
+}
+
+/** Each plan as the admin API checks it, names unique and none a deployment name the file already hands out. */
+function checkPlans(value: Record<string, unknown>): string | undefined {
+  const plans = value.deploymentPlans;
+  if (plans === undefined) return undefined;
+  if (!Array.isArray(plans)) return 'deploymentPlans must be a list';
+  const handedOut = new Set<string>();
+  for (const holder of [...((value.fleets as FleetConfig[] | undefined) ?? []), ...((value.devices as DeviceConfig[] | undefined) ?? [])])
+    for (const d of holder.deployments ?? []) if (d.DeploymentName !== undefined) handedOut.add(d.DeploymentName);
+  const names = new Map<string, number>();
+  for (const [i, plan] of plans.entries()) {
+    const where = `deploymentPlans[${i}]`;
+    const bad = deploymentPlanProblem(plan, where);
+    if (bad) return bad;
+    const name = (plan as DeploymentPlan).name;
+    const earlier = names.get(name);
+    if (earlier !== undefined) return `${where}.name "${name}" is also the name of deploymentPlans[${earlier}]; plan names must be unique`;
+    if (handedOut.has(name)) return `${where}.name "${name}" is also a DeploymentName under fleets or devices; choose another name`;
+    names.set(name, i);
   }
   return undefined;
 }

@@ -14,6 +14,7 @@ import { handleExchange, type ExchangeContext } from './exchange.ts';
 import type { FaultSettings } from '../../common/api.ts';
 import { FaultInjector, NO_FAULTS, resolveFaults } from './faults.ts';
 import { Monitor } from './monitor.ts';
+import { fleetReport } from './fleet-report.ts';
 import { DeviceRegistry } from './registry.ts';
 import { DeviceStateWriter, loadDeviceState } from './state-file.ts';
 import { SignatureVerifier, type AcceptedKey } from './verify-signature.ts';
@@ -25,7 +26,11 @@ export { loadCredentialsFile } from './credentials-file.ts';
 export type { ResolvedFaults, InjectableError } from './faults.ts';
 export { INJECTABLE_ERRORS, parseLatency, resolveFaults } from './faults.ts';
 export type { EndpointEvent, EndpointStats } from './monitor.ts';
-export type { DeviceState, ModelState, MetricReading } from './registry.ts';
+export type { DeviceState, ModelState, MetricReading, DeviceToRegister, RegisterDevicesResult } from './registry.ts';
+export type { DeploymentPlan, DeploymentPlanStatus } from './deployment-plans.ts';
+export { DeploymentPlanError, deploymentPlanProblem } from './deployment-plans.ts';
+export type { FleetReport, FleetReportOptions } from './fleet-report.ts';
+export { fleetReport } from './fleet-report.ts';
 export type { AcceptedKey } from './verify-signature.ts';
 
 export { SIGNING_NAME } from '../signing/sigv4.ts';
@@ -133,6 +138,12 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
       monitor.reset();
       faults.settings = startFaults;
     },
+    registerDevices: (devices, source) => registry.registerDevices(devices, source),
+    deploymentPlans: () => registry.plans.list(),
+    deploymentPlan: (name) => registry.plans.get(name),
+    createDeploymentPlan: (plan) => registry.plans.create(plan, 'admin'),
+    cancelDeploymentPlan: (name) => registry.plans.cancel(name),
+    fleetReport: (reportOptions) => fleetReport(registry, new Date(), reportOptions),
   };
   const adminApi = new AdminApi(admin, adminToken, { service: ENDPOINT_SERVICE_ID, region, anyRegion });
 

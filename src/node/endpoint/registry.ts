@@ -1,10 +1,15 @@
 /**
- * The in-memory device registry: devices from the config file plus those auto-registered by their
- * first heartbeat, each with its fleet, agent version, heartbeat times, models with their latest
- * metrics, last deployment result and counts. A device is keyed by fleet and name.
+ * The in-memory device registry: devices from the config file, those registered by the admin API or a
+ * fleet run, and those auto-registered by their first heartbeat or registration check, each with its
+ * fleet, agent version, heartbeat times and estimated interval, models with their latest metrics, last
+ * deployment result and counts. A device is keyed by fleet and name. The registry owns the deployment
+ * plans (deployment-plans.ts): GetDeployments hands out theirs too, and heartbeats' results move them on.
  */
 import type { DeploymentResult, EdgeDeployment, EdgeMetric, SendHeartbeatRequest } from '../../common/model/index.ts';
+import { AppError } from '../../common/errors.ts';
+import { patternWords } from '../../common/validation/patterns.ts';
 import type { EndpointConfig } from './config.ts';
+import { DeploymentPlans } from './deployment-plans.ts';
 
 export interface MetricReading {
   dimension?: string;
@@ -26,14 +31,22 @@ export interface ModelState {
 export interface DeviceState {
   deviceName: string;
   deviceFleetName: string;
-  /** Listed in the config file, or registered by its first heartbeat. */
-  /** How the endpoint came to know it: its config file, its first heartbeat, or its first registration check. */
-  source: 'config' | 'heartbeat' | 'registration';
+  /**
+   * How the endpoint came to know it: its config file, its first heartbeat, its first registration check,
+   * the admin API (POST /__admin/devices), or a fleet run registering its devices.
+   */
+  source: 'config' | 'heartbeat' | 'registration' | 'admin' | 'run';
   registration: string;
   agentVersion?: string;
   /** ISO 8601. */
   firstHeartbeat?: string;
   lastHeartbeat?: string;
+  /**
+   * The estimated time between its heartbeats (seconds): an exponentially weighted mean of the gaps
+   * (weight 0.3 for the newest; a gap counts at most 3 × the estimate, so an outage moves it slowly).
+   * Absent until its second heartbeat. The fleet report's Connected/Offline uses it.
+   */
+  heartbeatIntervalSeconds?: number;
   agentMetrics: MetricReading[];
   models: ModelState[];
   lastDeploymentResult?: DeploymentResult;
@@ -58,6 +71,25 @@ export interface RegistryOptions {
 export const NOT_REGISTERED = 'NOT_REGISTERED';
 const REGISTERED = 'REGISTERED';
 
+/** A device to register (POST /__admin/devices, a fleet run). */
+export interface DeviceToRegister {
+  name: string;
+  fleet: string;
+}
+
+/** What registerDevices did: newly registered, already known, and refused because the registry is full (maxDevices). */
+export interface RegisterDevicesResult {
+  registered: number;
+  known: number;
+  refused: number;
+}
+
+/** At most this many devices in one registerDevices call. */
+export const MAX_DEVICES_PER_REGISTRATION = 100_000;
+const DEVICE_NAME = /^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$/u;
+/** The weight of the newest gap in the heartbeat interval estimate. */
+const INTERVAL_WEIGHT = 0.3;
+
 /** Per device: its models and readings by name, for merging in linear time (the arrays of DeviceState are views of these). */
 interface DeviceIndex {
   agentMetrics: Map<string, MetricReading>;
@@ -69,20 +101,73 @@ export class DeviceRegistry {
   private devices = new Map<string, DeviceState>();
   private indexes = new WeakMap<DeviceState, DeviceIndex>();
   private readonly maxDevices: number;
+  /** The staged deployment plans: those of the config file (created at start and by reset) and those created at run time. */
+  readonly plans: DeploymentPlans;
   /** Called after every change (persistence hooks in here). */
   onChange: () => void = () => {};
 
   constructor(private readonly options: RegistryOptions) {
     this.maxDevices = options.maxDevices ?? 10_000;
+    const reservedNames = new Set<string>();
+    for (const holder of [...(options.config.fleets ?? []), ...(options.config.devices ?? [])])
+      for (const d of holder.deployments ?? []) if (d.DeploymentName !== undefined) reservedNames.add(d.DeploymentName);
+    this.plans = new DeploymentPlans({ devicesOf: (fleet) => this.namesOf(fleet), reservedNames });
     this.reset();
   }
 
-  /** Back to the devices of the config file, with no history. */
+  /** Back to the devices of the config file, with no history; plans created at run time are forgotten, the config's start again. */
   reset(): void {
     this.devices.clear();
     for (const d of this.options.config.devices ?? [])
       this.devices.set(key(d.fleet, d.name), fresh(d.name, d.fleet, 'config', d.registration ?? REGISTERED));
+    this.startConfigPlans();
     this.onChange();
+  }
+
+  /** Forgets every plan and creates the config file's (checked when the file was loaded) over the devices known now. */
+  private startConfigPlans(): void {
+    this.plans.clear();
+    for (const plan of this.options.config.deploymentPlans ?? []) this.plans.create(plan, 'config');
+  }
+
+  /** The names of a fleet's known devices (a new array). */
+  private namesOf(fleet: string): string[] {
+    const names: string[] = [];
+    for (const d of this.devices.values()) if (d.deviceFleetName === fleet) names.push(d.deviceName);
+    return names;
+  }
+
+  /**
+   * Registers devices (POST /__admin/devices, a fleet run that registers its devices first), whatever the
+   * auto-registration setting; idempotent (a known device is counted, not changed); stops at maxDevices
+   * like auto-registration. Every entry is checked first: a bad one throws a sentence and registers none.
+   */
+  registerDevices(devices: readonly DeviceToRegister[], source: 'admin' | 'run' = 'admin'): RegisterDevicesResult {
+    if (!Array.isArray(devices)) throw new AppError('BAD_INPUT', 'devices must be a list of {"name", "fleet"}.');
+    if (devices.length > MAX_DEVICES_PER_REGISTRATION)
+      throw new AppError(
+        'TOO_LARGE',
+        `At most ${MAX_DEVICES_PER_REGISTRATION} devices can be registered at once, not ${devices.length}; send them in parts.`,
+      );
+    for (const [i, d] of (devices as unknown[]).entries()) {
+      const problem = registrationProblem(d, `devices[${i}]`);
+      if (problem) throw new AppError('BAD_INPUT', `${problem}.`);
+    }
+    const result: RegisterDevicesResult = { registered: 0, known: 0, refused: 0 };
+    const fleets = new Set<string>();
+    for (const { name, fleet } of devices) {
+      const k = key(fleet, name);
+      if (this.devices.has(k)) result.known++;
+      else if (this.devices.size >= this.maxDevices) result.refused++;
+      else {
+        this.devices.set(k, fresh(name, fleet, source, REGISTERED));
+        fleets.add(fleet);
+        result.registered++;
+      }
+    }
+    for (const fleet of fleets) this.plans.devicesAdded(fleet);
+    if (result.registered > 0) this.onChange();
+    return result;
   }
 
   list(): DeviceState[] {
@@ -100,8 +185,17 @@ export class DeviceRegistry {
       if (!this.options.autoRegister || this.devices.size >= this.maxDevices) return undefined;
       device = fresh(request.DeviceName, request.DeviceFleetName, 'heartbeat', REGISTERED);
       this.devices.set(key(request.DeviceFleetName, request.DeviceName), device);
+      this.plans.devicesAdded(request.DeviceFleetName);
     }
     const time = at.toISOString();
+    if (device.lastHeartbeat !== undefined) {
+      const gap = (at.getTime() - Date.parse(device.lastHeartbeat)) / 1000;
+      if (gap > 0) {
+        const prior = device.heartbeatIntervalSeconds;
+        const estimate = prior === undefined ? gap : prior + INTERVAL_WEIGHT * (Math.min(gap, 3 * prior) - prior);
+        device.heartbeatIntervalSeconds = Math.round(estimate * 1000) / 1000;
+      }
+    }
     device.firstHeartbeat ??= time;
     device.lastHeartbeat = time;
     device.agentVersion = request.AgentVersion;
@@ -130,7 +224,10 @@ export class DeviceRegistry {
     }
     device.agentMetrics = [...index.agentMetrics.values()];
     device.models = Array.from(index.models.values(), (e) => e.state);
-    if (request.DeploymentResult) device.lastDeploymentResult = request.DeploymentResult;
+    if (request.DeploymentResult) {
+      device.lastDeploymentResult = request.DeploymentResult;
+      this.plans.recordResult(request.DeviceFleetName, request.DeviceName, request.DeploymentResult, at);
+    }
     this.onChange();
     return device;
   }
@@ -158,19 +255,20 @@ export class DeviceRegistry {
     if (!device && this.options.autoRegister && this.devices.size < this.maxDevices) {
       device = fresh(name, fleet, 'registration', REGISTERED);
       this.devices.set(key(fleet, name), device);
+      this.plans.devicesAdded(fleet);
     }
     if (device) device.counts.registrationChecks++;
     return { DeviceRegistration: device?.registration ?? NOT_REGISTERED, CacheTTL: this.options.config.cacheTTL ?? '3600' };
   }
 
-  /** The device's own deployments, then its fleet's; none for an unknown device. */
+  /** The device's own deployments, then its fleet's (config file), then those of the plans whose started stages include it; none for an unknown device. */
   deployments(fleet: string, name: string): EdgeDeployment[] {
     const device = this.get(fleet, name);
     if (!device) return [];
     device.counts.deploymentChecks++;
     const own = this.options.config.devices?.find((d) => d.name === name && d.fleet === fleet)?.deployments ?? [];
     const shared = this.options.config.fleets?.find((f) => f.name === fleet)?.deployments ?? [];
-    return [...own, ...shared];
+    return [...own, ...shared, ...this.plans.deploymentsFor(fleet, name)];
   }
 
   /** A plain copy for persistence. */
@@ -178,20 +276,40 @@ export class DeviceRegistry {
     return structuredClone(this.list());
   }
 
-  /** Restores persisted devices over the config ones (config registration values win). */
+  /**
+   * Restores persisted devices over the config ones (config registration values win), at start: devices
+   * registered by the admin API or a run are kept even without auto-registration. The config's plans
+   * start again over the restored devices (plans are not persisted).
+   */
   restore(devices: DeviceState[]): void {
     for (const saved of devices) {
       if (typeof saved?.deviceName !== 'string' || typeof saved.deviceFleetName !== 'string') continue;
       const k = key(saved.deviceFleetName, saved.deviceName);
       const configured = this.devices.get(k);
-      if (!configured && (!this.options.autoRegister || saved.source === 'config')) continue;
+      const explicit = saved.source === 'admin' || saved.source === 'run';
+      if (!configured && (saved.source === 'config' || (!this.options.autoRegister && !explicit))) continue;
       this.devices.set(k, {
         ...fresh(saved.deviceName, saved.deviceFleetName, configured ? 'config' : saved.source, configured?.registration ?? REGISTERED),
         ...saved,
         ...(configured ? { source: 'config', registration: configured.registration } : {}),
       });
     }
+    this.startConfigPlans();
   }
+}
+
+/** Why one entry of registerDevices cannot be registered (a sentence fragment), or undefined. */
+function registrationProblem(value: unknown, where: string): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `${where} must be {"name": DEVICE, "fleet": FLEET}`;
+  const entry = value as Record<string, unknown>;
+  for (const k of Object.keys(entry)) if (k !== 'name' && k !== 'fleet') return `${where} has unknown key "${k}" (allowed: name, fleet)`;
+  for (const member of ['name', 'fleet'] as const) {
+    const v = entry[member];
+    if (typeof v !== 'string' || v === '') return `${where}.${member} must be a non-empty string`;
+    if ([...v].length > 63) return `${where}.${member} must be at most 63 characters`;
+    if (!DEVICE_NAME.test(v)) return `${where}.${member} "${v}" does not match the pattern: ${patternWords(DEVICE_NAME.source)}`;
+  }
+  return undefined;
 }
 
 function key(fleet: string, name: string): string {
