@@ -39,6 +39,7 @@ export const LAYERS = [
       'undici',
       'yaml',
       'csv-parse',
+      'hdr-histogram-js',
       '@aws-sdk/credential-providers',
       '@smithy/shared-ini-file-loader',
       '@smithy/util-endpoints',

@@ -52,7 +52,10 @@ describe('heartbeat fleet', () => {
 
   it('refuses what it cannot do with one sentence', async () => {
     for (const [args, sentence, code] of [
-      [['fleet', 'run', 'examples/fleet-warehouse.yaml'], /not built yet; add --dry-run/, 2],
+      [['fleet', 'run', 'examples/fleet-warehouse.yaml', '--scale', '0'], /--scale must be a positive number/, 2],
+      [['fleet', 'run', 'examples/fleet-warehouse.yaml', '--rate-limit', 'fast'], /--rate-limit must be a positive number/, 2],
+      [['fleet', 'run', 'examples/fleet-warehouse.yaml', '--start-time', 'now'], /--start-time is for a dry run/, 2],
+      [['fleet', 'run', 'examples/fleet-warehouse.yaml', '--duration', 'soon'], /--duration must be a duration/, 2],
       [['fleet', 'run', 'test/fixtures/fleet/small.yaml', '--dry-run'], /needs an end: give --duration/, 2],
       [['fleet', 'run', 'examples/fleet-warehouse.yaml', '--dry-run', '--start-time', 'noon'], /--start-time must be ISO 8601/, 2],
       [['fleet', 'validate', join(dir, 'none.yaml')], /There is no file/, 2],

@@ -1,11 +1,20 @@
 /**
- * `heartbeat fleet`: simulated devices from a scenario file (docs/fleet.md). This stage checks scenarios
- * and prints, without sending, every request a run would make (`run --dry-run`); sending them is the next
- * stage of the fleet work (issue 17) and says so.
+ * `heartbeat fleet`: simulated devices from a scenario file (docs/fleet.md): check a scenario, print the
+ * requests a run would make (`run --dry-run`), or run it against a target with live progress, a run log
+ * and a summary.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { loadScenarioFile, type LoadedScenario } from '../../node/fleet/load-scenario.ts';
+import { join } from 'node:path';
+import type { FleetRunStats, FleetRunSummary } from '../../common/fleet/summary.ts';
+import { clock } from '../progress.ts';
+import { prepare, TARGET_OPTIONS } from './send.ts';
+import { historyDir } from '../../node/history/paths.ts';
+import { openRunLog } from '../../node/fleet/run-log.ts';
+import { scaleScenario } from '../../node/fleet/run.ts';
 import { planRequests } from '../../common/fleet/schedule.ts';
-import { parseScenario, type Scenario } from '../../common/fleet/scenario.ts';
+import { deviceNameOf, type Scenario } from '../../common/fleet/scenario.ts';
 import { parseDuration } from '../../common/fleet/durations.ts';
 import { isoToEpoch } from '../../common/wire/timestamps.ts';
 import { parseCommandLine } from '../args.ts';
@@ -15,12 +24,26 @@ export const summary = 'Simulated devices from a scenario file: check it, or lis
 
 export const help = `Usage: heartbeat fleet validate SCENARIO
        heartbeat fleet example
+       heartbeat fleet run SCENARIO [--local | --endpoint-url URL | --region R] [options]
        heartbeat fleet run SCENARIO --dry-run [--output ndjson] [--duration D] [--start-time T]
 
 ${summary}
   validate SCENARIO    check a scenario (YAML or JSON): every problem with its line:column, exit 1
                        when there is any, 0 when it is good (and a one-line description)
   example              print a commented scenario to start from
+  run SCENARIO         run the devices: each registers, sends heartbeats, polls for deployments,
+                       applies them (and fails and rolls back as the scenario says), with live progress
+                       on a terminal and a summary at the end (per operation: sent, ok, failed by type,
+                       p50/p99 latency; schedule lag p99). Ctrl+C stops cleanly.
+    --local            the embedded endpoint (the default): a running heartbeat serve / heartbeat ui,
+                       else one started for the run, where the run registers its devices first
+    --endpoint-url URL, --region R, --profile P, --max-attempts N, ...   as for heartbeat send
+    --duration D       how long (default: the scenario's, else until Ctrl+C)
+    --scale K          multiply every fleet's device count by K (0.5, 2, 10...)
+    --rate-limit R     at most R requests per second, all devices together
+    --run-log FILE     where the run log goes (one NDJSON line per request, replayable with heartbeat
+                       replay); default a new file in the history folder's fleet-runs/; "-" for none
+    --output text|json the summary as text (default) or one JSON object
   run SCENARIO --dry-run
                        print, without sending, every request the run would make, in order: one JSON
                        line per request {"offsetMs", "device", "operation", "body"}; the same for the
@@ -28,11 +51,13 @@ ${summary}
     --duration D       how long (500ms, 5s, 2m, 1h); default the scenario's duration, which is then required
     --start-time T     the run's start for the bodies' timestamps: ISO 8601 or epoch seconds (default now)
   -h, --help           show this help
-Sending a scenario's requests (run without --dry-run) is not built yet.
+Exit status: 0 when every request succeeded, 1 when a request failed with a service error (or the
+scenario has problems), 2 on bad input, 3 when only transport errors failed, 130 when stopped by Ctrl+C.
 
 Examples:
   heartbeat fleet validate examples/fleet-warehouse.yaml
   heartbeat fleet example
+  heartbeat fleet run examples/fleet-warehouse.yaml --local --duration 1m
   heartbeat fleet run examples/fleet-warehouse.yaml --dry-run --duration 10s --start-time 2026-11-30T12:00:00Z`;
 
 const EXAMPLE = `# A scenario for \`heartbeat fleet\` (docs/fleet.md). Durations: 500ms, 5s, 2m, 1h.
@@ -62,22 +87,22 @@ fleets:
           - { dimension: model/detector, name: InferenceLatency, value: { sine: { mean: 40, amplitude: 10, period: 60s } } }
 `;
 
-function load(file: string | undefined): Scenario {
+/** The scenario in `file`, its csv files read; its problems printed with line:column, and a CliError. */
+async function load(file: string | undefined): Promise<Scenario> {
   if (!file) throw new CliError('Name a SCENARIO file (YAML or JSON); "heartbeat fleet example" prints one.');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(
-      code === 'ENOENT'
-        ? `There is no file ${file}.`
-        : code === 'EISDIR'
-          ? `${file} is a folder; name a scenario file.`
-          : `Cannot read ${file} (${code ?? (error as Error).message}).`,
-    );
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error) {
+    const code = info.code;
+    throw new CliError(code === 'ENOENT' ? `There is no file ${file}.` : `Cannot read ${file} (${code ?? info.message}).`);
   }
-  const { scenario, problems } = parseScenario(text);
+  if (info.isDirectory()) throw new CliError(`${file} is a folder; name a scenario file.`);
+  let loaded: LoadedScenario;
+  try {
+    loaded = await loadScenarioFile(file);
+  } catch (error) {
+    throw new CliError(`Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  const { scenario, problems } = loaded;
   if (scenario) return scenario;
   for (const p of problems) process.stderr.write(`${file}:${p.line ?? 1}:${p.column ?? 1} ${p.path || '(scenario)'}: ${p.message}\n`);
   throw new CliError(`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent.`, 'INVALID_PAYLOAD');
@@ -94,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === 'validate') {
     const { positionals } = parseCommandLine('fleet validate', rest, {});
     if (positionals.length > 1) throw new CliError(`Validate one SCENARIO at a time (got ${positionals.length}).`);
-    const scenario = load(positionals[0]);
+    const scenario = await load(positionals[0]);
     const devices = scenario.fleets.reduce((n, f) => n + f.devices, 0);
     process.stderr.write(
       `${positionals[0]}: ${scenario.name}, ${scenario.fleets.length} fleet${scenario.fleets.length === 1 ? '' : 's'}, ${devices} device${devices === 1 ? '' : 's'}: good.\n`,
@@ -103,45 +128,156 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub === 'run') {
     const { values, positionals } = parseCommandLine('fleet run', rest, {
+      ...TARGET_OPTIONS,
+      output: { type: 'string' },
       'dry-run': { type: 'boolean' },
-      output: { type: 'string', default: 'ndjson' },
       duration: { type: 'string' },
       'start-time': { type: 'string' },
+      scale: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'run-log': { type: 'string' },
     });
-    if (!values['dry-run'])
-      throw new CliError("Sending a scenario's requests is not built yet; add --dry-run to list the requests the run would make.");
-    if (values.output !== 'ndjson') throw new CliError(`--output must be ndjson for a dry run, not "${values.output}".`);
-    if (positionals.length !== 1) throw new CliError('Name one SCENARIO file: heartbeat fleet run SCENARIO --dry-run.');
-    const scenario = load(positionals[0]);
-    const durationMs = values.duration !== undefined ? parseDuration(values.duration) : scenario.durationMs;
-    if (durationMs === undefined || durationMs <= 0)
-      throw new CliError(
-        values.duration !== undefined
-          ? `--duration must be a duration like 30s or 10m, not "${values.duration}".`
-          : 'A dry run needs an end: give --duration, or a duration in the scenario.',
-      );
-    let startMs = Date.now();
-    if (values['start-time'] !== undefined) {
-      const text = values['start-time'];
-      const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : isoToEpoch(text);
-      if (seconds === undefined)
-        throw new CliError(`--start-time must be ISO 8601 (2026-11-30T12:00:00Z) or epoch seconds, not "${text}".`);
-      startMs = Math.round(seconds * 1000);
-    }
-    let buffer = '';
-    for (const r of planRequests(scenario, durationMs, startMs)) {
-      buffer += `${JSON.stringify({ offsetMs: r.offsetMs, device: r.device, operation: r.operation, body: r.body })}\n`;
-      if (buffer.length > 1 << 16) {
-        process.stdout.write(buffer);
-        buffer = '';
-      }
-    }
-    process.stdout.write(buffer);
-    return EXIT.ok;
+    if (positionals.length !== 1) throw new CliError('Name one SCENARIO file: heartbeat fleet run SCENARIO.');
+    const durationMs = values.duration !== undefined ? parseDuration(values.duration) : undefined;
+    if (values.duration !== undefined && (durationMs === undefined || durationMs <= 0))
+      throw new CliError(`--duration must be a duration like 30s or 10m, not "${values.duration}".`);
+    if (values['dry-run']) return dryRun(positionals[0]!, values, durationMs);
+    for (const flag of ['start-time'] as const)
+      if (values[flag] !== undefined) throw new CliError(`--${flag} is for a dry run (--dry-run); a run starts now.`);
+    const scale = values.scale === undefined ? 1 : Number(values.scale);
+    if (!(scale > 0) || !Number.isFinite(scale)) throw new CliError(`--scale must be a positive number, not "${values.scale}".`);
+    const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+    if (rateLimit !== undefined && !(rateLimit > 0 && Number.isFinite(rateLimit)))
+      throw new CliError(`--rate-limit must be a positive number of requests per second, not "${values['rate-limit']}".`);
+    const output = values.output ?? 'text';
+    if (output !== 'text' && output !== 'json') throw new CliError(`--output must be text or json, not "${output}".`);
+    return liveRun(positionals[0]!, { ...values, output }, { durationMs, scale, rateLimit });
   }
   throw new CliError(
     sub === undefined
       ? 'Say what to do: heartbeat fleet validate | example | run; see "heartbeat fleet --help".'
       : `Unknown fleet command "${sub}"; use validate, example or run.`,
   );
+}
+
+async function dryRun(file: string, values: { output?: string; 'start-time'?: string }, given: number | undefined): Promise<number> {
+  if ((values.output ?? 'ndjson') !== 'ndjson') throw new CliError(`--output must be ndjson for a dry run, not "${values.output}".`);
+  const scenario = await load(file);
+  const durationMs = given ?? scenario.durationMs;
+  if (durationMs === undefined) throw new CliError('A dry run needs an end: give --duration, or a duration in the scenario.');
+  let startMs = Date.now();
+  if (values['start-time'] !== undefined) {
+    const text = values['start-time'];
+    const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : isoToEpoch(text);
+    if (seconds === undefined) throw new CliError(`--start-time must be ISO 8601 (2026-11-30T12:00:00Z) or epoch seconds, not "${text}".`);
+    startMs = Math.round(seconds * 1000);
+  }
+  let buffer = '';
+  for (const r of planRequests(scenario, durationMs, startMs)) {
+    buffer += `${JSON.stringify({ offsetMs: r.offsetMs, device: r.device, operation: r.operation, body: r.body })}\n`;
+    if (buffer.length > 1 << 16) {
+      process.stdout.write(buffer);
+      buffer = '';
+    }
+  }
+  process.stdout.write(buffer);
+  return EXIT.ok;
+}
+
+const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/** The progress line: devices up, requests per second, failures, schedule lag. */
+function progressOf(s: FleetRunStats): string {
+  const failed = s.operations.SendHeartbeat.failed + s.operations.GetDeviceRegistration.failed + s.operations.GetDeployments.failed;
+  const sent = s.operations.SendHeartbeat.sent + s.operations.GetDeviceRegistration.sent + s.operations.GetDeployments.sent;
+  return [
+    clock(s.elapsedMs / 1000),
+    `${s.registered}/${s.devices} devices up${s.unregistered ? ` (${s.unregistered} unregistered)` : ''}${s.offline ? `, ${s.offline} offline` : ''}${s.deploying ? `, ${s.deploying} deploying` : ''}`,
+    `${s.ratePerSecond}/s`,
+    `${plural(sent, 'request')}`,
+    `${failed} failed`,
+    `lag p99 ${s.lag.p99Ms ?? 0} ms`,
+  ].join(' · ');
+}
+
+function describeRun(s: FleetRunSummary, unregistered: string[]): string {
+  const lines = [
+    `${s.stopped ? 'Stopped: ' : ''}fleet run ${s.scenario} (seed ${s.seed}): ${plural(s.devices, 'device')} against ${s.target.url} for ${(s.elapsedMs / 1000).toFixed(1)} s; ${plural(s.totals.sent, 'request')}, ${s.totals.ok} ok, ${s.totals.failed} failed.`,
+  ];
+  for (const [op, o] of Object.entries(s.operations)) {
+    if (o.sent === 0) continue;
+    const types = Object.entries(o.failedByType)
+      .sort((a, b) => b[1] - a[1])
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ');
+    lines.push(
+      `  ${op.padEnd(22)} ${String(o.sent).padStart(8)} sent ${String(o.ok).padStart(8)} ok ${String(o.failed).padStart(6)} failed${types ? ` (${types})` : ''}${o.p50Ms !== undefined ? `  p50 ${o.p50Ms} ms, p99 ${o.p99Ms} ms` : ''}`,
+    );
+  }
+  lines.push(`  schedule lag: p50 ${s.lag.p50Ms ?? 0} ms, p99 ${s.lag.p99Ms ?? 0} ms, max ${s.lag.maxMs ?? 0} ms`);
+  lines.push(
+    `  devices: ${s.registered} registered, ${s.unregistered} unregistered; deployments: ${s.deployments.applied} applied, ${s.deployments.succeeded} succeeded, ${s.deployments.failed} failed`,
+  );
+  if (unregistered.length > 0)
+    lines.push(
+      `  not registered at the target (they kept asking and sent no heartbeat): ${unregistered.slice(0, 20).join(', ')}${unregistered.length > 20 ? ` … and ${unregistered.length - 20} more` : ''}`,
+    );
+  if (s.runLog) lines.push(`  run log: ${s.runLog}`);
+  return lines.join('\n');
+}
+
+async function liveRun(
+  file: string,
+  values: Parameters<typeof prepare>[0] & { 'run-log'?: string },
+  options: { durationMs: number | undefined; scale: number; rateLimit: number | undefined },
+): Promise<number> {
+  const scenario = scaleScenario(await load(file), options.scale);
+  const runLogPath =
+    values['run-log'] === '-'
+      ? undefined
+      : (values['run-log'] ?? join(historyDir(), 'fleet-runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '')}.ndjson`));
+  if (runLogPath && values['run-log'] === undefined) mkdirSync(join(historyDir(), 'fleet-runs'), { recursive: true });
+  const prepared = await prepare(values);
+  const stop = new AbortController();
+  const onInterrupt = (): void => stop.abort();
+  process.once('SIGINT', onInterrupt);
+  const tty = process.stderr.isTTY === true;
+  let summary: FleetRunSummary;
+  let unregistered: string[];
+  try {
+    const registerDevices = (
+      prepared.session.started as { registerDevices?(d: Array<{ name: string; fleet: string }>): unknown } | undefined
+    )?.registerDevices;
+    if (registerDevices) {
+      const list: Array<{ name: string; fleet: string }> = [];
+      for (const fleet of scenario.fleets)
+        for (let n = 1; n <= fleet.devices; n++) list.push({ name: deviceNameOf(fleet.deviceName, n, fleet.name), fleet: fleet.name });
+      registerDevices.call(prepared.session.started, list);
+    }
+    const runLog = runLogPath ? await openRunLog(runLogPath) : undefined;
+    if (values.output === 'text') process.stderr.write(`${prepared.session.localNote ?? `Target: ${prepared.session.target.url}.`}\n`);
+    const run = prepared.sends.fleet({
+      scenario,
+      target: prepared.session.target,
+      credentials: prepared.session.credentials,
+      ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+      ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+      signal: stop.signal,
+      ...(runLog ? { runLog } : {}),
+      ...(tty ? { onStats: (s: FleetRunStats) => process.stderr.write(`\r\x1b[2K${progressOf(s)}`), statsIntervalMs: 500 } : {}),
+    });
+    summary = await run.done;
+    const at = run.elapsedMs();
+    unregistered = run.devices.filter((d) => d.status(at) === 'unregistered').map((d) => d.name);
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    if (tty) process.stderr.write('\r\x1b[2K');
+    await prepared.close();
+  }
+  if (values.output === 'json') process.stdout.write(`${JSON.stringify({ ...summary, unregisteredDevices: unregistered })}\n`);
+  else process.stdout.write(`${describeRun(summary, unregistered)}\n`);
+  if (summary.stopped) return 130;
+  if (summary.totals.failed === 0) return EXIT.ok;
+  const types = Object.values(summary.operations).flatMap((o) => Object.keys(o.failedByType));
+  return types.every((t) => t.startsWith('transport:')) ? EXIT.transport : EXIT.serviceError;
 }

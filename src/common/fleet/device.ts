@@ -157,6 +157,11 @@ export class SimulatedDevice {
     return 'healthy';
   }
 
+  /** The name of the deployment being applied, if one is. */
+  get applyingDeployment(): string | undefined {
+    return this.applying?.deployment.DeploymentName;
+  }
+
   /** The models the device runs now: name and version. */
   runningModels(): Array<{ name: string; version: string }> {
     return this.models.map((m) => ({ name: m.name, version: m.version }));

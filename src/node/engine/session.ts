@@ -9,6 +9,7 @@ import type { TargetRecord } from '../../common/log/entry.ts';
 import { resolveCredentials, type CredentialSource, type Credentials } from '../credentials/credentials.ts';
 import { resolveRegion } from '../credentials/profiles.ts';
 import { resolveTarget } from '../targets/target.ts';
+import type { EndpointAdmin } from '../endpoint/admin-api.ts';
 
 export interface SessionChoice {
   local?: boolean;
@@ -28,6 +29,8 @@ export interface Session {
   source: CredentialSource;
   /** For --local: which embedded endpoint the session uses, as a sentence (for --debug). */
   localNote?: string;
+  /** The embedded endpoint this session started in-process, if it did: a fleet run registers its devices there. */
+  started?: EndpointAdmin;
   /** Stops an embedded endpoint this session started; a no-op otherwise. */
   close(): Promise<void>;
 }
@@ -125,7 +128,7 @@ export async function openSession(choice: SessionChoice): Promise<Session> {
       ? await resolveCredentials(choice.credentials)
       : { accessKeyId: demo.accessKeyId, secretAccessKey: demo.secretAccessKey };
     const note = `Target: a throwaway embedded endpoint at ${target.url}, started for this command and stopped after it (no embedded endpoint answers at ${serveUrl}; start one with heartbeat serve).`;
-    return { target, credentials, source, localNote: note, close: () => endpoint.close() };
+    return { target, credentials, source, localNote: note, started: endpoint.admin, close: () => endpoint.close() };
   }
   const source: CredentialSource =
     choice.credentials ?? (choice.profile ? { kind: 'profile', profile: choice.profile } : { kind: 'default' });

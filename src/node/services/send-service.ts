@@ -2,12 +2,14 @@
  * The one way to send (docs/architecture.md#where-a-new-feature-goes-the-fleet-simulator-worked-through):
  * an engine (SigV4 core, transport, retries, history) over a transport that settings may replace, with
  * a short-lived pool for a send that asks for its own timeout. The app's host, `heartbeat send` and
- * `heartbeat replay` all send through it; the fleet engine will too.
+ * `heartbeat replay` all send through it, and so does a fleet run (without history: a run writes its own
+ * run log and one summary entry, docs/fleet.md).
  */
 import type { ReplayItem, ReplayProblem } from '../engine/payloads.ts';
 import { replay, type ReplayOptions, type ReplaySummary } from '../engine/replay.ts';
 import { createEngine, send, type Engine, type HistorySink, type SendHandle, type SendInput } from '../engine/send.ts';
 import { createTransport, type Transport, type TransportOptions } from '../transport/dispatcher.ts';
+import { startFleetRun, type FleetRun, type FleetRunOptions } from '../fleet/run.ts';
 
 export interface SendServiceOptions {
   transport: Transport;
@@ -22,6 +24,8 @@ export interface SendService {
   /** Sends one request; `timeoutMs` other than the pool's gets a pool of its own for this send. */
   send(input: SendInput & { timeoutMs?: number }): Promise<SendHandle>;
   replay(items: AsyncIterable<ReplayItem | ReplayProblem>, options: ReplayOptions): Promise<ReplaySummary>;
+  /** Starts a fleet run over this service's transport; its requests are not written to the history. */
+  fleet(options: FleetRunOptions): FleetRun;
   /** Sends from now on use `transport` (settings changed); the previous one is closed. */
   useTransport(transport: Transport): void;
   readonly transport: Transport;
@@ -52,6 +56,8 @@ export function createSendService(options: SendServiceOptions): SendService {
       return handle;
     },
     replay: (items, replayOptions) => replay(engine, items, replayOptions),
+    fleet: (runOptions) =>
+      startFleetRun(createEngine({ transport, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) }), runOptions),
     useTransport(next) {
       const old = transport;
       transport = next;

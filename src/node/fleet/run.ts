@@ -1,0 +1,436 @@
+/**
+ * The fleet run engine (docs/fleet.md#heartbeat-fleet-run): simulated devices (src/common/fleet/device.ts)
+ * sending their requests on schedule through the send engine (SigV4 core, transport, standard retries),
+ * answers handed back to each device, one run-log line per request, live statistics, and a summary.
+ *
+ * One timer drives it: the devices wait in a min-heap by due time; each wake-up sends what is due (within
+ * the in-flight cap and the rate limit) and sleeps until the next due time. A device whose due time
+ * changes on an answer is pushed again; its older heap entry is recognised as stale and skipped.
+ */
+import * as hdr from 'hdr-histogram-js';
+import type { TargetRecord } from '../../common/log/entry.ts';
+import { OPERATIONS, type EdgeDeployment, type Operation } from '../../common/model/index.ts';
+import { SimulatedDevice, type DeviceAnswer, type PlannedRequest } from '../../common/fleet/device.ts';
+import type { Scenario } from '../../common/fleet/scenario.ts';
+import type { FleetRunStats, FleetRunSummary, OperationStats } from '../../common/fleet/summary.ts';
+import type { Credentials } from '../credentials/credentials.ts';
+import { send, type Engine, type EngineResult, type SendHandle } from '../engine/send.ts';
+
+/** Where run-log lines go (one NDJSON line per request). */
+export interface RunLogSink {
+  readonly path?: string;
+  write(line: string): void;
+  close(): Promise<void>;
+}
+
+export interface FleetRunOptions {
+  scenario: Scenario;
+  target: TargetRecord;
+  credentials: Credentials;
+  /** Default: the scenario's duration; without either the run goes on until stopped. */
+  durationMs?: number;
+  /** Requests per second at most, all devices together. */
+  rateLimit?: number;
+  /** Sends waiting for an answer at most (default 1024); beyond it requests wait and their lag shows it. */
+  maxInFlight?: number;
+  signal?: AbortSignal;
+  runLog?: RunLogSink;
+  /** Called every statsIntervalMs (default 1000) and once at the end. */
+  onStats?(stats: FleetRunStats): void;
+  statsIntervalMs?: number;
+  /** How long a stop waits for answers in flight before cancelling them (default 3 s). */
+  stopGraceMs?: number;
+}
+
+export interface FleetRun {
+  readonly devices: readonly SimulatedDevice[];
+  /** Milliseconds since the run's start (the devices' clock). */
+  elapsedMs(): number;
+  stats(): FleetRunStats;
+  /** Ends the run: nothing more is sent; answers in flight are awaited (then cancelled after the grace). */
+  stop(): void;
+  /** The summary once the run has ended and its log is closed. */
+  readonly done: Promise<FleetRunSummary>;
+}
+
+/** A scenario with every fleet's device count multiplied by `scale` (rounded, at least 1). */
+export function scaleScenario(scenario: Scenario, scale: number): Scenario {
+  if (scale === 1) return scenario;
+  return { ...scenario, fleets: scenario.fleets.map((f) => ({ ...f, devices: Math.max(1, Math.round(f.devices * scale)) })) };
+}
+
+/** Microseconds, 2 significant digits, up to an hour: a few KB whatever the run's length. */
+function histogram(): hdr.Histogram {
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 2,
+    useWebAssembly: false,
+  });
+}
+
+const ms = (micros: number): number => Math.round(micros / 10) / 100;
+
+interface Slot {
+  device: SimulatedDevice;
+  /** Bumped each time the device is pushed: an entry with an older one is stale. */
+  seq: number;
+}
+
+interface Entry {
+  at: number;
+  slot: Slot;
+  seq: number;
+}
+
+/** A binary min-heap of entries by due time. */
+class DueHeap {
+  private items: Entry[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): Entry | undefined {
+    return this.items[0];
+  }
+
+  push(entry: Entry): void {
+    const a = this.items;
+    a.push(entry);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.at <= entry.at) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = entry;
+  }
+
+  pop(): Entry | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && a[r]!.at < a[l]!.at ? r : l;
+        if (a[c]!.at >= last.at) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
+function emptyOperation(): OperationStats {
+  return { sent: 0, ok: 0, failed: 0, failedByType: {} };
+}
+
+/** The answer a device sees: parsed registration and deployments, or a failure. */
+function answerOf(operation: Operation, result: EngineResult): DeviceAnswer {
+  const outcome = result.outcome;
+  if (outcome.kind !== 'success') return { operation, ok: false };
+  if (operation === 'SendHeartbeat') return { operation, ok: true };
+  let parsed: Record<string, unknown> = {};
+  try {
+    const value: unknown = outcome.body ? JSON.parse(outcome.body) : {};
+    if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+  } catch {
+    return { operation, ok: false };
+  }
+  if (operation === 'GetDeviceRegistration') {
+    const ttl = Number(parsed.CacheTTL);
+    return {
+      operation,
+      ok: true,
+      registration: typeof parsed.DeviceRegistration === 'string' ? parsed.DeviceRegistration : '',
+      ...(Number.isFinite(ttl) && ttl > 0 ? { cacheTtlSeconds: ttl } : {}),
+    };
+  }
+  const deployments = Array.isArray(parsed.Deployments) ? (parsed.Deployments as EdgeDeployment[]) : [];
+  return { operation, ok: true, deployments: deployments.filter((d) => d && typeof d === 'object') };
+}
+
+function errorTypeOf(result: EngineResult): string {
+  const o = result.outcome;
+  if (o.kind === 'service-error') return o.errorType;
+  if (o.kind === 'transport-error') return `transport:${o.code}`;
+  return 'cancelled';
+}
+
+/** `new Date(ms).toISOString()` with the part up to the second made once a second. */
+function isoClock(): (epochMs: number) => string {
+  let second = NaN;
+  let prefix = '';
+  return (epochMs) => {
+    const s = Math.floor(epochMs / 1000);
+    if (s !== second) {
+      second = s;
+      prefix = new Date(s * 1000).toISOString().slice(0, -4);
+    }
+    return `${prefix}${String(Math.floor(epochMs) - s * 1000).padStart(3, '0')}Z`;
+  };
+}
+
+export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRun {
+  const { scenario, target, credentials } = options;
+  const durationMs = options.durationMs ?? scenario.durationMs ?? Infinity;
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 1024);
+  const graceMs = options.stopGraceMs ?? 3000;
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const now = (): number => performance.now() - t0;
+  const iso = isoClock();
+
+  const devices: SimulatedDevice[] = [];
+  const heap = new DueHeap();
+  const slots: Slot[] = [];
+  for (const fleet of scenario.fleets)
+    for (let n = 1; n <= fleet.devices; n++) {
+      const device = new SimulatedDevice(scenario, fleet, n, startedAt, { live: true });
+      devices.push(device);
+      const slot = { device, seq: 0 };
+      slots.push(slot);
+      heap.push({ at: device.dueMs, slot, seq: 0 });
+    }
+  const reschedule = (slot: Slot): void => {
+    const at = slot.device.dueMs;
+    slot.seq++;
+    if (at !== Infinity) heap.push({ at, slot, seq: slot.seq });
+  };
+
+  const operations = Object.fromEntries(OPERATIONS.map((op) => [op, emptyOperation()])) as Record<Operation, OperationStats>;
+  const latency = Object.fromEntries(OPERATIONS.map((op) => [op, histogram()])) as Record<Operation, hdr.Histogram>;
+  const lag = histogram();
+  const deployments = { applied: 0, succeeded: 0, failed: 0 };
+  /** Requests sent per 100 ms, over the last second. */
+  const window = new Uint32Array(10);
+  let windowAt = 0;
+  /** Moves the window to `t`, clearing the tenths that passed. */
+  const roll = (t: number): number => {
+    const tenth = Math.floor(t / 100);
+    if (tenth !== windowAt) {
+      for (let k = windowAt + 1; k <= tenth && k <= windowAt + 10; k++) window[k % 10] = 0;
+      windowAt = tenth;
+    }
+    return tenth % 10;
+  };
+
+  const inFlight = new Set<SendHandle>();
+  let ending = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Infinity;
+  let blocked = false;
+  // Rate limit: a token bucket holding at most a tenth of a second's worth (at least one).
+  const rate = options.rateLimit;
+  const capacity = rate ? Math.max(1, rate / 10) : 0;
+  let tokens = capacity;
+  let refilledAt = 0;
+
+  const arm = (): void => {
+    if (ending || blocked) return;
+    let at = Math.min(heap.peek()?.at ?? Infinity, durationMs);
+    if (rate && tokens < 1) at = Math.max(at, refilledAt + ((1 - tokens) * 1000) / rate);
+    if (at === Infinity) return;
+    if (timer && timerAt <= at) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(tick, Math.max(0, at - now()));
+  };
+
+  const tick = (): void => {
+    timer = undefined;
+    timerAt = Infinity;
+    if (ending) return;
+    const t = now();
+    if (t >= durationMs) return void finish(false);
+    if (rate) {
+      tokens = Math.min(capacity, tokens + ((t - refilledAt) * rate) / 1000);
+      refilledAt = t;
+    }
+    for (;;) {
+      const top = heap.peek();
+      if (!top || top.at > t) break;
+      if (top.seq !== top.slot.seq) {
+        heap.pop();
+        continue;
+      }
+      if (inFlight.size >= maxInFlight) {
+        blocked = true;
+        return;
+      }
+      if (rate && tokens < 1) break;
+      heap.pop();
+      if (top.slot.device.dueMs > t) {
+        reschedule(top.slot); // its due time moved on an answer
+        continue;
+      }
+      if (rate) tokens--;
+      const device = top.slot.device;
+      const before = device.lastDeployment;
+      const request = device.take();
+      // A heartbeat taken after a deployment's apply time carries its result: the deployment ends here.
+      if (device.lastDeployment !== before && device.lastDeployment)
+        deployments[device.lastDeployment.status === 'SUCCESS' ? 'succeeded' : 'failed']++;
+      dispatch(top.slot, request, t);
+      reschedule(top.slot);
+    }
+    arm();
+  };
+
+  const dispatch = (slot: Slot, request: PlannedRequest, t: number): void => {
+    const body = JSON.stringify(request.body);
+    const stats = operations[request.operation];
+    stats.sent++;
+    window[roll(t)]!++;
+    const lagMs = Math.max(0, t - request.offsetMs);
+    lag.recordValue(Math.round(lagMs * 1000) + 1);
+    const handle = send(engine, { operation: request.operation, body, target, credentials, report: false });
+    inFlight.add(handle);
+    handle.answered.then(
+      (result) => settle(slot, request, body, lagMs, handle, result),
+      () => settle(slot, request, body, lagMs, handle, undefined),
+    );
+  };
+
+  const settle = (slot: Slot, request: PlannedRequest, body: string, lagMs: number, handle: SendHandle, result?: EngineResult): void => {
+    inFlight.delete(handle);
+    const stats = operations[request.operation];
+    const t = now();
+    const tookMs = result?.timings?.totalMs ?? 0;
+    let errorType: string | undefined;
+    if (result && result.outcome.kind === 'success') stats.ok++;
+    else {
+      errorType = result ? errorTypeOf(result) : 'internal';
+      stats.failed++;
+      stats.failedByType[errorType] = (stats.failedByType[errorType] ?? 0) + 1;
+    }
+    if (result && (result.outcome.kind === 'success' || result.outcome.kind === 'service-error'))
+      latency[request.operation].recordValue(Math.round(tookMs * 1000) + 1);
+    const device = slot.device;
+    const applyingBefore = device.applyingDeployment;
+    device.answer(request, result ? answerOf(request.operation, result) : { operation: request.operation, ok: false }, t);
+    if (device.applyingDeployment && device.applyingDeployment !== applyingBefore) deployments.applied++;
+    if (!ending && slot.device.dueMs !== Infinity && request.operation === 'GetDeviceRegistration') reschedule(slot);
+    options.runLog?.write(
+      `{"time":${JSON.stringify(iso(startedAt + t - tookMs))},"offsetMs":${request.offsetMs},"lagMs":${Math.round(lagMs * 100) / 100},` +
+        `"fleet":${JSON.stringify(request.fleet)},"device":${JSON.stringify(request.device)},"operation":"${request.operation}",` +
+        `"status":${result && 'status' in result.outcome ? result.outcome.status : null},` +
+        `${errorType ? `"errorType":${JSON.stringify(errorType)},` : ''}"latencyMs":${tookMs},"attempts":${result?.attempts.length ?? 0},"body":${body}}\n`,
+    );
+    if (blocked && inFlight.size < maxInFlight) {
+      blocked = false;
+      if (!ending) tick();
+    } else arm();
+    if (ending && inFlight.size === 0) drained?.();
+  };
+
+  const stats = (): FleetRunStats => {
+    const t = now();
+    const counts = { registered: 0, unregistered: 0, offline: 0, deploying: 0 };
+    for (const d of devices) {
+      const s = d.status(t);
+      if (s === 'unregistered') counts.unregistered++;
+      else if (s !== 'starting' && s !== 'registering') {
+        counts.registered++;
+        if (s === 'offline') counts.offline++;
+        else if (s === 'deploying') counts.deploying++;
+      }
+    }
+    roll(t);
+    const ops = {} as Record<Operation, OperationStats>;
+    for (const op of OPERATIONS) {
+      const h = latency[op];
+      ops[op] = {
+        ...operations[op],
+        failedByType: { ...operations[op].failedByType },
+        ...(h.totalCount > 0 ? { p50Ms: ms(h.getValueAtPercentile(50)), p99Ms: ms(h.getValueAtPercentile(99)) } : {}),
+      };
+    }
+    return {
+      elapsedMs: Math.round(t),
+      devices: devices.length,
+      ...counts,
+      inFlight: inFlight.size,
+      ratePerSecond: window.reduce((a, b) => a + b, 0),
+      operations: ops,
+      lag:
+        lag.totalCount > 0
+          ? { p50Ms: ms(lag.getValueAtPercentile(50)), p99Ms: ms(lag.getValueAtPercentile(99)), maxMs: ms(lag.maxValue) }
+          : {},
+      deployments: { ...deployments },
+    };
+  };
+
+  const statsTimer = options.onStats ? setInterval(() => options.onStats!(stats()), options.statsIntervalMs ?? 1000) : undefined;
+  let drained: (() => void) | undefined;
+  let resolveDone!: (summary: FleetRunSummary) => void;
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<FleetRunSummary>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+
+  async function finish(byStop: boolean): Promise<void> {
+    if (ending) return;
+    ending = true;
+    stopped = byStop;
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    try {
+      if (inFlight.size > 0)
+        await new Promise<void>((resolve) => {
+          const grace = setTimeout(() => {
+            for (const h of inFlight) h.cancel();
+          }, graceMs);
+          drained = () => {
+            clearTimeout(grace);
+            resolve();
+          };
+        });
+      if (statsTimer) clearInterval(statsTimer);
+      const final = stats();
+      options.onStats?.(final);
+      await options.runLog?.close();
+      const totals = { sent: 0, ok: 0, failed: 0 };
+      for (const op of OPERATIONS) {
+        totals.sent += final.operations[op].sent;
+        totals.ok += final.operations[op].ok;
+        totals.failed += final.operations[op].failed;
+      }
+      resolveDone({
+        ...final,
+        scenario: scenario.name,
+        seed: scenario.seed,
+        target,
+        startedAt: new Date(startedAt).toISOString(),
+        stopped,
+        totals,
+        ...(options.runLog?.path ? { runLog: options.runLog.path } : {}),
+      });
+    } catch (error) {
+      if (statsTimer) clearInterval(statsTimer);
+      rejectDone(error);
+    }
+  }
+  const onAbort = (): void => void finish(true);
+  if (options.signal?.aborted) queueMicrotask(onAbort);
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  queueMicrotask(tick);
+
+  return {
+    devices,
+    elapsedMs: now,
+    stats,
+    stop: () => void finish(true),
+    done,
+  };
+}
