@@ -7,8 +7,7 @@
  * Both servers run in child processes (bench/servers.ts), so the load generators do not share their
  * event loop. Each runs warm (an untimed first round of WARM_UP sends), then once timed; ratios are what to read (goals: ≥ 5× the SDK, ≥ 0.4 of the ceiling).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error autocannon ships no type declarations; the one call below is typed by hand.
@@ -25,6 +24,7 @@ import { signRequest } from '../src/node/signing/sign.ts';
 import { createTransport } from '../src/node/transport/dispatcher.ts';
 import { createSigner } from '../src/node/signing/sign.ts';
 import { Agent, request } from 'undici';
+import { runLocust } from './locust.ts';
 import { endpointServer, requireBuiltCli, serve, stop, trivialServer } from './servers.ts';
 
 const C = 32;
@@ -137,64 +137,9 @@ async function bare(url: string, n = N, withHistory = false): Promise<number> {
   return rate;
 }
 
-/**
- * A Locust FastHttpUser locustfile signing the same heartbeats with hmac/hashlib, in one process (Debian's
- * python3-locust); undefined, with a sentence, where it is missing.
- */
-async function locust(url: string): Promise<number | undefined> {
-  const python = '/usr/bin/python3';
-  const probe = spawnSync(python, ['-c', 'import locust.contrib.fasthttp'], { stdio: 'ignore' });
-  if (probe.status !== 0) {
-    console.log("  (Locust skipped: Debian's python3-locust is not installed; apt-get install python3-locust)");
-    return undefined;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'hb-bench-locust-'));
-  try {
-    const run = spawnSync(
-      python,
-      [
-        '-m',
-        'locust',
-        '-f',
-        'bench/locust/replay_locustfile.py',
-        '--headless',
-        '-u',
-        String(C),
-        '-r',
-        '1000',
-        '--run-time',
-        '10s',
-        '--host',
-        url,
-        '--csv',
-        join(dir, 'run'),
-        '--only-summary',
-        '--loglevel',
-        'WARNING',
-      ],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
-          AWS_REGION: DEMO_REGION,
-        },
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
-    const csv = readFileSync(join(dir, 'run_stats.csv'), 'utf8').trim().split('\n');
-    const header = csv[0]!.split(',').map((h) => h.replace(/"/g, ''));
-    const total = csv
-      .at(-1)!
-      .split(',')
-      .map((v) => v.replace(/"/g, ''));
-    const failures = Number(total[header.indexOf('Failure Count')]);
-    if (failures > 0) throw new Error(`Locust: ${failures} failed requests (${run.stderr.slice(-300)})`);
-    return Number(total[header.indexOf('Requests/s')]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** A Locust FastHttpUser locustfile signing the same heartbeats with hmac/hashlib, in one process. */
+function locust(url: string): number | undefined {
+  return runLocust('bench/locust/replay_locustfile.py', url, { users: C, seconds: 10 });
 }
 
 async function ceiling(url: string): Promise<number> {
@@ -229,7 +174,7 @@ export async function run(): Promise<void> {
       await bare(url, WARM_UP, true);
       const bh = await bare(url, N, true);
       const c = await ceiling(url);
-      const l = await locust(url);
+      const l = locust(url);
       console.log(
         `${name}, c=${C}, ${N} payloads, ${availableParallelism()} cores: heartbeat replay ${o.toFixed(0)}/s, SDK ${s.toFixed(0)}/s, autocannon ceiling ${c.toFixed(0)}/s → ${(o / s).toFixed(2)}× the SDK (goal ≥ 5), ${(o / c).toFixed(2)} of the ceiling`,
       );
