@@ -245,14 +245,13 @@ async function liveRun(
   let summary: FleetRunSummary;
   let unregistered: string[];
   try {
-    const registerDevices = (
-      prepared.session.started as { registerDevices?(d: Array<{ name: string; fleet: string }>): unknown } | undefined
-    )?.registerDevices;
-    if (registerDevices) {
+    // An embedded endpoint started for this run registers the run's devices first (docs/fleet.md).
+    const started = prepared.session.started;
+    if (started) {
       const list: Array<{ name: string; fleet: string }> = [];
       for (const fleet of scenario.fleets)
         for (let n = 1; n <= fleet.devices; n++) list.push({ name: deviceNameOf(fleet.deviceName, n, fleet.name), fleet: fleet.name });
-      registerDevices.call(prepared.session.started, list);
+      started.registerDevices(list, 'run');
     }
     const runLog = runLogPath ? await openRunLog(runLogPath) : undefined;
     if (values.output === 'text') process.stderr.write(`${prepared.session.localNote ?? `Target: ${prepared.session.target.url}.`}\n`);
