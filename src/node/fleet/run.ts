@@ -71,6 +71,9 @@ function histogram(): hdr.Histogram {
 
 const ms = (micros: number): number => Math.round(micros / 10) / 100;
 
+/** A percentile in ms; never above the largest value recorded (HDR reports a bucket's upper edge). */
+const percentileMs = (h: hdr.Histogram, p: number): number => ms(Math.min(h.getValueAtPercentile(p), h.maxValue));
+
 interface Slot {
   device: SimulatedDevice;
   /** Bumped each time the device is pushed: an entry with an older one is stale. */
@@ -352,7 +355,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
       ops[op] = {
         ...operations[op],
         failedByType: { ...operations[op].failedByType },
-        ...(h.totalCount > 0 ? { p50Ms: ms(h.getValueAtPercentile(50)), p99Ms: ms(h.getValueAtPercentile(99)) } : {}),
+        ...(h.totalCount > 0 ? { p50Ms: percentileMs(h, 50), p99Ms: percentileMs(h, 99) } : {}),
       };
     }
     return {
@@ -362,10 +365,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
       inFlight: inFlight.size,
       ratePerSecond: window.reduce((a, b) => a + b, 0),
       operations: ops,
-      lag:
-        lag.totalCount > 0
-          ? { p50Ms: ms(lag.getValueAtPercentile(50)), p99Ms: ms(lag.getValueAtPercentile(99)), maxMs: ms(lag.maxValue) }
-          : {},
+      lag: lag.totalCount > 0 ? { p50Ms: percentileMs(lag, 50), p99Ms: percentileMs(lag, 99), maxMs: ms(lag.maxValue) } : {},
       deployments: { ...deployments },
     };
   };
