@@ -133,6 +133,10 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   'endpoint.info': {},
   'endpoint.setFaults': { faults: anyObject() },
   'endpoint.reset': {},
+  'endpoint.fleetReport': { options: obj({ fleet: str(63, true), limit: whole(0, 1_000_000) }, true) },
+  'endpoint.deploymentPlans': {},
+  'endpoint.createDeploymentPlan': { plan: anyObject() },
+  'endpoint.cancelDeploymentPlan': { name: str(63) },
   'settings.get': {},
   'settings.update': { patch: anyObject() },
 };

@@ -7,9 +7,12 @@
  * names, "demo"), and manual keys are handed to the host once and referred to by an id afterwards.
  */
 import type { Operation } from './model/index.ts';
+import type { DeploymentPlan, DeploymentPlanStatus, FleetReport, FleetReportOptions } from './endpoint-fleet-types.ts';
 import type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings } from './log/entry.ts';
 
 export type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings };
+
+export type * from './endpoint-fleet-types.ts';
 
 /** Where to send: the embedded endpoint, an AWS region, or any URL. */
 export type TargetSpec =
@@ -256,8 +259,16 @@ export interface HeartbeatApi {
     info(): Promise<EndpointInfo>;
     /** Replaces the fault settings (unset fields turn off); rejects with a sentence when invalid. */
     setFaults(faults: FaultSettings): Promise<EndpointInfo>;
-    /** Forgets devices, counts and recent requests. */
+    /** Forgets devices, counts, recent requests and the deployment plans created at run time (the config file's start again). */
     reset(): Promise<EndpointInfo>;
+    /** Per fleet and per device: Connected/Offline, models (active, sampling), agent versions (docs/endpoint.md#fleet-report). */
+    fleetReport(options?: FleetReportOptions): Promise<FleetReport>;
+    /** The staged deployment plans and their progress (docs/endpoint.md#deployment-plans). */
+    deploymentPlans(): Promise<DeploymentPlanStatus[]>;
+    /** Checks and starts a plan; rejects with a sentence naming the member when invalid, or when its name is in use. */
+    createDeploymentPlan(plan: DeploymentPlan): Promise<DeploymentPlanStatus>;
+    /** Stops handing a plan out; rejects when there is no plan by that name. */
+    cancelDeploymentPlan(name: string): Promise<DeploymentPlanStatus>;
   };
   settings: {
     get(): Promise<HostSettings>;

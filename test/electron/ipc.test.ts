@@ -30,7 +30,15 @@ function recordingApi() {
       manualKeys: record('credentials.manualKeys', []),
       forgetManualKeys: record('credentials.forgetManualKeys', false),
     },
-    endpoint: { info: record('endpoint.info'), setFaults: record('endpoint.setFaults'), reset: record('endpoint.reset') },
+    endpoint: {
+      info: record('endpoint.info'),
+      setFaults: record('endpoint.setFaults'),
+      reset: record('endpoint.reset'),
+      fleetReport: record('endpoint.fleetReport'),
+      deploymentPlans: record('endpoint.deploymentPlans', []),
+      createDeploymentPlan: record('endpoint.createDeploymentPlan'),
+      cancelDeploymentPlan: record('endpoint.cancelDeploymentPlan'),
+    },
     settings: { get: record('settings.get'), update: record('settings.update') },
     subscribe: (l: (event: HostEvent) => void) => ((listener = l), () => (listener = undefined)),
   } as unknown as HeartbeatApi;

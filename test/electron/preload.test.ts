@@ -35,7 +35,15 @@ const HEARTBEAT_API_METHODS: Record<keyof HeartbeatApi, true | Record<string, tr
     keyof HeartbeatApi['credentials'],
     true
   >,
-  endpoint: { info: true, setFaults: true, reset: true } satisfies Record<keyof HeartbeatApi['endpoint'], true>,
+  endpoint: {
+    info: true,
+    setFaults: true,
+    reset: true,
+    fleetReport: true,
+    deploymentPlans: true,
+    createDeploymentPlan: true,
+    cancelDeploymentPlan: true,
+  } satisfies Record<keyof HeartbeatApi['endpoint'], true>,
   settings: { get: true, update: true } satisfies Record<keyof HeartbeatApi['settings'], true>,
   subscribe: true,
 };

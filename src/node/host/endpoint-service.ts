@@ -1,5 +1,6 @@
-/** The embedded endpoint as the app controls it: info, faults, reset, and its activity as host events. */
+/** The embedded endpoint as the app controls it: info, faults, reset, deployment plans, the fleet report, and its activity as host events. */
 import type { EndpointActivity, EndpointInfo, HeartbeatApi } from '../../common/api.ts';
+import { isAppError } from '../../common/errors.ts';
 import type { EndpointEvent, RunningEndpoint } from '../endpoint/index.ts';
 import type { EventHub } from './events.ts';
 import { HostError, sentenceOf } from './host-error.ts';
@@ -14,6 +15,15 @@ function activityOf(event: EndpointEvent): EndpointActivity {
 export interface EndpointService {
   api: HeartbeatApi['endpoint'];
   close(): void;
+}
+
+/** The endpoint's sentence as a HostError, keeping its code (a name in use is 409 in browser mode, an unknown plan 404). */
+function hostCall<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw new HostError(sentenceOf(error), isAppError(error) ? error.code : 'BAD_INPUT');
+  }
 }
 
 export function createEndpointService(endpoint: RunningEndpoint, events: EventHub): EndpointService {
@@ -45,6 +55,18 @@ export function createEndpointService(endpoint: RunningEndpoint, events: EventHu
       async reset() {
         endpoint.admin.reset();
         return info();
+      },
+      async fleetReport(options) {
+        return endpoint.admin.fleetReport(options);
+      },
+      async deploymentPlans() {
+        return endpoint.admin.deploymentPlans();
+      },
+      async createDeploymentPlan(plan) {
+        return hostCall(() => endpoint.admin.createDeploymentPlan(plan));
+      },
+      async cancelDeploymentPlan(name) {
+        return hostCall(() => endpoint.admin.cancelDeploymentPlan(name));
       },
     },
     close: stop,

@@ -20,7 +20,15 @@ export function createOfflineApi(): HeartbeatApi {
       manualKeys: () => Promise.resolve([]),
       forgetManualKeys: refuse,
     },
-    endpoint: { info: refuse, setFaults: refuse, reset: refuse },
+    endpoint: {
+      info: refuse,
+      setFaults: refuse,
+      reset: refuse,
+      fleetReport: refuse,
+      deploymentPlans: refuse,
+      createDeploymentPlan: refuse,
+      cancelDeploymentPlan: refuse,
+    },
     settings: { get: refuse, update: refuse },
     subscribe: () => () => undefined,
   };

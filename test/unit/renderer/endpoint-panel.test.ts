@@ -52,6 +52,7 @@ function fakeHost(options: { rejectFaults?: string } = {}) {
   const api: HeartbeatApi = {
     ...offline,
     endpoint: {
+      ...offline.endpoint,
       info: async () => (calls.info++, structuredClone(state)),
       async setFaults(faults) {
         calls.setFaults.push(faults);
