@@ -17,8 +17,9 @@
  *   it ends carries the DeploymentResult, again on each heartbeat until one is accepted; on success the
  *   Models list changes to what is deployed, on failure with ROLLBACK_ON_FAILURE it stays as it was, with
  *   DO_NOTHING the failed model is not running (left out of Models).
- * A definition's model: ModelName = ModelHandle, ModelVersion from the S3 URL (modelVersionOf).
+ * A definition's model: ModelName = ModelHandle, ModelVersion from the S3 URL (modelVersionOfS3Url).
  */
+import { modelVersionOfS3Url } from '../endpoint-fleet-types.ts';
 import type { DeploymentModel, DeploymentResult, EdgeDeployment, Operation } from '../model/index.ts';
 import { makeGenerator, roundTo, type Generator as ValueGenerator } from './generators.ts';
 import { Prng, streamSeed } from './prng.ts';
@@ -68,18 +69,6 @@ const MAX_RETRY_MS = 60_000;
 const DEFAULT_CACHE_TTL_S = 3600;
 /** Deployment names remembered as seen (oldest forgotten first). */
 const SEEN_CAP = 64;
-
-/**
- * The model version a definition's S3 URL names: its last path segment without `.tar.gz`, `.tgz` or
- * `.zip`, after its last `-v` or `-` that a digit follows (`…/pallet-detector-2.5.tar.gz` → `2.5`),
- * else the whole segment.
- */
-export function modelVersionOf(s3Url: string | undefined): string {
-  const segment = (s3Url ?? '').split('/').pop() ?? '';
-  const base = segment.replace(/\.(tar\.gz|tgz|zip)$/i, '');
-  const match = /-v?(\d[^-]*)$/i.exec(base);
-  return (match ? match[1]! : base) || 'unknown';
-}
 
 export class SimulatedDevice {
   readonly fleet: string;
@@ -325,7 +314,7 @@ export class SimulatedDevice {
     let next = this.models;
     for (const d of deployment.Definitions ?? []) {
       const name = d.ModelHandle ?? 'model';
-      const version = modelVersionOf(d.S3Url);
+      const version = (d.S3Url && modelVersionOfS3Url(d.S3Url)) || 'unknown';
       const desired = d.State ?? 'DEPLOY';
       const before = next.find((m) => m.name === name);
       const entry: DeploymentModel = { ModelHandle: name, ModelName: name, ModelVersion: version, DesiredState: desired };

@@ -4,7 +4,7 @@
  * back or not, the DeploymentResult carried until a heartbeat with it is accepted, offline spells.
  */
 import { describe, expect, it } from 'vitest';
-import { modelVersionOf, SimulatedDevice, type DeviceAnswer, type PlannedRequest } from '../../../src/common/fleet/device.ts';
+import { SimulatedDevice, type DeviceAnswer, type PlannedRequest } from '../../../src/common/fleet/device.ts';
 import { parseScenario, type Scenario } from '../../../src/common/fleet/scenario.ts';
 import type { EdgeDeployment } from '../../../src/common/model/index.ts';
 
@@ -156,12 +156,5 @@ describe('a simulated device', () => {
     expect(gaps.some((g) => g >= 5000)).toBe(true);
     expect(gaps.every((g) => g === 1000 || g >= 5000)).toBe(true);
     expect(beats.length).toBeLessThan(110);
-  });
-
-  it('reads a model version from the S3 URL', () => {
-    expect(modelVersionOf('s3://models/pallet-detector-2.5.tar.gz')).toBe('2.5');
-    expect(modelVersionOf('s3://models/detector-v3.1.tgz')).toBe('3.1');
-    expect(modelVersionOf('s3://models/detector.zip')).toBe('detector');
-    expect(modelVersionOf(undefined)).toBe('unknown');
   });
 });
