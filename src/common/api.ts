@@ -9,8 +9,9 @@
 import type { Operation } from './model/index.ts';
 import type { DeploymentPlan, DeploymentPlanStatus, FleetReport, FleetReportOptions } from './endpoint-fleet-types.ts';
 import type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings } from './log/entry.ts';
+import type { FleetRunSummary } from './fleet/summary.ts';
 
-export type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings };
+export type { AttemptRecord, FleetRunSummary, LoggedRequest, Outcome, TargetRecord, Timings };
 
 export type * from './endpoint-fleet-types.ts';
 
@@ -113,11 +114,26 @@ export interface HistoryPruneRule {
   keep?: number;
 }
 
+/** What the history list shows of a fleet run (docs/history.md#fleet-run-entries). */
+export interface HistoryRunFacts {
+  scenario: string;
+  devices: number;
+  /** Requests sent and failed over all operations. */
+  sent: number;
+  failed: number;
+  elapsedMs: number;
+  /** The run ended before its duration (stopped by the user or a signal). */
+  stopped: boolean;
+}
+
 /** One line of the history list: what it shows without reading the entry from disk. */
 export interface HistorySummary {
   id: string;
-  /** ISO 8601. */
+  /** ISO 8601; a fleet run's is its end. */
   time: string;
+  /** A send's entry has no kind (or 'send'); a fleet run's summary is one entry of kind 'run', with `run` set. */
+  kind?: 'send' | 'run';
+  /** The operation sent, or `fleet-run` for a fleet run. */
   operation: string;
   deviceName?: string;
   fleetName?: string;
@@ -127,16 +143,30 @@ export interface HistorySummary {
   /** x-amzn-ErrorType, or the transport failure's code. */
   errorType?: string;
   durationMs?: number;
+  /** A fleet run's facts (kind 'run' only). */
+  run?: HistoryRunFacts;
 }
 
-/** A whole history entry: the request as sent (signature redacted) and what came of it. */
-export interface HistoryEntry extends HistorySummary {
+/** A whole sent entry: the request as sent (signature redacted) and what came of it. */
+export interface HistorySendEntry extends HistorySummary {
+  kind?: 'send';
   target: TargetRecord;
   request: LoggedRequest;
   outcome?: Outcome;
   attempts?: AttemptRecord[];
   timings?: Timings;
 }
+
+/** A fleet run's entry: its whole summary. It has no request: it cannot be opened in the composer or sent again. */
+export interface HistoryRunEntry extends HistorySummary {
+  kind: 'run';
+  run: HistoryRunFacts;
+  summary: FleetRunSummary;
+  tags?: string[];
+}
+
+/** A whole history entry: a send (tell them apart by `kind`), or a fleet run's summary. */
+export type HistoryEntry = HistorySendEntry | HistoryRunEntry;
 
 export interface HistoryPage {
   /** Newest first. */

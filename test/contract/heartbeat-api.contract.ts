@@ -72,7 +72,7 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
         fleetName: 'contract-fleet',
         target: { kind: 'local' },
       });
-      expect(entry?.request.body).toBe(body('cam-contract-1'));
+      expect(entry?.kind !== 'run' && entry?.request.body).toBe(body('cam-contract-1'));
       expect(JSON.stringify(entry)).not.toContain(DEMO_CREDENTIALS.accessKeyId);
     });
 
@@ -175,7 +175,8 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       const replayed = await api.replay(original.id);
       expect(replayed.outcome).toMatchObject({ kind: 'success', status: 200 });
       expect(replayed.historyId).not.toBe(original.id);
-      expect((await api.history.get(replayed.historyId))?.request.body).toBe(body('cam-page-2'));
+      const again = await api.history.get(replayed.historyId);
+      expect(again?.kind !== 'run' && again?.request.body).toBe(body('cam-page-2'));
       await expect(api.replay('no-such-entry')).rejects.toThrow(/no longer exists/);
 
       const jsonl = await api.history.export({ text: 'cam-page' }, 'jsonl');

@@ -12,7 +12,7 @@ export const help = `Usage: heartbeat history [search TEXT] [--since T] [--until
                          [--export jsonl|har FILE] [--output text|json]
 
 ${summary}
-  search TEXT          entries whose device, fleet or model name contains TEXT (any case)
+  search TEXT          entries whose device, fleet or model name (or fleet run's scenario) contains TEXT (any case)
   --since T, --until T an ISO time (2024-05-01T10:00:00Z) or relative to now (-1h, -30m, -7d)
   --status S           ok | error | pending | cancelled | 403 | 4xx | an error type (ThrottlingException)
                        or a transport code (refused, timeout, ...)
@@ -108,6 +108,13 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   for (const e of page.entries) {
+    if (e.run) {
+      const r = e.run;
+      process.stdout.write(
+        `${e.time}  ${e.id.slice(0, 8)}  fleet run ${r.scenario} · ${r.devices} devices · ${r.sent} sent · ${r.failed} failed${r.stopped ? ' · stopped' : ''}  ${Math.round(r.elapsedMs / 1000)} s\n`,
+      );
+      continue;
+    }
     const result =
       e.state === 'success' || e.state === 'service-error'
         ? `${e.status}${e.errorType ? ` ${e.errorType}` : ''}`

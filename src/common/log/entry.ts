@@ -4,9 +4,11 @@
  *
  * A history send writes a `request` line (before the request leaves) and later an `outcome`
  * line with the same id; a crash in between leaves a visible pending entry. The endpoint's capture
- * writes one `exchange` line per received request, holding both halves. Secrets never appear: the
+ * writes one `exchange` line per received request, holding both halves. A fleet run writes one `run`
+ * line, its summary (docs/history.md#fleet-run-entries). Secrets never appear: the
  * Authorization signature and X-Amz-Security-Token are redacted before a line is built.
  */
+import type { FleetRunSummary } from '../fleet/summary.ts';
 import type { Operation } from '../model/index.ts';
 
 export const LOG_VERSION = 1;
@@ -140,8 +142,28 @@ export interface ForgetLine {
   ids: string[];
 }
 
+/**
+ * A fleet run's summary: the run's one history entry (its requests go to its run log, not the history).
+ * Not a LogLine: nothing replays or re-sends it, and `heartbeat replay` of an export skips it.
+ */
+export interface RunLine {
+  v: typeof LOG_VERSION;
+  type: 'run';
+  id: string;
+  /** ISO 8601: the run's end. */
+  time: string;
+  summary: FleetRunSummary;
+  tags?: string[];
+}
+
 /** Every line of a history file. */
-export type HistoryLine = LogLine | ForgetLine;
+export type HistoryLine = LogLine | ForgetLine | RunLine;
+
+/** True for a parsed value that is a run line (shape unchecked): what replay skips. */
+export function isRunLine(value: unknown): value is RunLine {
+  const line = value as Partial<RunLine> | null;
+  return typeof line === 'object' && line !== null && line.v === LOG_VERSION && line.type === 'run' && typeof line.id === 'string';
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -164,6 +186,44 @@ function outcomeProblem(line: Record<string, unknown>): string | undefined {
   if (!Array.isArray(line.attempts) || !line.attempts.every((a) => isRecord(a) && isNum(a.durationMs)))
     return 'its attempts are not a list of attempts';
   if (line.timings !== undefined && !(isRecord(line.timings) && isNum(line.timings.totalMs))) return 'its timings have no total';
+  return undefined;
+}
+
+const isCount = (v: unknown): v is number => isNum(v) && v >= 0;
+const optionalNum = (v: unknown): boolean => v === undefined || isNum(v);
+
+/** Why a run line's summary is not one readers can show (every field the list and the inspector read), or undefined. */
+function runProblem(line: Record<string, unknown>): string | undefined {
+  const s = line.summary;
+  if (!isRecord(s)) return 'it has no run summary';
+  if (!isStr(s.scenario) || s.scenario === '') return 'its run summary has no scenario';
+  if (!isStr(s.startedAt) || Number.isNaN(Date.parse(s.startedAt))) return 'its run summary has no start time';
+  if (!isRecord(s.target) || !isStr(s.target.url) || !isStr(s.target.region) || !isStr(s.target.kind))
+    return 'its run summary has no target';
+  if (!isNum(s.seed) || typeof s.stopped !== 'boolean') return 'its run summary has no seed or stopped flag';
+  for (const name of ['elapsedMs', 'devices', 'registered', 'unregistered'] as const)
+    if (!isCount(s[name])) return `its run summary has no ${name}`;
+  const totals = s.totals;
+  if (!isRecord(totals) || !isCount(totals.sent) || !isCount(totals.ok) || !isCount(totals.failed)) return 'its run summary has no totals';
+  if (!isRecord(s.operations)) return 'its run summary has no operations';
+  for (const stats of Object.values(s.operations))
+    if (
+      !isRecord(stats) ||
+      !isCount(stats.sent) ||
+      !isCount(stats.ok) ||
+      !isCount(stats.failed) ||
+      !isRecord(stats.failedByType) ||
+      !Object.values(stats.failedByType).every(isCount) ||
+      !optionalNum(stats.p50Ms) ||
+      !optionalNum(stats.p99Ms)
+    )
+      return 'its run summary has an operation without counts';
+  if (!isRecord(s.lag) || !optionalNum(s.lag.p50Ms) || !optionalNum(s.lag.p99Ms) || !optionalNum(s.lag.maxMs))
+    return 'its run summary has no lag';
+  const d = s.deployments;
+  if (!isRecord(d) || !isCount(d.applied) || !isCount(d.succeeded) || !isCount(d.failed)) return 'its run summary has no deployments';
+  if (s.runLog !== undefined && !isStr(s.runLog)) return 'its run log is not a path';
+  if (line.tags !== undefined && !(Array.isArray(line.tags) && line.tags.every(isStr))) return 'its tags are not text';
   return undefined;
 }
 
@@ -200,8 +260,11 @@ export function checkHistoryLine(value: unknown): { line: HistoryLine } | { prob
     case 'forget':
       problem = Array.isArray(value.ids) && value.ids.every(isStr) ? undefined : 'its ids are not a list of ids';
       break;
+    case 'run':
+      problem = runProblem(value);
+      break;
     default:
-      problem = `its type ${JSON.stringify(value.type)} is not request, outcome, exchange or forget`;
+      problem = `its type ${JSON.stringify(value.type)} is not request, outcome, exchange, run or forget`;
   }
   return problem ? { problem } : { line: value as unknown as HistoryLine };
 }

@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { isatty } from 'node:tty';
-import { asLogLine } from '../../common/log/entry.ts';
+import { asLogLine, isRunLine } from '../../common/log/entry.ts';
 import { isOperation, type Operation } from '../../common/model/index.ts';
 import { AppError } from '../../common/errors.ts';
 
@@ -221,6 +221,8 @@ function lineItem(line: Line, name: string, operation: Operation): ReplayItem | 
   } catch {
     return { problem: 'the line is not JSON (a torn or foreign line)', source };
   }
+  // A fleet run's summary in a history export is no request: skipped silently, like an outcome line.
+  if (isRunLine(value)) return undefined;
   const logged = asLogLine(value);
   if (logged?.type === 'outcome') return undefined;
   if (logged) {
@@ -230,7 +232,13 @@ function lineItem(line: Line, name: string, operation: Operation): ReplayItem | 
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { problem: 'the line is not a JSON object', source };
   // A fleet run log or `fleet run --dry-run` line: {"operation", "body", …} (a payload has neither member).
   const planned = value as { operation?: unknown; body?: unknown };
-  if (typeof planned.operation === 'string' && isOperation(planned.operation) && planned.body && typeof planned.body === 'object' && !Array.isArray(planned.body))
+  if (
+    typeof planned.operation === 'string' &&
+    isOperation(planned.operation) &&
+    planned.body &&
+    typeof planned.body === 'object' &&
+    !Array.isArray(planned.body)
+  )
     return { operation: planned.operation, body: JSON.stringify(planned.body), source };
   return { operation, body: line.text, source };
 }

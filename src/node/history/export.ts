@@ -1,12 +1,14 @@
 /**
  * History export: JSON lines (the log's own lines, so `heartbeat replay` reads them back) or HAR 1.2
- * for browser dev tools and HTTP tooling. Both are streamed to the file, so 100,000 entries fit.
+ * for browser dev tools and HTTP tooling. Both are streamed to the file, so 100,000 entries fit. A fleet
+ * run's entry is its run line in JSON lines (replay skips it) and is left out of HAR, which has no place
+ * for it (docs/history.md#fleet-run-entries).
  */
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { HistoryExportFormat } from '../../common/api.ts';
 import { maskKeyId, type OutcomeLine } from '../../common/log/entry.ts';
-import type { StoredEntry, HistoryIndex, IndexQuery } from './history-index.ts';
+import type { StoredSend, HistoryIndex, IndexQuery } from './history-index.ts';
 
 interface HarNameValue {
   name: string;
@@ -16,7 +18,7 @@ interface HarNameValue {
 const pairs = (headers: Record<string, string>): HarNameValue[] => Object.entries(headers).map(([name, value]) => ({ name, value }));
 
 /** One HAR 1.2 entry; a send that got no response has status 0 and `_error` (HAR's custom-field convention). */
-export function harEntry(entry: StoredEntry): Record<string, unknown> {
+export function harEntry(entry: StoredSend): Record<string, unknown> {
   const { request } = entry;
   const url = new URL(request.request.url);
   let status = 0;
@@ -86,7 +88,7 @@ export function harEntry(entry: StoredEntry): Record<string, unknown> {
   };
 }
 
-/** Writes the matching entries to `path`; returns how many were written. */
+/** Writes the matching entries to `path` (HAR: fleet runs left out); returns how many were written. */
 export async function exportHistory(index: HistoryIndex, query: IndexQuery, format: HistoryExportFormat, path: string): Promise<number> {
   const handle = await open(path, 'w');
   const out = handle.createWriteStream();
@@ -97,6 +99,13 @@ export async function exportHistory(index: HistoryIndex, query: IndexQuery, form
   try {
     if (format === 'har') await write('{"log":{"version":"1.2","creator":{"name":"heartbeat-composer","version":"0.1.0"},"entries":[\n');
     for await (const stored of index.read({ ...query, offset: 0, limit: Number.MAX_SAFE_INTEGER })) {
+      if (stored.run) {
+        if (format === 'jsonl') {
+          await write(JSON.stringify(stored.run) + '\n');
+          count++;
+        }
+        continue;
+      }
       // Exports leave the machine (attached to tickets): the access key id goes as its last 4 characters, as the app shows it.
       const entry = { ...stored, request: { ...stored.request, request: maskKeyId(stored.request.request) } };
       if (format === 'jsonl')

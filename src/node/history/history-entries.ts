@@ -4,14 +4,27 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseLogLine, type ExchangeLine, type OutcomeLine, type RequestLine } from '../../common/log/entry.ts';
+import type { FleetRunSummary, HistoryRunFacts } from '../../common/api.ts';
+import {
+  checkHistoryLine,
+  type ExchangeLine,
+  type HistoryLine,
+  type OutcomeLine,
+  type RequestLine,
+  type RunLine,
+} from '../../common/log/entry.ts';
 import type { LineLocation } from './log-file.ts';
 
 export type EntryState = 'pending' | 'success' | 'service-error' | 'transport-error' | 'cancelled';
 
+/** The operation a fleet run's entry lists as (not an operation of the service: nothing sends it). */
+export const RUN_OPERATION = 'fleet-run';
+
 export interface IndexSummary {
   id: string;
   time: string;
+  /** Absent for a send; 'run' for a fleet run's summary (with `run`). */
+  kind?: 'run';
   operation: string;
   deviceName?: string;
   fleetName?: string;
@@ -19,11 +32,13 @@ export interface IndexSummary {
   status?: number;
   errorType?: string;
   durationMs?: number;
+  run?: HistoryRunFacts;
 }
 
 export interface Indexed {
   id: string;
   timeMs: number;
+  kind?: 'run';
   operation: string;
   deviceName?: string;
   fleetName?: string;
@@ -33,6 +48,8 @@ export interface Indexed {
   status?: number;
   errorType?: string;
   durationMs?: number;
+  run?: HistoryRunFacts;
+  /** The request, exchange or run line. */
   request: LineLocation;
   outcome?: LineLocation;
   /** Forgotten by a forget line; dropped from `entries` at the end of the read. */
@@ -59,9 +76,47 @@ export interface IndexPage {
   entries: IndexSummary[];
 }
 
-export interface StoredEntry {
+/** An entry as written: a send's lines, or a fleet run's line (tell them apart by `run`). */
+export type StoredEntry = StoredSend | StoredRun;
+
+export interface StoredSend {
   request: RequestLine | ExchangeLine;
   outcome?: OutcomeLine;
+  run?: undefined;
+}
+
+export interface StoredRun {
+  run: RunLine;
+  request?: undefined;
+  outcome?: undefined;
+}
+
+/** What the list shows of a fleet run. */
+export function runFacts(s: FleetRunSummary): HistoryRunFacts {
+  return {
+    scenario: s.scenario,
+    devices: s.devices,
+    sent: s.totals.sent,
+    failed: s.totals.failed,
+    elapsedMs: s.elapsedMs,
+    stopped: s.stopped,
+  };
+}
+
+/** A run line's entry: state 'success' when no request failed, else 'service-error' (docs/history.md#fleet-run-entries). */
+export function runEntry(line: RunLine, at: LineLocation): Indexed {
+  const s = line.summary;
+  return {
+    id: line.id,
+    timeMs: Date.parse(line.time),
+    kind: 'run',
+    operation: RUN_OPERATION,
+    text: s.scenario.toLowerCase(),
+    state: s.totals.failed > 0 ? 'service-error' : 'success',
+    durationMs: s.elapsedMs,
+    run: runFacts(s),
+    request: at,
+  };
 }
 
 export function namesOf(body: string): { deviceName?: string; fleetName?: string; text: string } {
@@ -110,6 +165,7 @@ export function summarize(e: Indexed): IndexSummary {
   return {
     id: e.id,
     time: new Date(e.timeMs).toISOString(),
+    ...(e.kind ? { kind: e.kind } : {}),
     operation: e.operation,
     ...(e.deviceName ? { deviceName: e.deviceName } : {}),
     ...(e.fleetName ? { fleetName: e.fleetName } : {}),
@@ -117,17 +173,21 @@ export function summarize(e: Indexed): IndexSummary {
     ...(e.status !== undefined ? { status: e.status } : {}),
     ...(e.errorType ? { errorType: e.errorType } : {}),
     ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}),
+    ...(e.run ? { run: e.run } : {}),
   };
 }
 
 export async function readEntry(dir: string, handles: Map<string, FileHandle>, entry: Indexed): Promise<StoredEntry | undefined> {
   const request = await readLine(dir, handles, entry.request);
-  if (!request || request.id !== entry.id || (request.type !== 'request' && request.type !== 'exchange')) return undefined;
+  if (!request || request.id !== entry.id) return undefined;
+  if (request.type === 'run') return entry.kind === 'run' ? { run: request } : undefined;
+  if (request.type !== 'request' && request.type !== 'exchange') return undefined;
   const outcome = entry.outcome ? await readLine(dir, handles, entry.outcome) : undefined;
   return outcome?.type === 'outcome' ? { request, outcome } : { request };
 }
 
-async function readLine(dir: string, handles: Map<string, FileHandle>, at: LineLocation): Promise<ReturnType<typeof parseLogLine>> {
+/** The line at `at`, checked as when it was indexed; undefined when it is gone or is no longer that line. */
+async function readLine(dir: string, handles: Map<string, FileHandle>, at: LineLocation): Promise<HistoryLine | undefined> {
   let handle = handles.get(at.file);
   if (!handle) {
     try {
@@ -140,5 +200,11 @@ async function readLine(dir: string, handles: Map<string, FileHandle>, at: LineL
   }
   const buffer = Buffer.alloc(at.length);
   const { bytesRead } = await handle.read(buffer, 0, at.length, at.offset);
-  return bytesRead === at.length ? parseLogLine(buffer.toString('utf8')) : undefined;
+  if (bytesRead !== at.length) return undefined;
+  try {
+    const checked = checkHistoryLine(JSON.parse(buffer.toString('utf8')));
+    return 'line' in checked ? checked.line : undefined;
+  } catch {
+    return undefined;
+  }
 }

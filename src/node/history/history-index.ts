@@ -18,6 +18,7 @@ import {
   matcherOf,
   namesOf,
   readEntry,
+  runEntry,
   summarize,
   type Indexed,
   type IndexPage,
@@ -27,7 +28,7 @@ import {
 } from './history-entries.ts';
 import { listHistoryFiles, writerPid, type LineLocation } from './log-file.ts';
 
-export type { EntryState, IndexPage, IndexQuery, IndexSummary, StoredEntry } from './history-entries.ts';
+export type { EntryState, IndexPage, IndexQuery, IndexSummary, StoredEntry, StoredRun, StoredSend } from './history-entries.ts';
 
 /** A line the index skipped: its file, its 1-based line number, and why. */
 export interface HistoryWarning {
@@ -317,15 +318,17 @@ export class HistoryIndex {
       return;
     }
     if (s.byId.has(line.id)) return; // the same line in a compacted copy
-    const names = namesOf(line.request.body);
-    const entry: Indexed = {
-      id: line.id,
-      timeMs: Date.parse(line.time),
-      operation: line.operation,
-      ...names,
-      state: 'pending',
-      request: at,
-    };
+    const entry: Indexed =
+      line.type === 'run'
+        ? runEntry(line, at)
+        : {
+            id: line.id,
+            timeMs: Date.parse(line.time),
+            operation: line.operation,
+            ...namesOf(line.request.body),
+            state: 'pending',
+            request: at,
+          };
     if (line.type === 'exchange') {
       entry.state = line.verdict.status < 300 ? 'success' : 'service-error';
       entry.status = line.verdict.status;
@@ -335,7 +338,7 @@ export class HistoryIndex {
     this.added.push(entry);
     s.byId.set(line.id, entry);
     this.changed.set(line.id, entry);
-    const orphan = s.orphans.get(line.id);
+    const orphan = line.type === 'run' ? undefined : s.orphans.get(line.id);
     if (orphan) {
       s.orphans.delete(line.id);
       this.applyOutcome(entry, orphan.line, orphan.at);

@@ -2,8 +2,10 @@
  * The history as one object for a long-running process (the app's host): this process's writer, and an
  * index that follows every file in the folder, so entries written by any process appear (docs/history.md).
  */
-import { randomBytes } from 'node:crypto';
-import { LOG_VERSION, type LogLine } from '../../common/log/entry.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FleetRunSummary } from '../../common/fleet/summary.ts';
+import { AppError } from '../../common/errors.ts';
+import { checkHistoryLine, LOG_VERSION, type LogLine, type RunLine } from '../../common/log/entry.ts';
 import { HistoryIndex, type IndexQuery, type IndexOptions } from './history-index.ts';
 import { HistoryWriter, type WriterOptions } from './log-file.ts';
 import { compact } from './maintenance.ts';
@@ -41,6 +43,17 @@ export class HistoryStore {
     // The line is written (and durable where asked): a failed read of the folder must not fail the send;
     // the follower reads again within its poll.
     await this.index.refresh().catch(() => undefined);
+  }
+
+  /**
+   * Records a fleet run's summary as one history entry (a `run` line, docs/history.md#fleet-run-entries);
+   * resolves with its id once the line is fsynced and the index has read it back.
+   */
+  async recordRun(summary: FleetRunSummary, tags?: string[]): Promise<string> {
+    const line = runLine(summary, tags);
+    await this.writer.append(line, true);
+    await this.index.refresh().catch(() => undefined);
+    return line.id;
   }
 
   /**
@@ -108,9 +121,31 @@ export async function forgetIds(writer: HistoryWriter, ids: string[]): Promise<v
   await Promise.all(writes);
 }
 
-/** Appends to the history without an index: for commands that only write it (send, replay). */
+/**
+ * A fleet run's history line, timed at the run's end (its start plus its elapsed time). A summary that
+ * readers would skip (checkHistoryLine) is refused rather than written: an AppError INTERNAL sentence.
+ */
+export function runLine(summary: FleetRunSummary, tags?: string[]): RunLine {
+  const end = Date.parse(summary.startedAt) + summary.elapsedMs;
+  const line: RunLine = {
+    v: LOG_VERSION,
+    type: 'run',
+    id: randomUUID(),
+    time: new Date(Number.isFinite(end) ? end : Date.now()).toISOString(),
+    summary,
+    ...(tags && tags.length > 0 ? { tags } : {}),
+  };
+  const checked = checkHistoryLine(JSON.parse(JSON.stringify(line)));
+  if ('problem' in checked)
+    throw new AppError('INTERNAL', `The fleet run's summary cannot be recorded in the history: ${checked.problem}.`);
+  return line;
+}
+
+/** Appends to the history without an index: for commands that only write it (send, replay, fleet run). */
 export interface HistoryLog {
   record(line: LogLine, durable: boolean): Promise<void>;
+  /** Records a fleet run's summary as one entry; resolves with its id once the line is fsynced. */
+  recordRun(summary: FleetRunSummary, tags?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -123,6 +158,11 @@ export async function openHistoryLog(dir: string = historyDir(), options: Writer
   return {
     record: async (line, durable) => {
       await writer.append(line, durable);
+    },
+    recordRun: async (summary, tags) => {
+      const line = runLine(summary, tags);
+      await writer.append(line, true);
+      return line.id;
     },
     close: () => writer.close(),
   };

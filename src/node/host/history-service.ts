@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HeartbeatApi, HostSettings } from '../../common/api.ts';
+import type { FleetRunSummary, HeartbeatApi, HostSettings } from '../../common/api.ts';
 import { exportHistory } from '../history/export.ts';
 import type { HistoryWarning } from '../history/history-index.ts';
 import { compact } from '../history/maintenance.ts';
@@ -31,6 +31,8 @@ export interface HistoryService {
   startupNotice: string | undefined;
   /** Applies the settings' retention now (at start, hourly, and when it changes). */
   applyRetention(): Promise<void>;
+  /** Records a fleet run's summary as one entry (fsynced, and listed, before it resolves); its id. */
+  recordRun(summary: FleetRunSummary, tags?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function createHistoryService(
     store,
     startupNotice: store.index.warnings.length > 0 ? skippedNotice(store.index.warnings) : undefined,
     applyRetention,
+    recordRun: (summary, tags) => store.recordRun(summary, tags),
     async close() {
       stopEvents();
       clearInterval(timer);

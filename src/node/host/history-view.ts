@@ -4,6 +4,7 @@
  */
 import type { HistoryEntry, HistoryPage, HistoryQuery, HistoryStatus, HistorySummary, LoggedRequest } from '../../common/api.ts';
 import type { EntryState, IndexQuery, IndexSummary, StoredEntry } from '../history/history-index.ts';
+import { runFacts } from '../history/history-entries.ts';
 import { maskKeyId } from '../../common/log/entry.ts';
 import { HostError } from './host-error.ts';
 
@@ -46,6 +47,7 @@ export function summaryOf(entry: IndexSummary): HistorySummary {
   return {
     id: entry.id,
     time: entry.time,
+    ...(entry.kind ? { kind: entry.kind } : {}),
     operation: entry.operation,
     ...(entry.deviceName ? { deviceName: entry.deviceName } : {}),
     ...(entry.fleetName ? { fleetName: entry.fleetName } : {}),
@@ -53,6 +55,7 @@ export function summaryOf(entry: IndexSummary): HistorySummary {
     ...(entry.status !== undefined ? { httpStatus: entry.status } : {}),
     ...(entry.errorType ? { errorType: entry.errorType } : {}),
     ...(entry.durationMs !== undefined ? { durationMs: entry.durationMs } : {}),
+    ...(entry.run ? { run: entry.run } : {}),
   };
 }
 
@@ -71,11 +74,16 @@ export function requestForUi(request: LoggedRequest): LoggedRequest {
 
 /** A whole entry from its stored lines and its index summary. */
 export function entryOf(stored: StoredEntry, summary: HistorySummary): HistoryEntry {
+  const { kind: _kind, run: _run, ...common } = summary;
+  if (stored.run) {
+    const { summary: run, tags } = stored.run;
+    return { ...common, kind: 'run', run: runFacts(run), summary: run, ...(tags ? { tags } : {}) };
+  }
   const { request, outcome } = stored;
   const target =
     request.type === 'request' ? request.target : { kind: 'url' as const, url: new URL(request.request.url).origin, region: '' };
   return {
-    ...summary,
+    ...common,
     target,
     request: requestForUi(request.request),
     ...(outcome ? { outcome: outcome.outcome, attempts: outcome.attempts } : {}),

@@ -105,6 +105,7 @@ export function createSendApi(deps: SendApiDeps): SendApi {
     async replay(id, overrides = {}) {
       const stored = await deps.store.index.get(id);
       if (!stored) throw new HostError('That history entry no longer exists; refresh the history.', 'NOT_FOUND');
+      if (stored.run) throw new HostError("That entry is a fleet run's summary, not a request, so it cannot be sent again.");
       const { request } = stored;
       if (!isOperation(request.operation))
         throw new HostError('That entry is not a request to an operation of the service, so it cannot be sent again.');

@@ -6,7 +6,7 @@
  * loopback host both expose this object; tests and the CLI call it directly. Secrets stay in this
  * process (docs/architecture.md#security-model).
  */
-import type { HeartbeatApi, HostSettings, ManualKeys } from '../../common/api.ts';
+import type { FleetRunSummary, HeartbeatApi, HostSettings, ManualKeys } from '../../common/api.ts';
 import { withArgumentChecks } from '../../common/api-args.ts';
 import { startEndpoint, type EndpointOptions, type RunningEndpoint } from '../endpoint/index.ts';
 import { historyDir as defaultHistoryDir } from '../history/paths.ts';
@@ -43,6 +43,8 @@ export interface HostServices {
   api: HeartbeatApi;
   endpoint: RunningEndpoint;
   settings(): HostSettings;
+  /** Records a fleet run's summary as one history entry (docs/history.md#fleet-run-entries): its id, once fsynced and listed. */
+  recordRun(summary: FleetRunSummary, tags?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     api: withArgumentChecks(api, (sentence) => new HostError(sentence)),
     endpoint,
     settings: settings.current,
+    recordRun: (summary, tags) => history!.recordRun(summary, tags),
     async close() {
       sendApi.cancelAll();
       endpointService.close();

@@ -82,12 +82,20 @@ export function useHistory() {
     }
   }
 
-  /** Loads the entry's body into the composer (one undoable edit) and shows its exchange. */
+  /**
+   * Loads the entry's body into the composer (one undoable edit) and shows its exchange; a fleet run's
+   * entry (no request) only shows its summary in the inspector, leaving the composer as it is.
+   */
   async function open(id: string): Promise<void> {
     try {
       const entry = await api.history.get(id);
       if (!entry) {
         history.setError('That entry is no longer in the history; it was cleared or its file removed.');
+        return;
+      }
+      if (entry.kind === 'run') {
+        inspector.showRun(entry);
+        if (session.send.status !== 'sending') session.setSendState({ status: 'idle' });
         return;
       }
       documentStore.setText(entry.request.body, 'history');
@@ -109,7 +117,9 @@ export function useHistory() {
     if (credentials.kind === 'demo') {
       const entry = await api.history.get(id).catch(() => undefined);
       const target: TargetSpec | undefined =
-        entry && entry.target.kind !== 'local' ? { kind: 'url', url: entry.target.url, region: entry.target.region } : undefined;
+        entry && entry.kind !== 'run' && entry.target.kind !== 'local'
+          ? { kind: 'url', url: entry.target.url, region: entry.target.region }
+          : undefined;
       if (!(await confirmDemoKeys(api, credentials, target))) return;
     }
     const sendId = newSendId();
@@ -153,10 +163,10 @@ export function useHistory() {
     }
   }
 
-  /** Bodies of two entries, for the diff. */
+  /** Bodies of two sent entries, for the diff (a fleet run has none). */
   async function bodies(ids: string[]): Promise<{ id: string; time: string; body: string }[]> {
     const entries = await Promise.all(ids.map((id) => api.history.get(id)));
-    return entries.flatMap((e) => (e ? [{ id: e.id, time: e.time, body: e.request.body }] : []));
+    return entries.flatMap((e) => (e && e.kind !== 'run' ? [{ id: e.id, time: e.time, body: e.request.body }] : []));
   }
 
   let pending: ReturnType<typeof setTimeout> | undefined;

@@ -1,11 +1,21 @@
 /**
  * What the inspector shows: the exchange of the latest send or replay, or a history entry opened from
  * the sidebar. Both are the same shape once the host has answered; only the signature report is
- * present just after a send (the history keeps no signature material).
+ * present just after a send (the history keeps no signature material). A fleet run's entry has no
+ * exchange: the inspector shows its summary instead.
  */
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
-import type { AttemptRecord, HistoryEntry, LoggedRequest, Outcome, SendResult, SignatureReport, Timings } from '../../common/api.ts';
+import type {
+  AttemptRecord,
+  HistoryRunEntry,
+  HistorySendEntry,
+  LoggedRequest,
+  Outcome,
+  SendResult,
+  SignatureReport,
+  Timings,
+} from '../../common/api.ts';
 
 export interface Exchange {
   /** Where it came from, for the heading: a send of this window, a re-send, or a history entry. */
@@ -33,7 +43,7 @@ export function exchangeOfResult(result: SendResult, origin: 'send' | 'replay'):
   };
 }
 
-export function exchangeOfEntry(entry: HistoryEntry): Exchange {
+export function exchangeOfEntry(entry: HistorySendEntry): Exchange {
   return {
     origin: 'history',
     historyId: entry.id,
@@ -47,5 +57,18 @@ export function exchangeOfEntry(entry: HistoryEntry): Exchange {
 
 export const useInspectorStore = defineStore('inspector', () => {
   const exchange = shallowRef<Exchange | undefined>(undefined);
-  return { exchange, show: (next: Exchange | undefined) => (exchange.value = next) };
+  /** A fleet run's entry opened from the history (shown instead of an exchange). */
+  const run = shallowRef<HistoryRunEntry | undefined>(undefined);
+  return {
+    exchange,
+    run,
+    show(next: Exchange | undefined) {
+      exchange.value = next;
+      run.value = undefined;
+    },
+    showRun(next: HistoryRunEntry) {
+      run.value = next;
+      exchange.value = undefined;
+    },
+  };
 });

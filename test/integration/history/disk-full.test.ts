@@ -66,7 +66,7 @@ it.skipIf(!mounted)('refuses appends on ENOSPC with one sentence, leaves no part
   rmSync(filler); // space returns
   await store.record(line(1001), true);
   expect(store.index.size).toBe(written + 1);
-  expect((await store.index.get('full-1001'))?.request.id).toBe('full-1001');
+  expect((await store.index.get('full-1001'))?.request?.id).toBe('full-1001');
   expect(store.index.skipped).toEqual({ malformed: 0, torn: 0 });
   await store.close();
 });

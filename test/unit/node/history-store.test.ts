@@ -156,7 +156,7 @@ describe('many writers on one folder', () => {
       else await other.append(requestLine(i), true);
     }
     await app.index.refresh();
-    for (let i = 0; i < 20; i++) expect((await app.index.get(`id-${i}`))?.request.id).toBe(`id-${i}`);
+    for (let i = 0; i < 20; i++) expect((await app.index.get(`id-${i}`))?.request?.id).toBe(`id-${i}`);
     // Without any call of the app: the follower reads the other writer's line within a second.
     seen.length = 0;
     await other.append(requestLine(100, 'from-the-cli'), false);
@@ -249,7 +249,7 @@ describe('many writers on one folder', () => {
     const rebuilt: boolean[] = [];
     reader.onChange((c) => rebuilt.push(c.rebuilt));
     await compact(d);
-    expect((await reader.get('id-1'))?.request.id).toBe('id-1');
+    expect((await reader.get('id-1'))?.request?.id).toBe('id-1');
     expect(rebuilt).toEqual([true]);
     appendFileSync(
       join(

@@ -89,6 +89,7 @@ function fakeHost(entries: HistoryEntry[]) {
     async replay(id, overrides): Promise<SendResult> {
       calls.replay.push([id, overrides]);
       const e = entries.find((x) => x.id === id)!;
+      if (e.kind === 'run') throw new Error('a fleet run cannot be sent again');
       return {
         id: 'x',
         historyId: 'new',

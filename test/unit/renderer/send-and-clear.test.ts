@@ -18,9 +18,9 @@ import { PlatformError } from '../../../src/renderer/platform/errors.ts';
 import { useDocumentStore } from '../../../src/renderer/stores/document.ts';
 import { useSessionStore } from '../../../src/renderer/stores/session.ts';
 import { useHistoryStore } from '../../../src/renderer/stores/history.ts';
-import type { HeartbeatApi, HistoryEntry, SendRequest, SendResult } from '../../../src/common/api.ts';
+import type { HeartbeatApi, HistorySendEntry, SendRequest, SendResult } from '../../../src/common/api.ts';
 
-function entry(id: string, device: string, status: 'success' | 'error', targetKind: 'local' | 'url' = 'local'): HistoryEntry {
+function entry(id: string, device: string, status: 'success' | 'error', targetKind: 'local' | 'url' = 'local'): HistorySendEntry {
   return {
     id,
     time: `2026-11-23T10:0${id.charCodeAt(0) - 96}:00Z`,
@@ -50,12 +50,12 @@ const ok = (request: { body: string }, requestId: string): SendResult => ({
 });
 
 /** A host in memory: clear() applies the selection it is given, as the API says. */
-function fakeHost(entries: HistoryEntry[]) {
+function fakeHost(entries: HistorySendEntry[]) {
   const calls = { clear: [] as unknown[], replay: [] as unknown[][], send: [] as SendRequest[] };
   const offline = createOfflineApi();
   let failReplay = false;
   let failSend = false;
-  const matches = (e: HistoryEntry, q: { status?: string; text?: string }): boolean =>
+  const matches = (e: HistorySendEntry, q: { status?: string; text?: string }): boolean =>
     (!q.status || e.status === q.status) && (!q.text || (e.deviceName ?? '').includes(q.text));
   const api = {
     ...offline,
