@@ -80,6 +80,8 @@ const whole =
     v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max)
       ? undefined
       : `${name} must be a whole number${unit} from ${min} to ${max}.`;
+const positive: Check = (v, name) =>
+  v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0) ? undefined : `${name} must be a positive number.`;
 const sendOptions = obj({ timeoutMs: whole(100, 600_000, ' of milliseconds'), maxAttempts: whole(1, 10), skipValidation: bool }, true);
 const operation: Check = (v, name) =>
   typeof v === 'string' && isOperation(v) ? undefined : `${name} must be SendHeartbeat, GetDeviceRegistration or GetDeployments.`;
@@ -137,6 +139,20 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   'endpoint.deploymentPlans': {},
   'endpoint.createDeploymentPlan': { plan: anyObject() },
   'endpoint.cancelDeploymentPlan': { name: str(63) },
+  'fleet.start': {
+    request: obj({
+      scenario: str(16 * 1024 * 1024),
+      baseDir: str(4096, true),
+      target,
+      credentials,
+      durationMs: whole(1, 366 * 24 * 3_600_000, ' of milliseconds'),
+      scale: positive,
+      rateLimit: positive,
+    }),
+  },
+  'fleet.stop': {},
+  'fleet.state': {},
+  'fleet.devices': {},
   'settings.get': {},
   'settings.update': { patch: anyObject() },
 };

@@ -14,6 +14,7 @@ import type { FleetRunSummary } from './fleet/summary.ts';
 export type { AttemptRecord, FleetRunSummary, LoggedRequest, Outcome, TargetRecord, Timings };
 
 export type * from './endpoint-fleet-types.ts';
+export type * from './fleet/api-types.ts';
 
 /** Where to send: the embedded endpoint, an AWS region, or any URL. */
 export type TargetSpec =
@@ -253,7 +254,9 @@ export type HostEvent =
   /** The history changed as a whole (entries cleared or pruned, here or by another process): query it again. */
   | { type: 'history-reset' }
   /** Something the user should know that no call of theirs returned, e.g. malformed history lines were skipped. */
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** A fleet run's state, at most twice a second while it runs, and once when it ends; `devices`: one DEVICE_STATUS_CODES character per device. */
+  | { type: 'fleet'; state: import('./fleet/api-types.ts').FleetState; devices: string };
 
 export type Unsubscribe = () => void;
 
@@ -299,6 +302,17 @@ export interface HeartbeatApi {
     createDeploymentPlan(plan: DeploymentPlan): Promise<DeploymentPlanStatus>;
     /** Stops handing a plan out; rejects when there is no plan by that name. */
     cancelDeploymentPlan(name: string): Promise<DeploymentPlanStatus>;
+  };
+  /** Simulated devices from a scenario (docs/fleet.md#the-app-and-heartbeatapi); one run at a time. */
+  fleet: {
+    /** Checks the scenario (every problem: rejects with the first and the count) and starts the run. */
+    start(request: import('./fleet/api-types.ts').FleetStartRequest): Promise<import('./fleet/api-types.ts').FleetState>;
+    /** Ends the run under way (answers in flight are awaited); its state, or undefined when there was no run. */
+    stop(): Promise<import('./fleet/api-types.ts').FleetState | undefined>;
+    /** The latest run's state (running or finished), or undefined. */
+    state(): Promise<import('./fleet/api-types.ts').FleetState | undefined>;
+    /** Every device of the latest run: its state, models and last deployment. */
+    devices(): Promise<import('./fleet/api-types.ts').FleetDevice[]>;
   };
   settings: {
     get(): Promise<HostSettings>;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkText } from '../../src/common/validation/check-text.ts';
-import { heartbeat, isolatedEnv } from './heartbeat-run.ts';
+import { heartbeat, historyText, isolatedEnv } from './heartbeat-run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hb-fleet-'));
 const env = isolatedEnv();
@@ -49,6 +49,43 @@ describe('heartbeat fleet', () => {
     expect(new Set(lines.map((l) => l.operation))).toEqual(new Set(['GetDeviceRegistration', 'SendHeartbeat', 'GetDeployments']));
     for (const l of lines) expect(checkText(JSON.stringify(l.body), l.operation).problems).toEqual([]);
   });
+
+  it('run --local: registers its devices at an endpoint it starts, prints the summary, writes a run log that replay can send, one history entry', async () => {
+    const file = join(dir, 'live.yaml');
+    writeFileSync(
+      file,
+      "name: live\nseed: 2\nfleets:\n  - name: live-fleet\n    devices: 5\n    deviceName: 'live-{n}'\n    interval: 300ms\n    deploymentPoll: 500ms\n",
+    );
+    const runEnv = isolatedEnv();
+    const runLog = join(dir, 'live.ndjson');
+    const run = await heartbeat(['fleet', 'run', file, '--local', '--duration', '1500ms', '--run-log', runLog, '--output', 'json'], runEnv);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as {
+      totals: { sent: number; failed: number };
+      operations: Record<string, { sent: number }>;
+      runLog: string;
+      unregisteredDevices: string[];
+    };
+    expect(summary.totals.failed).toBe(0);
+    expect(summary.operations.GetDeviceRegistration!.sent).toBe(5);
+    expect(summary.operations.GetDeployments!.sent).toBeGreaterThanOrEqual(5);
+    expect(summary.unregisteredDevices).toEqual([]);
+    expect(summary.runLog).toBe(runLog);
+    const lines = readFileSync(runLog, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(summary.totals.sent);
+    // The run's requests are not history entries; its summary is one.
+    const history = historyText(runEnv.HEARTBEAT_HISTORY_DIR!);
+    expect(
+      history
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { type: string }).type),
+    ).toEqual(['run']);
+    // heartbeat replay sends the run log's requests again.
+    const replayed = await heartbeat(['replay', runLog, '--local', '--output', 'json'], runEnv);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ items: summary.totals.sent, ok: summary.totals.sent, failed: 0 });
+  }, 30_000);
 
   it('refuses what it cannot do with one sentence', async () => {
     for (const [args, sentence, code] of [

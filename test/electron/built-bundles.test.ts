@@ -88,6 +88,7 @@ describe('built desktop bundles', () => {
       'cancel',
       'credentials',
       'endpoint',
+      'fleet',
       'history',
       'replay',
       'send',

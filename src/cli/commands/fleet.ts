@@ -266,6 +266,7 @@ async function liveRun(
       ...(tty ? { onStats: (s: FleetRunStats) => process.stderr.write(`\r\x1b[2K${progressOf(s)}`), statsIntervalMs: 500 } : {}),
     });
     summary = await run.done;
+    await prepared.recordRun(summary, ['fleet']);
     const at = run.elapsedMs();
     unregistered = run.devices.filter((d) => d.status(at) === 'unregistered').map((d) => d.name);
   } finally {

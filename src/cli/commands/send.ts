@@ -1,3 +1,4 @@
+import type { FleetRunSummary } from '../../common/fleet/summary.ts';
 import type { Outcome } from '../../common/log/entry.ts';
 import { isOperation, OPERATIONS } from '../../common/model/index.ts';
 import { checkText } from '../../common/validation/check-text.ts';
@@ -101,6 +102,8 @@ export interface Prepared {
   session: Session;
   /** The one send service (the app's host sends through it too), over this command's transport and history. */
   sends: SendService;
+  /** Records a fleet run's summary as one history entry (docs/history.md#fleet-run-entries). */
+  recordRun(summary: FleetRunSummary, tags?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -143,6 +146,7 @@ export async function prepare(values: TargetValues): Promise<Prepared> {
   return {
     session,
     sends: createSendService({ transport, history, ...(maxAttempts ? { maxAttempts } : {}) }),
+    recordRun: (summary, tags) => history.recordRun(summary, tags),
     close: async () => {
       await Promise.all([transport.close(), history.close(), session.close()]);
     },

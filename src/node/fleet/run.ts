@@ -46,7 +46,8 @@ export interface FleetRun {
   readonly devices: readonly SimulatedDevice[];
   /** Milliseconds since the run's start (the devices' clock). */
   elapsedMs(): number;
-  stats(): FleetRunStats;
+  /** The statistics now; `window: true` adds `recent` (since the previous windowed read) and starts a new window. */
+  stats(options?: { window?: boolean }): FleetRunStats;
   /** Ends the run: nothing more is sent; answers in flight are awaited (then cancelled after the grace). */
   stop(): void;
   /** The summary once the run has ended and its log is closed. */
@@ -212,6 +213,9 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   const operations = Object.fromEntries(OPERATIONS.map((op) => [op, emptyOperation()])) as Record<Operation, OperationStats>;
   const latency = Object.fromEntries(OPERATIONS.map((op) => [op, histogram()])) as Record<Operation, hdr.Histogram>;
   const lag = histogram();
+  // The current window (stats({ window: true })): all operations' latencies, and lag.
+  const recentLatency = histogram();
+  const recentLag = histogram();
   const deployments = { applied: 0, succeeded: 0, failed: 0 };
   /** Requests sent per 100 ms, over the last second. */
   const window = new Uint32Array(10);
@@ -296,6 +300,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
     window[roll(t)]!++;
     const lagMs = Math.max(0, t - request.offsetMs);
     lag.recordValue(Math.round(lagMs * 1000) + 1);
+    recentLag.recordValue(Math.round(lagMs * 1000) + 1);
     const handle = send(engine, { operation: request.operation, body, target, credentials, report: false });
     inFlight.add(handle);
     handle.answered.then(
@@ -316,8 +321,10 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
       stats.failed++;
       stats.failedByType[errorType] = (stats.failedByType[errorType] ?? 0) + 1;
     }
-    if (result && (result.outcome.kind === 'success' || result.outcome.kind === 'service-error'))
+    if (result && (result.outcome.kind === 'success' || result.outcome.kind === 'service-error')) {
       latency[request.operation].recordValue(Math.round(tookMs * 1000) + 1);
+      recentLatency.recordValue(Math.round(tookMs * 1000) + 1);
+    }
     const device = slot.device;
     const applyingBefore = device.applyingDeployment;
     device.answer(request, result ? answerOf(request.operation, result) : { operation: request.operation, ok: false }, t);
@@ -336,7 +343,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
     if (ending && inFlight.size === 0) drained?.();
   };
 
-  const stats = (): FleetRunStats => {
+  const stats = (options?: { window?: boolean }): FleetRunStats => {
     const t = now();
     const counts = { registered: 0, unregistered: 0, offline: 0, deploying: 0 };
     for (const d of devices) {
@@ -367,7 +374,18 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
       operations: ops,
       lag: lag.totalCount > 0 ? { p50Ms: percentileMs(lag, 50), p99Ms: percentileMs(lag, 99), maxMs: ms(lag.maxValue) } : {},
       deployments: { ...deployments },
+      ...(options?.window ? { recent: readWindow() } : {}),
     };
+  };
+  const readWindow = (): NonNullable<FleetRunStats['recent']> => {
+    const out = {
+      requests: recentLag.totalCount,
+      ...(recentLatency.totalCount > 0 ? { p50Ms: percentileMs(recentLatency, 50), p99Ms: percentileMs(recentLatency, 99) } : {}),
+      ...(recentLag.totalCount > 0 ? { lagP99Ms: percentileMs(recentLag, 99) } : {}),
+    };
+    recentLatency.reset();
+    recentLag.reset();
+    return out;
   };
 
   const statsTimer = options.onStats ? setInterval(() => options.onStats!(stats()), options.statsIntervalMs ?? 1000) : undefined;

@@ -36,6 +36,8 @@ export interface SendApiDeps {
 export interface SendApi {
   api: Pick<HeartbeatApi, 'send' | 'cancel' | 'replay'>;
   inFlight(): number;
+  /** The target a UI choice names (the fleet service resolves its runs' targets the same way). */
+  targetOf(spec: TargetSpec): TargetRecord;
   cancelAll(): void;
 }
 
@@ -133,6 +135,7 @@ export function createSendApi(deps: SendApiDeps): SendApi {
   return {
     api,
     inFlight: () => inFlight.size,
+    targetOf,
     cancelAll: () => inFlight.forEach((handle) => handle.cancel()),
   };
 }

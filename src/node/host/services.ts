@@ -1,8 +1,8 @@
 /**
  * The in-process HeartbeatApi: everything the UI needs, composed from small services — sends
  * (send-api.ts over the one send service, src/node/services/send-service.ts), history
- * (history-service.ts), credentials (keys-service.ts), the embedded endpoint (endpoint-service.ts) and
- * settings (settings-service.ts) — and their events. The Electron main process and the browser-mode
+ * (history-service.ts), credentials (keys-service.ts), the embedded endpoint (endpoint-service.ts), fleet
+ * runs (fleet-service.ts) and settings (settings-service.ts) — and their events. The Electron main process and the browser-mode
  * loopback host both expose this object; tests and the CLI call it directly. Secrets stay in this
  * process (docs/architecture.md#security-model).
  */
@@ -13,6 +13,7 @@ import { historyDir as defaultHistoryDir } from '../history/paths.ts';
 import { createSendService } from '../services/send-service.ts';
 import { createEndpointService } from './endpoint-service.ts';
 import { createEventHub } from './events.ts';
+import { createFleetService } from './fleet-service.ts';
 import { HostError } from './host-error.ts';
 import { createHistoryService, type HistoryService } from './history-service.ts';
 import { createKeysService } from './keys-service.ts';
@@ -81,12 +82,22 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
   const keys = await createKeysService(options.manualKeyStore);
   const endpointService = createEndpointService(endpoint, events);
   const sendApi = createSendApi({ sends, store: history.store, endpoint, credentialsOf: keys.credentialsOf, settings: settings.current });
+  const fleet = createFleetService({
+    sends,
+    endpoint,
+    events,
+    targetOf: sendApi.targetOf,
+    credentialsOf: keys.credentialsOf,
+    historyDir: () => settings.current().historyDir,
+    recordRun: (summary, tags) => history!.recordRun(summary, tags),
+  });
   const startupNotice = history.startupNotice;
   const api: HeartbeatApi = {
     ...sendApi.api,
     history: history.api,
     credentials: keys.api,
     endpoint: endpointService.api,
+    fleet: fleet.api,
     settings: settings.api,
     subscribe(listener) {
       let listening = true;
@@ -105,6 +116,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     recordRun: (summary, tags) => history!.recordRun(summary, tags),
     async close() {
       sendApi.cancelAll();
+      await fleet.close();
       endpointService.close();
       events.clear();
       keys.close();

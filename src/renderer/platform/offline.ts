@@ -29,6 +29,12 @@ export function createOfflineApi(): HeartbeatApi {
       createDeploymentPlan: refuse,
       cancelDeploymentPlan: refuse,
     },
+    fleet: {
+      start: refuse,
+      stop: () => Promise.resolve(undefined),
+      state: () => Promise.resolve(undefined),
+      devices: () => Promise.resolve([]),
+    },
     settings: { get: refuse, update: refuse },
     subscribe: () => () => undefined,
   };
