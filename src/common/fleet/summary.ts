@@ -38,6 +38,8 @@ export interface FleetRunStats {
   /** How late requests left against their schedule, milliseconds. */
   lag: { p50Ms?: number; p99Ms?: number; maxMs?: number };
   deployments: { applied: number; succeeded: number; failed: number };
+  /** Every refused attempt by error type, retried ones included (what the target answered; `failedByType` counts requests that failed after retries). */
+  refusedAttempts?: Record<string, number>;
   /** Since the previous windowed read (the app's events: every half second): whole-send latency of every operation, schedule lag. */
   recent?: { requests: number; p50Ms?: number; p99Ms?: number; lagP99Ms?: number };
 }

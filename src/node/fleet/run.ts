@@ -217,6 +217,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   const recentLatency = histogram();
   const recentLag = histogram();
   const deployments = { applied: 0, succeeded: 0, failed: 0 };
+  const refusedAttempts: Record<string, number> = {};
   /** Requests sent per 100 ms, over the last second. */
   const window = new Uint32Array(10);
   let windowAt = 0;
@@ -325,6 +326,11 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
       latency[request.operation].recordValue(Math.round(tookMs * 1000) + 1);
       recentLatency.recordValue(Math.round(tookMs * 1000) + 1);
     }
+    for (const attempt of result?.attempts ?? [])
+      if (attempt.errorType !== undefined) {
+        const type = attempt.status !== undefined ? attempt.errorType : `transport:${attempt.errorType}`;
+        refusedAttempts[type] = (refusedAttempts[type] ?? 0) + 1;
+      }
     const device = slot.device;
     const applyingBefore = device.applyingDeployment;
     device.answer(request, result ? answerOf(request.operation, result) : { operation: request.operation, ok: false }, t);
@@ -374,6 +380,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
       operations: ops,
       lag: lag.totalCount > 0 ? { p50Ms: percentileMs(lag, 50), p99Ms: percentileMs(lag, 99), maxMs: ms(lag.maxValue) } : {},
       deployments: { ...deployments },
+      refusedAttempts: { ...refusedAttempts },
       ...(options?.window ? { recent: readWindow() } : {}),
     };
   };
