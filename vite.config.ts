@@ -40,6 +40,13 @@ export default defineConfig({
   base: './',
   plugins: [vue()],
   publicDir: false,
+  resolve: {
+    alias: [
+      // monaco-yaml's worker (through monaco-worker-manager) imports Monaco's worker by its pre-0.55 path,
+      // outside Monaco 0.57's exports map; the same module is now `monaco-editor/editor/editor.worker`.
+      { find: /^monaco-editor\/esm\/vs\/editor\/editor\.worker(?:\.js)?$/, replacement: 'monaco-editor/editor/editor.worker' },
+    ],
+  },
   worker: { format: 'es' },
   build: {
     outDir: 'dist/ui',

@@ -4,6 +4,8 @@
  */
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
+// monaco-yaml's language server (the fleet scenario editor, yaml.ts); built only into its own file.
+import YamlWorker from 'monaco-yaml/yaml.worker?worker';
 // Services that editor contributions in the bundle ask for (the diff editor's breadcrumbs, code lens,
 // drop-into-editor) but that only editor.main registers: without them each diff editor threw
 // "depends on UNKNOWN service IOutlineModelService / ICodeLensCache / treeViewsDndService". They must be
@@ -13,5 +15,6 @@ import 'monaco-editor/editor/contrib/codelens/browser/codeLensCache';
 import 'monaco-editor/editor/common/services/treeViewsDndService';
 
 (globalThis as typeof globalThis & { MonacoEnvironment?: { getWorker(workerId: string, label: string): Worker } }).MonacoEnvironment = {
-  getWorker: (_workerId: string, label: string) => (label === 'json' ? new JsonWorker() : new EditorWorker()),
+  getWorker: (_workerId: string, label: string) =>
+    label === 'json' ? new JsonWorker() : label === 'yaml' ? new YamlWorker() : new EditorWorker(),
 };

@@ -9,6 +9,7 @@
 import * as monaco from 'monaco-editor/editor/editor.api';
 import { jsonDefaults } from 'monaco-editor/languages/features/json/register';
 import { requestSchema, type Operation } from '../../common/model/index.ts';
+import { defineThemes } from './themes.ts';
 import { schemaForCompletion, type TimestampHint } from './timestamp-hints.ts';
 
 let configured = false;
@@ -66,6 +67,5 @@ function setUpOnce(): void {
       return { hints, dispose: () => undefined };
     },
   });
-  monaco.editor.defineTheme('heartbeat-light', { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff' } });
-  monaco.editor.defineTheme('heartbeat-dark', { base: 'vs-dark', inherit: true, rules: [], colors: { 'editor.background': '#16181d' } });
+  defineThemes();
 }
