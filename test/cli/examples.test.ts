@@ -236,3 +236,41 @@ describe('every documented example runs', () => {
     if (until) expect(run.stdout).toMatch(until);
   });
 });
+
+/**
+ * The shipped fleet scenarios (the fleet view's picks): each starts with a comment saying what it shows and
+ * how to run it, `heartbeat fleet validate` accepts it, its dry run plans requests, and the small ones run
+ * for a few seconds against the test's endpoint as their comment says (`--local`), every request accepted.
+ * (The rollout's plan and its stage-2 failure: test/unit/fleet/caption.test.ts.)
+ */
+describe('the fleet examples', () => {
+  const scenarios: Array<[file: string, devices: number, live: boolean]> = [
+    ['examples/fleet-demo.yaml', 24, true],
+    ['examples/fleet-rollout.yaml', 40, true],
+    ['examples/fleet-load.yaml', 5000, false],
+  ];
+
+  it.each(scenarios)('%s: a comment first, then valid; its dry run plans every device', async (file, devices) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^# \S/);
+    const comment = text.slice(0, text.search(/^[^#\n]/m));
+    expect(comment).toContain(`heartbeat fleet run ${file} --local`);
+    const valid = await bash(`heartbeat fleet validate ${file}`);
+    expect(valid.code, valid.stderr).toBe(0);
+    expect(valid.stdout + valid.stderr).toContain(`${devices} devices: good.`);
+    const dry = await bash(`heartbeat fleet run ${file} --dry-run --duration 2s --start-time 2026-11-30T09:00:00Z`);
+    expect(dry.code, dry.stderr).toBe(0);
+    const registrations = dry.stdout.split('\n').filter((l) => l.includes('"operation":"GetDeviceRegistration"'));
+    expect(registrations).toHaveLength(devices);
+  });
+
+  it.each(scenarios.filter(([, , live]) => live))('%s runs against the endpoint with --local', async (file, devices) => {
+    const run = await bash(`heartbeat fleet run ${file} --local --duration 3s --run-log - --output json`);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { devices: number; registered: number; totals: { sent: number; failed: number } };
+    expect(summary.devices).toBe(devices);
+    expect(summary.registered).toBe(devices);
+    expect(summary.totals.failed).toBe(0);
+    expect(summary.totals.sent).toBeGreaterThan(devices);
+  });
+});
