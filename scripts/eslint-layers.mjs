@@ -28,7 +28,7 @@ export const LAYERS = [
     files: ['src/renderer/'],
     name: 'The renderer',
     local: ['src/common/', 'src/renderer/', 'examples/'],
-    packages: ['vue', 'pinia', 'monaco-editor'],
+    packages: ['vue', 'pinia', 'monaco-editor', 'monaco-yaml', 'uplot', 'yaml'],
   },
   {
     files: ['src/node/'],

@@ -57,7 +57,7 @@ scenario has problems), 2 on bad input, 3 when only transport errors failed, 130
 Examples:
   heartbeat fleet validate examples/fleet-warehouse.yaml
   heartbeat fleet example
-  heartbeat fleet run examples/fleet-warehouse.yaml --local --duration 1m
+  heartbeat fleet run examples/fleet-demo.yaml --local --duration 5s
   heartbeat fleet run examples/fleet-warehouse.yaml --dry-run --duration 10s --start-time 2026-11-30T12:00:00Z`;
 
 const EXAMPLE = `# A scenario for \`heartbeat fleet\` (docs/fleet.md). Durations: 500ms, 5s, 2m, 1h.

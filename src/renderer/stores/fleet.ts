@@ -1,0 +1,124 @@
+/**
+ * The fleet view's state (docs/fleet.md#the-app-and-heartbeatapi): the run as the host's `fleet` events
+ * tell it, each device's state as one character, the chart series derived from consecutive statistics,
+ * the endpoint's fleet report and deployment plans. State and thin setters; the I/O is in use-fleet.ts.
+ *
+ * Series are plain arrays in a shallowRef, appended in place and announced by `seriesVersion`: a chart
+ * redraws from them without Vue tracking 10,000 numbers.
+ */
+import { defineStore } from 'pinia';
+import { shallowRef } from 'vue';
+import type { DeploymentPlanStatus, FleetDevice, FleetReport, FleetRunStats, FleetState } from '../../common/api.ts';
+
+/** Ten minutes at two points a second. */
+export const SERIES_POINTS = 1200;
+/** Rates (per second) are measured over this many seconds. */
+export const RATE_WINDOW_S = 2;
+
+export interface FleetSeries {
+  /** Seconds since the run started. */
+  t: number[];
+  /** Heartbeats sent per second. */
+  heartbeats: number[];
+  /** Requests answered 2xx per second (every operation). */
+  accepted: number[];
+  /** Answers refused per second, all types (retried attempts included). */
+  rejected: number[];
+  /** Refused per second by error type (each array as long as `t`). */
+  rejectedByType: Record<string, number[]>;
+  /** Whole-send latency over the last half second, milliseconds (null: no request in it). */
+  p50: Array<number | null>;
+  p99: Array<number | null>;
+}
+
+export const emptySeries = (): FleetSeries => ({ t: [], heartbeats: [], accepted: [], rejected: [], rejectedByType: {}, p50: [], p99: [] });
+
+const sum = (stats: FleetRunStats, pick: (o: FleetRunStats['operations'][keyof FleetRunStats['operations']]) => number): number =>
+  pick(stats.operations.SendHeartbeat) + pick(stats.operations.GetDeviceRegistration) + pick(stats.operations.GetDeployments);
+
+/** Refused answers by error type, retried attempts included (a fault shows at once, before retries give up). */
+function failedByType(stats: FleetRunStats): Record<string, number> {
+  if (stats.refusedAttempts) return stats.refusedAttempts;
+  const out: Record<string, number> = {};
+  for (const o of Object.values(stats.operations)) for (const [type, n] of Object.entries(o.failedByType)) out[type] = (out[type] ?? 0) + n;
+  return out;
+}
+
+export const useFleetStore = defineStore('fleet', () => {
+  const run = shallowRef<FleetState | undefined>(undefined);
+  /** One DEVICE_STATUS_CODES character per device, in run order. */
+  const statuses = shallowRef('');
+  /** The run's devices (names, fleets, models): read when a run starts and when a device is inspected. */
+  const devices = shallowRef<FleetDevice[]>([]);
+  const series = shallowRef<FleetSeries>(emptySeries());
+  const seriesVersion = shallowRef(0);
+  const report = shallowRef<FleetReport | undefined>(undefined);
+  const plans = shallowRef<DeploymentPlanStatus[]>([]);
+  const selected = shallowRef<string | undefined>(undefined);
+  const presenter = shallowRef(false);
+  /** The last few statistics: rates are taken over about RATE_WINDOW_S seconds, so half-second steps do not saw-tooth. */
+  let history: FleetRunStats[] = [];
+
+  function appendPoint(stats: FleetRunStats): void {
+    const s = series.value;
+    const t = stats.elapsedMs / 1000;
+    const last = history.at(-1);
+    if (last && t <= last.elapsedMs / 1000) return;
+    history.push(stats);
+    while (history.length > 2 && t - history[1]!.elapsedMs / 1000 >= RATE_WINDOW_S) history.shift();
+    const before = history[0]!;
+    if (before === stats) return;
+    const dt = t - before.elapsedMs / 1000;
+    const rate = (now: number, then: number): number => Math.max(0, Math.round(((now - then) / dt) * 10) / 10);
+    s.t.push(Math.round(t * 10) / 10);
+    s.heartbeats.push(rate(stats.operations.SendHeartbeat.sent, before.operations.SendHeartbeat.sent));
+    s.accepted.push(
+      rate(
+        sum(stats, (o) => o.ok),
+        sum(before, (o) => o.ok),
+      ),
+    );
+    const nowTypes = failedByType(stats);
+    const thenTypes = failedByType(before);
+    const total = (types: Record<string, number>): number => Object.values(types).reduce((a, b) => a + b, 0);
+    s.rejected.push(rate(total(nowTypes), total(thenTypes)));
+    for (const type of Object.keys(nowTypes)) s.rejectedByType[type] ??= new Array<number>(s.t.length - 1).fill(0);
+    for (const [type, values] of Object.entries(s.rejectedByType)) values.push(rate(nowTypes[type] ?? 0, thenTypes[type] ?? 0));
+    s.p50.push(stats.recent?.p50Ms ?? null);
+    s.p99.push(stats.recent?.p99Ms ?? null);
+    if (s.t.length > SERIES_POINTS) {
+      const cut = s.t.length - SERIES_POINTS;
+      for (const list of [s.t, s.heartbeats, s.accepted, s.rejected, s.p50, s.p99, ...Object.values(s.rejectedByType)]) list.splice(0, cut);
+    }
+    seriesVersion.value++;
+  }
+
+  return {
+    run,
+    statuses,
+    devices,
+    series,
+    seriesVersion,
+    report,
+    plans,
+    selected,
+    presenter,
+    /** A `fleet` event (or a state() answer): a new run starts new series. */
+    applyState(state: FleetState, codes?: string) {
+      if (run.value?.id !== state.id) {
+        series.value = emptySeries();
+        history = [];
+        seriesVersion.value++;
+        devices.value = [];
+      }
+      run.value = state;
+      if (codes !== undefined) statuses.value = codes;
+      if (state.state === 'running' || state.state === 'stopping' || !state.summary) appendPoint(state.stats);
+    },
+    setDevices: (list: FleetDevice[]) => (devices.value = list),
+    setReport: (next: FleetReport | undefined) => (report.value = next),
+    setPlans: (next: DeploymentPlanStatus[]) => (plans.value = next),
+    select: (name: string | undefined) => (selected.value = name),
+    setPresenter: (on: boolean) => (presenter.value = on),
+  };
+});

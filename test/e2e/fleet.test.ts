@@ -1,0 +1,123 @@
+/**
+ * The fleet view (issue 18) in real Chromium against the real browser-mode host and its embedded
+ * endpoint: the small example's grid shows every device and the charts get data; a device opens; a
+ * fault button shows on the error chart; the rollout example's staged plan fails at stage 2 and the
+ * timeline says so; presenter mode toggles and back; the HTML report downloads with the summary; every
+ * control has a name; no page errors.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium, startUiHost, watchPageErrors, type UiHost } from './harness.ts';
+
+/** Buttons, inputs and selects of `scope` without an accessible name (a label, aria-label or text). */
+async function unnamedControls(page: Page, scope: string): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const root = document.querySelector(selector)!;
+    const out: string[] = [];
+    for (const el of root.querySelectorAll<HTMLElement>('button, input, select, textarea, [tabindex="0"]')) {
+      if (el.closest('.monaco-editor') || el.offsetParent === null) continue;
+      const labelled =
+        el.getAttribute('aria-label') ||
+        el.getAttribute('aria-labelledby') ||
+        (el.id && document.querySelector(`label[for="${el.id}"]`)) ||
+        el.closest('label')?.textContent?.trim() ||
+        el.textContent?.trim() ||
+        el.getAttribute('title');
+      if (!labelled) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  }, scope);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
+  let host: UiHost;
+  let browser: Browser;
+  beforeAll(async () => {
+    host = await startUiHost();
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('runs the small example: grid, charts, a device, a fault on the error chart, presenter mode, the report', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const errors = watchPageErrors(page);
+    await page.goto(host.url);
+    await page.getByRole('tab', { name: 'Fleet' }).click();
+    const view = page.getByTestId('fleet-view');
+    await view.waitFor();
+    expect(await unnamedControls(page, '[data-testid="fleet-view"]')).toEqual([]);
+
+    await page.getByTestId('fleet-start').click();
+    const grid = page.getByTestId('device-grid');
+    // Every device in the grid, healthy within a few seconds (2 s interval, staggered).
+    await expect.poll(async () => grid.getAttribute('aria-label'), { timeout: 10_000 }).toMatch(/^24 devices: (2[0-4]) healthy/);
+    // The charts have points.
+    const rate = page.getByRole('img', { name: /^Heartbeats per second: latest heartbeats\/s [\d.]+ \/s$/ });
+    await rate.waitFor({ timeout: 10_000 });
+    await expect
+      .poll(async () => Number(/([\d.]+) \/s$/.exec((await rate.getAttribute('aria-label')) ?? '')?.[1]), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+
+    // A device opens: keyboard on the grid (Home, Enter).
+    await grid.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const device = page.getByRole('region', { name: 'Selected device' });
+    await device.waitFor();
+    expect(await device.textContent()).toMatch(/dock-cam-01[\s\S]*healthy/);
+
+    // A fault shows on the error chart within 2 s (plus the chart's half-second step).
+    await page.getByRole('button', { name: '20% errors (15 s)' }).click();
+    await page
+      .getByRole('img', { name: /^Accepted and rejected per second: .*InternalServiceException\/s [1-9]/ })
+      .waitFor({ timeout: 4000 });
+    await page.getByRole('button', { name: 'No faults' }).click();
+    expect(await page.getByTestId('fleet-caption').textContent()).toBeTruthy();
+
+    // Presenter mode: the shortcut and back with Esc; the editor and filters hide, the grid stays.
+    await page.keyboard.press('Control+Shift+P');
+    await expect.poll(async () => view.getAttribute('class')).toContain('presenter');
+    expect(await page.getByRole('button', { name: 'Presenter mode' }).count()).toBe(0);
+    await grid.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => view.getAttribute('class')).not.toContain('presenter');
+
+    // Stop; the report downloads as one HTML file holding the summary.
+    await page.getByTestId('fleet-start').click();
+    await expect.poll(async () => page.getByTestId('fleet-start').textContent(), { timeout: 10_000 }).toContain('Start');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report' }).click()]);
+    const html = readFileSync((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).toMatch(/^fleet-run-room-demo-.*\.html$/);
+    expect(html).toContain('room-demo');
+    expect(html).not.toContain('<script');
+    errors.allow(/the server responded with a status of 500/);
+    errors.expectNone();
+    await page.close();
+  }, 90_000);
+
+  it('the rollout example: its staged plan fails at stage 2, and the timeline says so', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = watchPageErrors(page);
+    await page.goto(host.url);
+    await page.getByRole('tab', { name: 'Fleet' }).click();
+    await page.getByLabel('Example scenario').selectOption('rollout');
+    await page.getByTestId('fleet-start').click();
+    const grid = page.getByTestId('device-grid');
+    await expect.poll(async () => grid.getAttribute('aria-label'), { timeout: 10_000 }).toMatch(/^40 devices: 40 healthy/);
+    await page.getByRole('button', { name: "Start the example's rollout" }).click();
+    const plan = page.locator('[data-status]', { hasText: 'aisle-detector-3-1' });
+    await expect.poll(async () => plan.getAttribute('data-status'), { timeout: 45_000 }).toBe('failed');
+    const text = (await plan.textContent()) ?? '';
+    expect(text).toMatch(/Stage 1 \(canary\): succeeded/);
+    expect(text).toMatch(/Stage 2 \(half\): failed/);
+    expect(text).toMatch(/Stage 3 \(all\): (pending|cancelled)/);
+    expect(await page.getByTestId('fleet-caption').textContent()).toMatch(/aisle-detector-3-1|Stage 2|failed|roll/i);
+    await page.getByTestId('fleet-start').click();
+    errors.expectNone();
+    await page.close();
+  }, 90_000);
+});
