@@ -66,10 +66,8 @@ async function measure(page: Page, seconds: number): Promise<{ long: number[]; p
   const sorted = [...frames].sort((a, b) => a - b);
   const client = await page.context().newCDPSession(page);
   await client.send('HeapProfiler.collectGarbage');
-  const metrics = (await client.send('Performance.getMetrics').catch(async () => {
-    await client.send('Performance.enable');
-    return client.send('Performance.getMetrics');
-  })) as { metrics: Array<{ name: string; value: number }> };
+  await client.send('Performance.enable');
+  const metrics = (await client.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
   const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
   return { long, p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0, heapMb: heap / 1024 / 1024 };
 }

@@ -10,7 +10,6 @@ import { useFleetStore } from '../stores/fleet.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { useHostEvents } from './host-events.ts';
 import { usePlatform } from './platform.ts';
-import { isNotConnected } from './use-endpoint.ts';
 
 export const REPORT_REFRESH_MS = 2000;
 
@@ -49,7 +48,14 @@ export function useFleet(): FleetActions {
     if (alive && list) store.setDevices(list);
   }
 
+  let refreshes = 0;
   async function refresh(): Promise<void> {
+    // While a run goes, the devices (deployment results: the grid's red corners) are re-read every refresh
+    // up to 2,000 devices, every fifth (10 s) above that.
+    const run = store.run;
+    if (run && (run.state === 'running' || run.state === 'stopping') && (store.statuses.length <= 2000 || refreshes % 5 === 0))
+      void loadDevices();
+    refreshes++;
     const [report, plans] = await Promise.all([
       api.endpoint.fleetReport({ limit: 0 }).catch(() => undefined),
       api.endpoint.deploymentPlans().catch(() => undefined),
@@ -76,7 +82,7 @@ export function useFleet(): FleetActions {
   onMounted(() => {
     api.fleet.state().then(
       (state) => alive && state && follow(state),
-      (error: unknown) => void (isNotConnected(error) ? undefined : undefined),
+      () => undefined,
     );
     void refresh();
     timer = setInterval(() => void refresh(), REPORT_REFRESH_MS);
