@@ -123,6 +123,19 @@ export interface FleetReportFleet {
   /** Most common first. */
   agentVersions: { version: string; count: number }[];
   models: FleetReportModel[];
+  /** Per model metric: the latest value of each connected device that reports it, as mean, min and max. */
+  metrics: FleetReportMetric[];
+}
+
+export interface FleetReportMetric {
+  model: string;
+  dimension?: string;
+  name: string;
+  /** Connected devices whose latest heartbeat held the metric. */
+  devices: number;
+  mean: number;
+  min: number;
+  max: number;
 }
 
 export interface FleetReportDevice {

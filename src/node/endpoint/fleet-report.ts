@@ -12,6 +12,7 @@
  * One pass over the devices (plus a sort of the listed ones): 10,000 devices take a few milliseconds.
  */
 import type {
+  FleetReportMetric,
   FleetReport,
   FleetReportDevice,
   FleetReportFleet,
@@ -33,6 +34,8 @@ interface FleetTally {
   agentVersions: Map<string, number>;
   /** name NUL version → counts. */
   models: Map<string, FleetReportModel>;
+  /** model NUL dimension NUL metric → the latest values of the connected devices. */
+  metrics: Map<string, FleetReportMetric & { sum: number }>;
 }
 
 export function fleetReport(registry: { list(): DeviceState[] }, now: Date, options: FleetReportOptions = {}): FleetReport {
@@ -43,7 +46,11 @@ export function fleetReport(registry: { list(): DeviceState[] }, now: Date, opti
   for (const device of registry.list()) {
     if (options.fleet !== undefined && device.deviceFleetName !== options.fleet) continue;
     let tally = tallies.get(device.deviceFleetName);
-    if (!tally) tallies.set(device.deviceFleetName, (tally = { total: 0, connected: 0, agentVersions: new Map(), models: new Map() }));
+    if (!tally)
+      tallies.set(
+        device.deviceFleetName,
+        (tally = { total: 0, connected: 0, agentVersions: new Map(), models: new Map(), metrics: new Map() }),
+      );
     const interval = device.heartbeatIntervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
     const window = OFFLINE_AFTER_INTERVALS * interval;
     const last = device.lastHeartbeat === undefined ? NaN : Date.parse(device.lastHeartbeat);
@@ -66,6 +73,29 @@ export function fleetReport(registry: { list(): DeviceState[] }, now: Date, opti
       stats.connected++;
       if (model.latestInference !== undefined && nowSeconds - model.latestInference <= window) stats.active++;
       if (model.latestSampleTime !== undefined && nowSeconds - model.latestSampleTime <= window) stats.sampling++;
+      for (const reading of model.metrics) {
+        if (typeof reading.value !== 'number' || !Number.isFinite(reading.value) || reading.metricName === undefined) continue;
+        const mk = `${model.modelName}\u0000${reading.dimension ?? ''}\u0000${reading.metricName}`;
+        let m = tally.metrics.get(mk);
+        if (!m)
+          tally.metrics.set(
+            mk,
+            (m = {
+              model: model.modelName,
+              ...(reading.dimension !== undefined ? { dimension: reading.dimension } : {}),
+              name: reading.metricName,
+              devices: 0,
+              mean: 0,
+              min: Infinity,
+              max: -Infinity,
+              sum: 0,
+            }),
+          );
+        m.devices++;
+        m.sum += reading.value;
+        m.min = Math.min(m.min, reading.value);
+        m.max = Math.max(m.max, reading.value);
+      }
     }
     listed.push({ device, interval, connected });
   }
@@ -78,6 +108,9 @@ export function fleetReport(registry: { list(): DeviceState[] }, now: Date, opti
         .map(([version, count]) => ({ version, count }))
         .sort((a, b) => b.count - a.count || compare(a.version, b.version)),
       models: [...t.models.values()].sort((a, b) => compare(a.name, b.name) || compare(a.version, b.version)),
+      metrics: [...t.metrics.values()]
+        .map(({ sum, ...m }) => ({ ...m, mean: Math.round((sum / m.devices) * 1000) / 1000 }))
+        .sort((a, b) => compare(a.model, b.model) || compare(a.dimension ?? '', b.dimension ?? '') || compare(a.name, b.name)),
     }));
   listed.sort((a, b) => compare(a.device.deviceFleetName, b.device.deviceFleetName) || compare(a.device.deviceName, b.device.deviceName));
   const limit = options.limit === undefined ? listed.length : Math.max(0, Math.floor(options.limit));

@@ -31,6 +31,18 @@ export interface FleetSeries {
   p99: Array<number | null>;
 }
 
+/** One model metric across the devices, a point per fleet report (every 2 s). */
+export interface MetricSeries {
+  t: number[];
+  mean: number[];
+  min: number[];
+  max: number[];
+}
+
+/** `model NUL dimension NUL name`, the key of a metric series. */
+export const metricKey = (m: { model: string; dimension?: string; name: string }): string =>
+  `${m.model}\u0000${m.dimension ?? ''}\u0000${m.name}`;
+
 export const emptySeries = (): FleetSeries => ({ t: [], heartbeats: [], accepted: [], rejected: [], rejectedByType: {}, p50: [], p99: [] });
 
 const sum = (stats: FleetRunStats, pick: (o: FleetRunStats['operations'][keyof FleetRunStats['operations']]) => number): number =>
@@ -56,6 +68,8 @@ export const useFleetStore = defineStore('fleet', () => {
   const plans = shallowRef<DeploymentPlanStatus[]>([]);
   const selected = shallowRef<string | undefined>(undefined);
   const presenter = shallowRef(false);
+  /** Model metrics across the run's devices, by metricKey; appended in place like `series`. */
+  const metrics = shallowRef(new Map<string, MetricSeries>());
   /** The last few statistics: rates are taken over about RATE_WINDOW_S seconds, so half-second steps do not saw-tooth. */
   let history: FleetRunStats[] = [];
 
@@ -103,10 +117,12 @@ export const useFleetStore = defineStore('fleet', () => {
     plans,
     selected,
     presenter,
+    metrics,
     /** A `fleet` event (or a state() answer): a new run starts new series. */
     applyState(state: FleetState, codes?: string) {
       if (run.value?.id !== state.id) {
         series.value = emptySeries();
+        metrics.value = new Map();
         history = [];
         seriesVersion.value++;
         devices.value = [];
@@ -116,7 +132,39 @@ export const useFleetStore = defineStore('fleet', () => {
       if (state.state === 'running' || state.state === 'stopping' || !state.summary) appendPoint(state.stats);
     },
     setDevices: (list: FleetDevice[]) => (devices.value = list),
-    setReport: (next: FleetReport | undefined) => (report.value = next),
+    /** A fleet report: the tiles, and a point of every model metric of the run's fleets while a run goes. */
+    setReport(next: FleetReport | undefined) {
+      report.value = next;
+      const current = run.value;
+      if (!next || !current || (current.state !== 'running' && current.state !== 'stopping')) return;
+      const fleets = new Set(devices.value.map((d) => d.fleet));
+      const t = Math.round(current.stats.elapsedMs / 100) / 10;
+      // Devices of several fleets reporting one metric: a point of all of them together.
+      const merged = new Map<string, { n: number; sum: number; min: number; max: number }>();
+      for (const fleet of next.fleets) {
+        if (fleets.size > 0 && !fleets.has(fleet.name)) continue;
+        for (const m of fleet.metrics ?? []) {
+          const key = metricKey(m);
+          const acc = merged.get(key) ?? { n: 0, sum: 0, min: Infinity, max: -Infinity };
+          acc.n += m.devices;
+          acc.sum += m.mean * m.devices;
+          acc.min = Math.min(acc.min, m.min);
+          acc.max = Math.max(acc.max, m.max);
+          merged.set(key, acc);
+        }
+      }
+      for (const [key, acc] of merged) {
+        let line = metrics.value.get(key);
+        if (!line) metrics.value.set(key, (line = { t: [], mean: [], min: [], max: [] }));
+        if (line.t.length && line.t[line.t.length - 1]! >= t) continue;
+        line.t.push(t);
+        line.mean.push(Math.round((acc.sum / acc.n) * 1000) / 1000);
+        line.min.push(acc.min);
+        line.max.push(acc.max);
+        if (line.t.length > SERIES_POINTS) for (const list of [line.t, line.mean, line.min, line.max]) list.shift();
+      }
+      seriesVersion.value++;
+    },
     setPlans: (next: DeploymentPlanStatus[]) => (plans.value = next),
     select: (name: string | undefined) => (selected.value = name),
     setPresenter: (on: boolean) => (presenter.value = on),

@@ -191,3 +191,32 @@ describe('registerDevices', () => {
     expect(third.deployments('f', 'x-2').map((d) => d.DeploymentName)).toEqual(['p']);
   });
 });
+
+describe('fleetReport model metrics', () => {
+  it('per model metric: mean, min and max of the connected devices’ latest values; offline devices and non-numbers left out', () => {
+    const registry = new DeviceRegistry({ config: {}, autoRegister: true });
+    const metric = (name: string, value: number, t: number) => ({
+      Dimension: 'model/detector',
+      MetricName: name,
+      Value: value,
+      Timestamp: T0 / 1000 + t,
+    });
+    const models = (latency: number, t: number) => [
+      { ModelName: 'detector', ModelVersion: '2', ModelMetrics: [metric('InferenceLatency', latency, t)] },
+    ];
+    for (const [device, values] of [
+      ['a', [10, 20]],
+      ['b', [30, 40]],
+      ['c', [1000, 1000]],
+    ] as const) {
+      const last = device === 'c' ? 0 : 90;
+      beat(registry, device, last - 10, { Models: models(values[0], last - 10) });
+      beat(registry, device, last, { Models: models(values[1], last) });
+    }
+    // At 100 s: a and b (every 10 s) are connected; c's last heartbeat was 100 s ago (3 × 10 s) → offline.
+    const report = fleetReport(registry, at(100));
+    expect(report.fleets[0]!.metrics).toEqual([
+      { model: 'detector', dimension: 'model/detector', name: 'InferenceLatency', devices: 2, mean: 30, min: 20, max: 40 },
+    ]);
+  });
+});
