@@ -139,6 +139,7 @@ describe('deployment plans over the admin API and the operations', () => {
         devices: { total: 3, connected: 2, offline: 1 },
         agentVersions: [{ version: '2.1', count: 2 }],
         models: [{ name: 'pallet-detector', version: '2.5', devices: 1, connected: 1, offline: 0, active: 1, sampling: 1 }],
+        metrics: [],
       },
     ]);
     expect(report.devices.map((d) => [d.deviceName, d.connected, d.lastDeploymentResult?.DeploymentStatus])).toEqual([

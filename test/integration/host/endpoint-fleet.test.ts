@@ -81,6 +81,7 @@ for (const hostKind of ['in-process', 'loopback HTTP'] as const) {
           devices: { total: 2, connected: 1, offline: 1 },
           agentVersions: [{ version: '1.4', count: 1 }],
           models: [{ name: 'counter', version: '4', devices: 1, connected: 1, offline: 0, active: 1, sampling: 1 }],
+          metrics: [],
         },
       ]);
       expect(report.devices.map((d) => [d.deviceName, d.connected, d.lastDeploymentResult?.DeploymentName])).toEqual([
