@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { loadScenarioFile, type LoadedScenario } from '../../node/fleet/load-scenario.ts';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FleetRunStats, FleetRunSummary } from '../../common/fleet/summary.ts';
 import { clock } from '../progress.ts';
 import { prepare, TARGET_OPTIONS } from './send.ts';
@@ -19,6 +19,7 @@ import { parseDuration } from '../../common/fleet/durations.ts';
 import { isoToEpoch } from '../../common/wire/timestamps.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
+import { fleetExportFiles, totalDevices, writeExport } from '../../node/fleet/locust/export.ts';
 
 export const summary = 'Simulated devices from a scenario file: check it, or list the requests a run would make.';
 
@@ -26,6 +27,7 @@ export const help = `Usage: heartbeat fleet validate SCENARIO
        heartbeat fleet example
        heartbeat fleet run SCENARIO [--local | --endpoint-url URL | --region R] [options]
        heartbeat fleet run SCENARIO --dry-run [--output ndjson] [--duration D] [--start-time T]
+       heartbeat fleet export SCENARIO --to locust --out DIR [--scale K]
 
 ${summary}
   validate SCENARIO    check a scenario (YAML or JSON): every problem with its line:column, exit 1
@@ -50,6 +52,14 @@ ${summary}
                        same scenario, seed and start time (devices taken as registered, no deployments)
     --duration D       how long (500ms, 5s, 2m, 1h); default the scenario's duration, which is then required
     --start-time T     the run's start for the bodies' timestamps: ISO 8601 or epoch seconds (default now)
+  export SCENARIO --to locust --out DIR
+                       write a folder that runs the scenario on Locust (docs/scale.md): locustfile.py
+                       (one user per device, signed with SigV4, the target from --host, the devices
+                       shared out over any number of workers), heartbeat_fleet.py (the simulator in
+                       Python with the scenario embedded; its --dry-run prints what run --dry-run
+                       prints), locust.conf and README.md (how to run it on one machine, on several,
+                       on Kubernetes)
+    --scale K          multiply every fleet's device count by K first
   -h, --help           show this help
 Exit status: 0 when every request succeeded, 1 when a request failed with a service error (or the
 scenario has problems), 2 on bad input, 3 when only transport errors failed, 130 when stopped by Ctrl+C.
@@ -58,7 +68,8 @@ Examples:
   heartbeat fleet validate examples/fleet-warehouse.yaml
   heartbeat fleet example
   heartbeat fleet run examples/fleet-demo.yaml --local --duration 5s
-  heartbeat fleet run examples/fleet-warehouse.yaml --dry-run --duration 10s --start-time 2026-11-30T12:00:00Z`;
+  heartbeat fleet run examples/fleet-warehouse.yaml --dry-run --duration 10s --start-time 2026-11-30T12:00:00Z
+  heartbeat fleet export examples/fleet-demo.yaml --to locust --out fleet-demo-locust`;
 
 const EXAMPLE = `# A scenario for \`heartbeat fleet\` (docs/fleet.md). Durations: 500ms, 5s, 2m, 1h.
 name: my-fleet
@@ -144,8 +155,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values['dry-run']) return dryRun(positionals[0]!, values, durationMs);
     for (const flag of ['start-time'] as const)
       if (values[flag] !== undefined) throw new CliError(`--${flag} is for a dry run (--dry-run); a run starts now.`);
-    const scale = values.scale === undefined ? 1 : Number(values.scale);
-    if (!(scale > 0) || !Number.isFinite(scale)) throw new CliError(`--scale must be a positive number, not "${values.scale}".`);
+    const scale = scaleOf(values.scale);
     const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
     if (rateLimit !== undefined && !(rateLimit > 0 && Number.isFinite(rateLimit)))
       throw new CliError(`--rate-limit must be a positive number of requests per second, not "${values['rate-limit']}".`);
@@ -153,11 +163,45 @@ export async function run(argv: string[]): Promise<number> {
     if (output !== 'text' && output !== 'json') throw new CliError(`--output must be text or json, not "${output}".`);
     return liveRun(positionals[0]!, { ...values, output }, { durationMs, scale, rateLimit });
   }
+  if (sub === 'export') return exportScenario(rest);
   throw new CliError(
     sub === undefined
-      ? 'Say what to do: heartbeat fleet validate | example | run; see "heartbeat fleet --help".'
-      : `Unknown fleet command "${sub}"; use validate, example or run.`,
+      ? 'Say what to do: heartbeat fleet validate | example | run | export; see "heartbeat fleet --help".'
+      : `Unknown fleet command "${sub}"; use validate, example, run or export.`,
   );
+}
+
+function scaleOf(text: string | undefined): number {
+  const scale = text === undefined ? 1 : Number(text);
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new CliError(`--scale must be a positive number, not "${text}".`);
+  return scale;
+}
+
+/** `fleet export SCENARIO --to locust --out DIR`: the scenario as a Locust test (src/node/fleet/locust/export.ts). */
+async function exportScenario(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine('fleet export', argv, {
+    to: { type: 'string' },
+    out: { type: 'string' },
+    scale: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new CliError('Name one SCENARIO file: heartbeat fleet export SCENARIO --to locust --out DIR.');
+  if (values.to !== 'locust')
+    throw new CliError(values.to === undefined ? 'Say what to export to: --to locust.' : `--to must be locust, not "${values.to}".`);
+  if (!values.out) throw new CliError('Name the folder to write: --out DIR.');
+  const scale = scaleOf(values.scale);
+  const scenario = scaleScenario(await load(positionals[0]), scale);
+  let written: string[];
+  try {
+    written = writeExport(values.out, fleetExportFiles(scenario, positionals[0]!));
+  } catch (error) {
+    throw new CliError(`Cannot export: ${(error as Error).message}`);
+  }
+  const devices = totalDevices(scenario);
+  process.stderr.write(
+    `Wrote ${written.length} files to ${values.out}: ${written.map((p) => basename(p)).join(', ')} (${scenario.name}, ${plural(devices, 'device')}).\n` +
+      `Run it there: cd ${values.out} && locust --headless --host http://127.0.0.1:8787 (README.md: credentials, workers, Kubernetes).\n`,
+  );
+  return EXIT.ok;
 }
 
 async function dryRun(file: string, values: { output?: string; 'start-time'?: string }, given: number | undefined): Promise<number> {

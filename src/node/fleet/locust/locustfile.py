@@ -1,0 +1,461 @@
+"""A Heartbeat Composer fleet scenario as a Locust test (written by `heartbeat fleet export SCENARIO --to
+locust`; README.md says how to run it). One Locust user is one simulated device: it lives the device's
+life of heartbeat_fleet.py (the simulator's own state machine, values and times) in real time, sleeping
+until its next request is due, and signs every request with SigV4 (hmac/hashlib only).
+
+- Target: Locust's --host (http://127.0.0.1:8787 for `heartbeat serve`); credentials from AWS_ACCESS_KEY_ID,
+  AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), region from AWS_REGION or AWS_DEFAULT_REGION (us-east-1).
+- Devices: the master (or, run alone, the process itself) hands each user the lowest device number not
+  taken, so the users of all workers together are the scenario's devices, each exactly once, however
+  many workers there are and however Locust spreads the users over them: run -u with the scenario's
+  device count (locust.conf says it). A user beyond the count idles.
+- The run's start, which the devices' schedules count from, is the master's clock at the first device
+  handed out (HEARTBEAT_START_TIME, epoch seconds or ISO 8601, pins it).
+- Locust's statistics: one request per send, named by its operation, its time the whole send with the
+  standard retries (3 attempts, full-jitter backoff, Retry-After); a failure is named by its error type.
+- With --csv PREFIX, the master also writes PREFIX_heartbeat_fleet.json (schedule lag, devices, deployments,
+  retried attempts) for `heartbeat fleet report --from-locust PREFIX`.
+"""
+import heapq
+import itertools
+import json
+import logging
+import math
+import os
+import sys
+import time
+from urllib.parse import urlsplit
+
+import gevent
+from gevent.event import AsyncResult
+import locust.runners
+from locust import constant, events, task
+from locust.contrib.fasthttp import FastHttpUser
+from locust.runners import STATE_RUNNING, STATE_SPAWNING, MasterRunner, WorkerRunner
+
+# Debian's python3-locust 2.12 has an empty version, and a master refuses a worker that announces an empty
+# one ("An old (pre 2.0) worker tried to connect"): announce -1, the version check's documented bypass.
+if not locust.runners.__version__:
+    locust.runners.__version__ = -1
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import heartbeat_fleet as hbf  # noqa: E402
+
+log = logging.getLogger("heartbeat_fleet")
+SCENARIO = hbf.load_scenario()
+DEVICES = hbf.devices_of(SCENARIO)
+OPERATIONS = ("GetDeviceRegistration", "SendHeartbeat", "GetDeployments")
+
+
+def now_ms():
+    return time.time() * 1000
+
+
+class RequestFailed(Exception):
+    """A send that failed after its retries; Locust's failure tables show its error type as it is."""
+
+    def __repr__(self):
+        return self.args[0]
+
+    __str__ = __repr__
+
+
+# ---------------------------------------------------------------------------------------------------
+# Handing out devices: the master (or a process run alone) owns the numbers
+
+
+class Allocator:
+    def __init__(self, count):
+        self.count = count
+        self.generation = 0
+        self.reset()
+
+    def reset(self):
+        self.generation += 1
+        self.free = []
+        self.next = 0
+        self.start_ms = None
+
+    def claim(self):
+        if self.start_ms is None:
+            pinned = os.environ.get("HEARTBEAT_START_TIME")
+            self.start_ms = hbf.parse_start_time(pinned) if pinned else float(math.floor(now_ms()))
+            if self.start_ms is None:
+                raise ValueError("HEARTBEAT_START_TIME must be epoch seconds or ISO 8601, not %r" % pinned)
+        if self.free:
+            index = heapq.heappop(self.free)
+        elif self.next < self.count:
+            index = self.next
+            self.next += 1
+        else:
+            index = None
+        return {"index": index, "startMs": self.start_ms, "generation": self.generation}
+
+    def release(self, index, generation):
+        if index is not None and generation == self.generation:
+            heapq.heappush(self.free, index)
+
+
+ALLOCATOR = Allocator(len(DEVICES))
+_pending = {}
+_request_ids = itertools.count()
+
+
+def claim_device(environment):
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        request_id = next(_request_ids)
+        waiter = _pending[request_id] = AsyncResult()
+        runner.send_message("heartbeat_fleet_claim", {"req": request_id})
+        try:
+            return waiter.get(timeout=120)
+        finally:
+            _pending.pop(request_id, None)
+    return ALLOCATOR.claim()
+
+
+def release_device(environment, grant):
+    """A user stopped while the test goes on (fewer users asked for) gives its device back; when the test
+    stops, nothing is sent (the master may be gone, and a new test hands the devices out afresh)."""
+    runner = environment.runner
+    if runner is None or runner.state not in (STATE_RUNNING, STATE_SPAWNING):
+        return
+    if isinstance(runner, WorkerRunner):
+        runner.send_message("heartbeat_fleet_release", {"index": grant["index"], "generation": grant["generation"]})
+    else:
+        ALLOCATOR.release(grant["index"], grant["generation"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# What Locust's statistics do not hold: schedule lag, the devices' states, deployments, retried attempts
+
+
+def lag_bucket(ms):
+    """Two significant digits, as the built-in run's histograms keep them."""
+    if ms < 100:
+        return int(round(ms))
+    scale = 10 ** (len(str(int(ms))) - 2)
+    return int(round(ms / scale) * scale)
+
+
+class FleetStats:
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.lag = {}
+        self.deployments = {"applied": 0, "succeeded": 0, "failed": 0}
+        self.refused = {}
+        self.devices = {}  # device index -> Device, of this process's users (kept after they stop, for the last report)
+        self.remote = {}  # master: worker id -> its latest device states
+        self.started = None
+
+    def record_lag(self, ms):
+        b = lag_bucket(max(0.0, ms))
+        self.lag[b] = self.lag.get(b, 0) + 1
+
+    def merge(self, part):
+        for k, v in part["lag"].items():
+            self.lag[int(k)] = self.lag.get(int(k), 0) + v
+        for k, v in part["deployments"].items():
+            self.deployments[k] += v
+        for k, v in part["refused"].items():
+            self.refused[k] = self.refused.get(k, 0) + v
+
+    def take_delta(self):
+        part = {"lag": self.lag, "deployments": self.deployments, "refused": self.refused, "states": self.states()}
+        self.lag = {}
+        self.deployments = {"applied": 0, "succeeded": 0, "failed": 0}
+        self.refused = {}
+        return part
+
+    def states(self):
+        at = now_ms()
+        out = {"devices": 0, "registered": 0, "unregistered": 0, "offline": 0, "deploying": 0, "unregisteredDevices": []}
+        for index, (device, start_ms) in self.devices.items():
+            out["devices"] += 1
+            status = device.status(at - start_ms)
+            if status == "unregistered":
+                out["unregistered"] += 1
+                out["unregisteredDevices"].append(device.name)
+            elif status not in ("starting", "registering"):
+                out["registered"] += 1
+                if status == "offline":
+                    out["offline"] += 1
+                elif status == "deploying":
+                    out["deploying"] += 1
+        return out
+
+
+STATS = FleetStats()
+
+
+def percentile(hist, p):
+    total = sum(hist.values())
+    if total == 0:
+        return None
+    rank = max(1, int(math.ceil(total * p / 100.0)))
+    seen = 0
+    for k in sorted(hist):
+        seen += hist[k]
+        if seen >= rank:
+            return k
+    return max(hist)
+
+
+def write_final_csv(environment, prefix):
+    """Locust 2.12 writes its --csv files once a second and not at the end: the final statistics, again."""
+    try:
+        import csv
+
+        from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
+
+        writer = StatsCSV(environment, PERCENTILES_TO_REPORT)
+        with open(prefix + "_stats.csv", "w", newline="") as f:
+            writer.requests_csv(csv.writer(f))
+        with open(prefix + "_failures.csv", "w", newline="") as f:
+            writer.failures_csv(csv.writer(f))
+    except Exception as error:  # a newer Locust writes them itself
+        log.debug("final --csv statistics not rewritten: %s", error)
+
+
+def on_quit(environment):
+    """With --csv PREFIX (master, or a process run alone): the final statistics and PREFIX_heartbeat_fleet.json."""
+    options = environment.parsed_options
+    prefix = getattr(options, "csv_prefix", None) if options else None
+    if not prefix or isinstance(environment.runner, WorkerRunner):
+        return
+    write_final_csv(environment, prefix)
+    parts = list(STATS.remote.values()) if isinstance(environment.runner, MasterRunner) else [STATS.states()]
+    devices = {"devices": 0, "registered": 0, "unregistered": 0, "offline": 0, "deploying": 0}
+    unregistered = []
+    for p in parts:
+        for k in devices:
+            devices[k] += p[k]
+        unregistered.extend(p["unregisteredDevices"])
+    summary = {
+        "scenario": SCENARIO["name"],
+        "seed": SCENARIO["seed"],
+        "scenarioDevices": len(DEVICES),
+        "target": environment.host or "",
+        "startedAt": STATS.started,
+        "startMs": ALLOCATOR.start_ms,
+        "endedAt": float(math.floor(now_ms())),
+        **devices,
+        "unregisteredDevices": sorted(unregistered),
+        "deployments": STATS.deployments,
+        "refusedAttempts": STATS.refused,
+        "lag": {
+            "p50Ms": percentile(STATS.lag, 50),
+            "p99Ms": percentile(STATS.lag, 99),
+            "maxMs": max(STATS.lag) if STATS.lag else None,
+        },
+    }
+    with open(prefix + "_heartbeat_fleet.json", "w", encoding="utf-8") as f:
+        f.write(hbf.js_json(summary) + "\n")
+
+
+ENV = None
+
+
+@events.init.add_listener
+def on_init(environment, **_kw):
+    global ENV
+    ENV = environment
+    runner = environment.runner
+
+    if isinstance(runner, MasterRunner):
+
+        def on_claim(environment, msg, **_kw):
+            grant = ALLOCATOR.claim()
+            grant["req"] = msg.data["req"]
+            environment.runner.send_message("heartbeat_fleet_device", grant, client_id=msg.node_id)
+
+        def on_release(environment, msg, **_kw):
+            ALLOCATOR.release(msg.data["index"], msg.data["generation"])
+
+        runner.register_message("heartbeat_fleet_claim", on_claim)
+        runner.register_message("heartbeat_fleet_release", on_release)
+
+        @events.worker_report.add_listener
+        def on_worker_report(client_id, data, **_kw):
+            part = data.get("heartbeat_fleet")
+            if part:
+                STATS.merge(part)
+                STATS.remote[client_id] = part["states"]
+
+    if isinstance(runner, WorkerRunner):
+
+        def on_device(environment, msg, **_kw):
+            waiter = _pending.get(msg.data["req"])
+            if waiter is not None:
+                waiter.set(msg.data)
+
+        runner.register_message("heartbeat_fleet_device", on_device)
+
+        @events.report_to_master.add_listener
+        def on_report(client_id, data, **_kw):
+            data["heartbeat_fleet"] = STATS.take_delta()
+
+    quit_event = getattr(events, "quit", None)
+    if quit_event is not None:
+        quit_event.add_listener(lambda **_kw: on_quit(environment))
+    else:
+        events.quitting.add_listener(lambda **_kw: on_quit(environment))
+
+
+@events.test_start.add_listener
+def on_test_start(environment, **_kw):
+    if not isinstance(environment.runner, WorkerRunner):
+        ALLOCATOR.reset()
+    STATS.reset()
+    STATS.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@events.spawning_complete.add_listener
+def on_spawned(user_count, **_kw):
+    if user_count != len(DEVICES) and not isinstance(getattr(ENV, "runner", None), WorkerRunner):
+        log.warning(
+            "%d users for the scenario's %d devices: %s", user_count, len(DEVICES),
+            "%d devices are not run" % (len(DEVICES) - user_count) if user_count < len(DEVICES) else "%d users idle" % (user_count - len(DEVICES)),
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The device
+
+
+def _transport_code(error):
+    import socket
+
+    if isinstance(error, ConnectionRefusedError):
+        return "refused"
+    if isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+        return "reset"
+    if isinstance(error, (socket.timeout, TimeoutError, gevent.Timeout)):
+        return "timeout"
+    if isinstance(error, socket.gaierror):
+        return "dns"
+    if error.__class__.__name__.startswith("SSL"):
+        return "tls"
+    return "other"
+
+
+_SIGNER = None
+_QUOTA = hbf.RetryQuota()
+
+
+def signer():
+    global _SIGNER
+    if _SIGNER is None:
+        key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+        if not key or not secret:
+            raise RuntimeError("Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys) for the devices to sign with.")
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        _SIGNER = hbf.Signer(key, secret, region, os.environ.get("AWS_SESSION_TOKEN") or None)
+    return _SIGNER
+
+
+class FleetDevice(FastHttpUser):
+    """One simulated device per user."""
+
+    wait_time = constant(0)
+    # A device waits for its answer before its next request, as the built-in run's devices do.
+    network_timeout = 30.0
+    connection_timeout = 10.0
+
+    def on_start(self):
+        self.grant = None
+        url = urlsplit(self.host)
+        default_port = {"http": 80, "https": 443}.get(url.scheme)
+        self.host_header = url.hostname + (":%d" % url.port if url.port and url.port != default_port else "")
+        if ":" in url.hostname:
+            self.host_header = "[%s]" % url.hostname + (":%d" % url.port if url.port and url.port != default_port else "")
+        self.base = "%s://%s" % (url.scheme, url.netloc)
+        self.path_prefix = url.path.rstrip("/")
+        signer()
+        self.grant = claim_device(self.environment)
+
+    def on_stop(self):
+        if self.grant is not None and self.grant["index"] is not None:
+            release_device(self.environment, self.grant)
+            self.grant = None
+
+    @task
+    def live(self):
+        grant = self.grant
+        if grant is None or grant["index"] is None:
+            gevent.sleep(60)
+            return
+        f, fleet, n = DEVICES[grant["index"]]
+        start_ms = grant["startMs"]
+        device = hbf.Device(SCENARIO, fleet, n, start_ms, live=True)
+        STATS.devices[grant["index"]] = (device, start_ms)
+        while True:
+            due = device.due_ms
+            if due == hbf.INF:  # cannot happen: a device waits for its answer here
+                gevent.sleep(1)
+                continue
+            wait = start_ms + due - now_ms()
+            if wait > 0:
+                gevent.sleep(wait / 1000.0)
+            before = device.last_deployment
+            request = device.take()
+            if device.last_deployment is not before and device.last_deployment:
+                STATS.deployments["succeeded" if device.last_deployment["status"] == "SUCCESS" else "failed"] += 1
+            STATS.record_lag(now_ms() - (start_ms + request.offset_ms))
+            ok, text = self.send(request.operation, request.body)
+            applying = device.applying
+            device.answer(request, hbf.parse_answer(request.operation, ok, text), now_ms() - start_ms)
+            if device.applying is not None and device.applying is not applying:
+                STATS.deployments["applied"] += 1
+
+    def send(self, operation, body_obj):
+        """One send with the standard retries; one Locust request for it. Returns (ok, response text)."""
+        body = hbf.js_json(body_obj).encode("utf-8")
+        path = self.path_prefix + "/" + operation
+        url = self.base + path
+        started = time.time()
+        t0 = time.perf_counter()
+        retry_cost = 0
+        attempt = 0
+        while True:
+            attempt += 1
+            headers = signer().headers(self.host_header, path, body)
+            # catch_response without the with-block: Locust records nothing for the attempt; the whole send is recorded below.
+            response = self.client.request("POST", url, data=body, headers=headers, catch_response=True, name=operation)
+            error = getattr(response, "error", None)
+            status = response.status_code or 0
+            if error is None and 200 <= status < 300:
+                _QUOTA.release(retry_cost)
+                text = response.text or ""
+                self.record(operation, started, t0, len(body), None, response)
+                return True, text
+            if error is not None and not status:
+                failure, retry_class, after = "transport:" + _transport_code(error), hbf.classify_failure(transport=_transport_code(error)), None
+                text = ""
+            else:
+                text = response.text or ""
+                error_type = hbf.service_error_type(status, response.headers or {}, text)
+                failure, retry_class = error_type, hbf.classify_failure(status=status, error_type=error_type)
+                after = hbf.retry_after_ms((response.headers or {}).get("retry-after"), now_ms())
+            STATS.refused[failure] = STATS.refused.get(failure, 0) + 1
+            cost = None if retry_class == "none" or attempt >= hbf.DEFAULT_MAX_ATTEMPTS else _QUOTA.acquire(retry_class)
+            if cost is None:
+                self.record(operation, started, t0, len(body), RequestFailed(failure), response)
+                return False, text
+            retry_cost += cost
+            gevent.sleep(max(hbf.backoff_ms(attempt, retry_class), after or 0) / 1000.0)
+
+    def record(self, operation, started, t0, length, exception, response):
+        self.environment.events.request.fire(
+            request_type="POST",
+            name=operation,
+            response_time=(time.perf_counter() - t0) * 1000,
+            response_length=length,
+            exception=exception,
+            context={},
+            response=response,
+            start_time=started,
+            url=self.base + self.path_prefix + "/" + operation,
+        )
