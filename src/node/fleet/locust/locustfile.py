@@ -221,6 +221,9 @@ def write_final_csv(environment, prefix):
 
 def on_quit(environment):
     """With --csv PREFIX (master, or a process run alone): the final statistics and PREFIX_heartbeat_fleet.json."""
+    numbers = sorted(index + 1 for index in STATS.devices)
+    if not isinstance(environment.runner, MasterRunner):
+        log.info("heartbeat_fleet: this process ran %d devices: %s", len(numbers), ",".join(map(str, numbers)))
     options = environment.parsed_options
     prefix = getattr(options, "csv_prefix", None) if options else None
     if not prefix or isinstance(environment.runner, WorkerRunner):
