@@ -916,6 +916,133 @@ def parse_answer(operation, ok, text):
 
 
 # ---------------------------------------------------------------------------------------------------
+# Sending from a Locust user (what locustfile.py and replay_locustfile.py share; gevent and Locust are
+# needed only here, so the dry run runs without them)
+
+
+class RequestFailed(Exception):
+    """A send that failed after its retries; Locust's failure tables show its error type as it is."""
+
+    def __repr__(self):
+        return self.args[0]
+
+    __str__ = __repr__
+
+
+def transport_code(error):
+    """A transport error as the composer names it: refused, reset, timeout, dns, tls or other."""
+    import socket
+
+    if isinstance(error, ConnectionRefusedError):
+        return "refused"
+    if isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+        return "reset"
+    if isinstance(error, (socket.timeout, TimeoutError)) or error.__class__.__name__ == "Timeout":
+        return "timeout"
+    if isinstance(error, socket.gaierror):
+        return "dns"
+    if error.__class__.__name__.startswith("SSL"):
+        return "tls"
+    return "other"
+
+
+_ENV_SIGNER = []
+
+
+def signer_from_environment():
+    """The devices' signer from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION
+    (or AWS_DEFAULT_REGION; default us-east-1)."""
+    import os
+
+    if not _ENV_SIGNER:
+        key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+        if not key or not secret:
+            raise RuntimeError("Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys) for the requests to be signed.")
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        _ENV_SIGNER.append(Signer(key, secret, region, os.environ.get("AWS_SESSION_TOKEN") or None))
+    return _ENV_SIGNER[0]
+
+
+class Target:
+    """Locust's --host as the requests need it: the Host header signed and sent, and the URL of an operation."""
+
+    def __init__(self, host):
+        from urllib.parse import urlsplit
+
+        url = urlsplit(host or "")
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("--host must be an http(s) URL such as http://127.0.0.1:8787, not %r" % host)
+        default_port = 80 if url.scheme == "http" else 443
+        name = "[%s]" % url.hostname if ":" in url.hostname else url.hostname
+        self.host_header = name + (":%d" % url.port if url.port and url.port != default_port else "")
+        self.base = "%s://%s" % (url.scheme, url.netloc)
+        self.prefix = url.path.rstrip("/")
+
+    def path(self, operation):
+        return self.prefix + "/" + operation
+
+
+RETRY_QUOTA = RetryQuota()
+
+
+def locust_send(user, target, operation, body, refused=None):
+    """One send from a Locust user with the standard retries (3 attempts, full-jitter backoff, Retry-After,
+    the retry quota), signed for each attempt; Locust records one request for it, named by the operation,
+    its time the whole send. `refused` counts every refused attempt by error type. Returns (ok, text)."""
+    import time
+
+    import gevent
+
+    path = target.path(operation)
+    url = target.base + path
+    started = time.time()
+    t0 = time.perf_counter()
+    retry_cost = 0
+    attempt = 0
+    while True:
+        attempt += 1
+        headers = signer_from_environment().headers(target.host_header, path, body)
+        # catch_response without its with-block: Locust records nothing for the attempt (the send is recorded below).
+        response = user.client.request("POST", url, data=body, headers=headers, catch_response=True, name=operation)
+        error = getattr(response, "error", None)
+        status = response.status_code or 0
+        if error is None and 200 <= status < 300:
+            RETRY_QUOTA.release(retry_cost)
+            exception, ok, text = None, True, response.text or ""
+            break
+        after = None
+        if error is not None and not status:
+            code = transport_code(error)
+            failure, retry_class, text = "transport:" + code, classify_failure(transport=code), ""
+        else:
+            text = response.text or ""
+            response_headers = response.headers or {}
+            failure = service_error_type(status, response_headers, text)
+            retry_class = classify_failure(status=status, error_type=failure)
+            after = retry_after_ms(response_headers.get("retry-after"), time.time() * 1000)
+        if refused is not None:
+            refused[failure] = refused.get(failure, 0) + 1
+        cost = None if retry_class == "none" or attempt >= DEFAULT_MAX_ATTEMPTS else RETRY_QUOTA.acquire(retry_class)
+        if cost is None:
+            exception, ok = RequestFailed(failure), False
+            break
+        retry_cost += cost
+        gevent.sleep(max(backoff_ms(attempt, retry_class), after or 0) / 1000.0)
+    user.environment.events.request.fire(
+        request_type="POST",
+        name=operation,
+        response_time=(time.perf_counter() - t0) * 1000,
+        response_length=len(body),
+        exception=exception,
+        context={},
+        response=response,
+        start_time=started,
+        url=url,
+    )
+    return ok, text
+
+
+# ---------------------------------------------------------------------------------------------------
 # The scenario (written by `heartbeat fleet export`: the parsed scenario, defaults filled in,
 # durations in milliseconds, csv columns read into `values`)
 

@@ -18,13 +18,11 @@ until its next request is due, and signs every request with SigV4 (hmac/hashlib 
 """
 import heapq
 import itertools
-import json
 import logging
 import math
 import os
 import sys
 import time
-from urllib.parse import urlsplit
 
 import gevent
 from gevent.event import AsyncResult
@@ -49,15 +47,6 @@ OPERATIONS = ("GetDeviceRegistration", "SendHeartbeat", "GetDeployments")
 
 def now_ms():
     return time.time() * 1000
-
-
-class RequestFailed(Exception):
-    """A send that failed after its retries; Locust's failure tables show its error type as it is."""
-
-    def __repr__(self):
-        return self.args[0]
-
-    __str__ = __repr__
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -328,37 +317,6 @@ def on_spawned(user_count, **_kw):
 # The device
 
 
-def _transport_code(error):
-    import socket
-
-    if isinstance(error, ConnectionRefusedError):
-        return "refused"
-    if isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
-        return "reset"
-    if isinstance(error, (socket.timeout, TimeoutError, gevent.Timeout)):
-        return "timeout"
-    if isinstance(error, socket.gaierror):
-        return "dns"
-    if error.__class__.__name__.startswith("SSL"):
-        return "tls"
-    return "other"
-
-
-_SIGNER = None
-_QUOTA = hbf.RetryQuota()
-
-
-def signer():
-    global _SIGNER
-    if _SIGNER is None:
-        key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
-        if not key or not secret:
-            raise RuntimeError("Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys) for the devices to sign with.")
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-        _SIGNER = hbf.Signer(key, secret, region, os.environ.get("AWS_SESSION_TOKEN") or None)
-    return _SIGNER
-
-
 class FleetDevice(FastHttpUser):
     """One simulated device per user."""
 
@@ -369,14 +327,8 @@ class FleetDevice(FastHttpUser):
 
     def on_start(self):
         self.grant = None
-        url = urlsplit(self.host)
-        default_port = {"http": 80, "https": 443}.get(url.scheme)
-        self.host_header = url.hostname + (":%d" % url.port if url.port and url.port != default_port else "")
-        if ":" in url.hostname:
-            self.host_header = "[%s]" % url.hostname + (":%d" % url.port if url.port and url.port != default_port else "")
-        self.base = "%s://%s" % (url.scheme, url.netloc)
-        self.path_prefix = url.path.rstrip("/")
-        signer()
+        self.target = hbf.Target(self.host)
+        hbf.signer_from_environment()
         self.grant = claim_device(self.environment)
 
     def on_stop(self):
@@ -413,52 +365,5 @@ class FleetDevice(FastHttpUser):
             if device.applying is not None and device.applying is not applying:
                 STATS.deployments["applied"] += 1
 
-    def send(self, operation, body_obj):
-        """One send with the standard retries; one Locust request for it. Returns (ok, response text)."""
-        body = hbf.js_json(body_obj).encode("utf-8")
-        path = self.path_prefix + "/" + operation
-        url = self.base + path
-        started = time.time()
-        t0 = time.perf_counter()
-        retry_cost = 0
-        attempt = 0
-        while True:
-            attempt += 1
-            headers = signer().headers(self.host_header, path, body)
-            # catch_response without the with-block: Locust records nothing for the attempt; the whole send is recorded below.
-            response = self.client.request("POST", url, data=body, headers=headers, catch_response=True, name=operation)
-            error = getattr(response, "error", None)
-            status = response.status_code or 0
-            if error is None and 200 <= status < 300:
-                _QUOTA.release(retry_cost)
-                text = response.text or ""
-                self.record(operation, started, t0, len(body), None, response)
-                return True, text
-            if error is not None and not status:
-                failure, retry_class, after = "transport:" + _transport_code(error), hbf.classify_failure(transport=_transport_code(error)), None
-                text = ""
-            else:
-                text = response.text or ""
-                error_type = hbf.service_error_type(status, response.headers or {}, text)
-                failure, retry_class = error_type, hbf.classify_failure(status=status, error_type=error_type)
-                after = hbf.retry_after_ms((response.headers or {}).get("retry-after"), now_ms())
-            STATS.refused[failure] = STATS.refused.get(failure, 0) + 1
-            cost = None if retry_class == "none" or attempt >= hbf.DEFAULT_MAX_ATTEMPTS else _QUOTA.acquire(retry_class)
-            if cost is None:
-                self.record(operation, started, t0, len(body), RequestFailed(failure), response)
-                return False, text
-            retry_cost += cost
-            gevent.sleep(max(hbf.backoff_ms(attempt, retry_class), after or 0) / 1000.0)
-
-    def record(self, operation, started, t0, length, exception, response):
-        self.environment.events.request.fire(
-            request_type="POST",
-            name=operation,
-            response_time=(time.perf_counter() - t0) * 1000,
-            response_length=length,
-            exception=exception,
-            context={},
-            response=response,
-            start_time=started,
-            url=self.base + self.path_prefix + "/" + operation,
-        )
+    def send(self, operation, body):
+        return hbf.locust_send(self, self.target, operation, hbf.js_json(body).encode("utf-8"), STATS.refused)
