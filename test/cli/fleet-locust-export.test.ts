@@ -272,4 +272,57 @@ describe.skipIf(!HAS_PYTHON)('heartbeat fleet export --to locust: the Python dry
     const noEnd = await run(PYTHON, [join(exported, 'heartbeat_fleet.py'), '--dry-run']);
     expect(noEnd.stderr).toMatch(/needs an end/);
   });
+
+  it('heartbeat replay --export locust writes the items and the test; refuses what it cannot do with one sentence', async () => {
+    const out = join(dir, 'replay');
+    const r = await heartbeat([
+      'replay',
+      'test/fixtures/fleet/small.golden.ndjson',
+      '--export',
+      'locust',
+      '--out',
+      out,
+      '--rewrite-timestamps',
+      'now',
+      '--concurrency',
+      '3',
+      '--rate',
+      '50',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^Wrote .*: 19 items as a Locust test of 3 users\./);
+    expect(JSON.parse(readFileSync(join(out, 'replay.json'), 'utf8'))).toMatchObject({
+      items: 19,
+      rewriteTimestamps: 'now',
+      rate: 50,
+      concurrency: 3,
+    });
+    const items = readFileSync(join(out, 'items.ndjson'), 'utf8').trim().split('\n');
+    expect(items).toHaveLength(19);
+    const heartbeatItem = JSON.parse(items[1]!) as { operation: string; timestamps: Array<[string, number]> };
+    expect(heartbeatItem.operation).toBe('SendHeartbeat');
+    expect(heartbeatItem.timestamps.slice(0, 3)).toEqual([
+      ['/AgentMetrics/0/Timestamp', 1796039999.544],
+      ['/AgentMetrics/1/Timestamp', 1796039999.544],
+      ['/Models/0/LatestSampleTime', 1796039999.544],
+    ]);
+    expect(readFileSync(join(out, 'locust.conf'), 'utf8')).toContain('users = 3\n');
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('Every timestamp becomes the time its request is sent');
+    for (const [args, sentence] of [
+      [['--export', 'k6', '--out', out], /--export must be locust, not "k6"/],
+      [['--export', 'locust'], /Name the folder to write: --out DIR/],
+      [['--out', out], /Say what to export to: --export locust/],
+      [['--export', 'locust', '--out', out, '--dry-run'], /leave out --dry-run/],
+      [['--export', 'locust', '--out', out, '--local'], /whose target is Locust's --host; leave out --local/],
+    ] as const) {
+      const refused = await heartbeat(['replay', 'test/fixtures/fleet/small.golden.ndjson', ...args]);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(sentence);
+    }
+    const empty = join(dir, 'empty.ndjson');
+    writeFileSync(empty, '\n\n');
+    const nothing = await heartbeat(['replay', empty, '--export', 'locust', '--out', join(dir, 'empty')]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/Nothing to replay/);
+  });
 });

@@ -5,6 +5,8 @@ import { CliError, EXIT } from '../cli-error.ts';
 import { MAX_DOCUMENT_TEXT } from '../io.ts';
 import { progressLine } from '../progress.ts';
 import { prepare, TARGET_HELP, TARGET_OPTIONS } from './send.ts';
+import { exportReplay } from '../../node/fleet/locust/replay-export.ts';
+import { isAppError } from '../../common/errors.ts';
 
 export const summary = 'Replay history exports, endpoint captures or NDJSON payloads against a target.';
 
@@ -38,6 +40,11 @@ Replay:
   --debug                         print the target used (for --local: which embedded endpoint) on
                                   standard error before sending
   --output text|json              text summary (default) or one JSON object
+  --export locust --out DIR       send nothing: write DIR, a Locust test of the same sends (items.ndjson,
+                                  locustfile.py, README.md; docs/scale.md): the items shared out over
+                                  any number of workers, each sent once, timestamps rewritten at send
+                                  time as --rewrite-timestamps says, names as --device-name and
+                                  --fleet-name say, --rate and --concurrency kept, the same signing
   -h, --help                      show this help
 
 Exit status: 0 all succeeded, 1 any failed, 2 bad input (an input missing, a folder, binary, or
@@ -46,7 +53,8 @@ holding no payload; or only unreadable lines), 3 only transport errors, 130 stop
 Examples:
   heartbeat replay captured.ndjson --local --concurrency 32
   cat captured.ndjson | heartbeat replay - --dry-run
-  heartbeat replay export.jsonl --endpoint-url http://127.0.0.1:8080 --rewrite-timestamps now --device-name 'sim-{n}'`;
+  heartbeat replay export.jsonl --endpoint-url http://127.0.0.1:8080 --rewrite-timestamps now --device-name 'sim-{n}'
+  heartbeat replay captured.ndjson --export locust --out replay-locust --rewrite-timestamps shift`;
 
 /** Redraws the progress line on stderr at most 10 times a second; `fraction` reads how much input is through. */
 function progressBar(fraction: () => number | undefined): (p: ReplayProgress) => void {
@@ -82,6 +90,53 @@ function describe(s: ReplaySummary): string {
   ].join('\n');
 }
 
+/** `--export locust --out DIR`: the same sends as a Locust test (src/node/fleet/locust/replay-export.ts); nothing is sent. */
+async function exportToLocust(
+  files: string[],
+  values: {
+    export?: string;
+    out?: string;
+    'dry-run'?: boolean;
+    local?: boolean;
+    'endpoint-url'?: string;
+    region?: string;
+    'device-name'?: string;
+    'fleet-name'?: string;
+  },
+  options: { concurrency: number; rate: number | undefined; timestamps: 'now' | 'shift' | undefined },
+): Promise<number> {
+  if (values.export !== 'locust')
+    throw new CliError(
+      values.export === undefined ? 'Say what to export to: --export locust.' : `--export must be locust, not "${values.export}".`,
+    );
+  if (!values.out) throw new CliError('Name the folder to write: --out DIR.');
+  if (values['dry-run']) throw new CliError('--export sends nothing already; leave out --dry-run.');
+  for (const flag of ['local', 'endpoint-url', 'region'] as const)
+    if (values[flag] !== undefined)
+      throw new CliError(`--export writes a Locust test, whose target is Locust's --host; leave out --${flag}.`);
+  let result;
+  try {
+    result = await exportReplay(readPayloads(files, 'SendHeartbeat'), values.out, {
+      rewrite: {
+        ...(options.timestamps ? { timestamps: options.timestamps } : {}),
+        ...(values['device-name'] !== undefined ? { deviceName: values['device-name'] } : {}),
+        ...(values['fleet-name'] !== undefined ? { fleetName: values['fleet-name'] } : {}),
+      },
+      concurrency: options.concurrency,
+      ...(options.rate !== undefined ? { rate: options.rate } : {}),
+      files,
+    });
+  } catch (error) {
+    if (isAppError(error)) throw error;
+    throw new CliError(`Cannot export: ${(error as Error).message}`);
+  }
+  process.stderr.write(
+    `Wrote ${values.out}: ${result.items} item${result.items === 1 ? '' : 's'}${result.unreadable ? ` (${result.unreadable} unreadable line${result.unreadable === 1 ? '' : 's'} left out)` : ''} as a Locust test of ${options.concurrency} user${options.concurrency === 1 ? '' : 's'}.\n` +
+      `Run it there: cd ${values.out} && locust --headless --host http://127.0.0.1:8787 (README.md: credentials, workers).\n`,
+  );
+  return EXIT.ok;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine('replay', argv, {
     ...TARGET_OPTIONS,
@@ -92,6 +147,8 @@ export async function run(argv: string[]): Promise<number> {
     'fleet-name': { type: 'string' },
     'dry-run': { type: 'boolean' },
     debug: { type: 'boolean' },
+    export: { type: 'string' },
+    out: { type: 'string' },
   });
   if (positionals.length === 0)
     throw new CliError('replay needs at least one FILE (- for standard input): a history export, an endpoint capture or NDJSON payloads.');
@@ -106,6 +163,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output must be text or json, not "${values.output}".`);
   // The inputs first: a mistyped path is the sentence to see, not a credentials error.
   await checkInputs(positionals);
+  if (values.export !== undefined || values.out !== undefined)
+    return exportToLocust(positionals, values, { concurrency, rate, timestamps });
   const prepared = await prepare(values);
   if (values.debug)
     process.stderr.write(

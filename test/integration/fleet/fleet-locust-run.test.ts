@@ -7,7 +7,7 @@
  * /usr/bin/python3 cannot import locust.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../../src/common/demo.ts';
 import { parseScenario } from '../../../src/common/fleet/scenario.ts';
 import { startEndpoint, type RunningEndpoint } from '../../../src/node/endpoint/index.ts';
+import { readPayloads, type ReplayItem } from '../../../src/node/engine/payloads.ts';
+import { createRewriter } from '../../../src/node/engine/rewrite.ts';
 import { fleetExportFiles, writeExport } from '../../../src/node/fleet/locust/export.ts';
+import { exportReplay } from '../../../src/node/fleet/locust/replay-export.ts';
 
 const PYTHON = '/usr/bin/python3';
 const HAS_LOCUST = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import locust'], { stdio: 'ignore' }).status === 0;
@@ -43,11 +46,11 @@ fleets:
 `;
 
 const children: ChildProcess[] = [];
-let endpoint: RunningEndpoint | undefined;
+const endpoints: RunningEndpoint[] = [];
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await endpoint?.close();
+  for (const endpoint of endpoints) await endpoint.close();
 });
 
 /** A port free on 127.0.0.1 right now. */
@@ -82,41 +85,50 @@ const csvRows = (file: string): string[][] =>
     .split('\n')
     .map((l) => l.split(','));
 
+/** A Locust master (on a free port, with `args`) and 2 workers of the test in `dir`, against `url` with the demo keys. */
+async function masterAndWorkers(dir: string, url: string, region: string, args: string[]): Promise<{ master: Locust; workers: Locust[] }> {
+  const masterPort = await freePort();
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+    AWS_REGION: region,
+  };
+  const master = locust(
+    [
+      '--master',
+      '--master-bind-host=127.0.0.1',
+      `--master-bind-port=${masterPort}`,
+      '--expect-workers=2',
+      '--headless',
+      `--host=${url}`,
+      '--only-summary',
+      ...args,
+    ],
+    dir,
+    env,
+  );
+  const workers = [1, 2].map(() => locust(['--worker', '--master-host=127.0.0.1', `--master-port=${masterPort}`], dir, env));
+  return { master, workers };
+}
+
 describe.skipIf(!HAS_LOCUST)('a fleet scenario on Locust: master + 2 workers on loopback', () => {
   it('20 devices for 8 s: all accepted, each device once, registered with heartbeats, a staged deployment comes back', async () => {
     const parsed = parseScenario(SCENARIO);
     expect(parsed.problems).toEqual([]);
     const dir = mkdtempSync(join(tmpdir(), 'hb-locust-run-'));
     writeExport(dir, fleetExportFiles(parsed.scenario!, 'locust-loopback.yaml'));
-    endpoint = await startEndpoint({ port: 0 });
+    const endpoint = await startEndpoint({ port: 0 });
+    endpoints.push(endpoint);
     const admin = endpoint.admin;
-    const masterPort = await freePort();
-    const env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
-      AWS_REGION: endpoint.region,
-    };
     const prefix = join(dir, 'run');
-    const master = locust(
-      [
-        '--master',
-        '--master-bind-host=127.0.0.1',
-        `--master-bind-port=${masterPort}`,
-        '--expect-workers=2',
-        '--headless',
-        `-u=${DEVICES}`,
-        `-r=${DEVICES}`,
-        '--run-time=8s',
-        `--host=${endpoint.url}`,
-        `--csv=${prefix}`,
-        '--only-summary',
-      ],
-      dir,
-      env,
-    );
-    const workers = [1, 2].map(() => locust(['--worker', '--master-host=127.0.0.1', `--master-port=${masterPort}`], dir, env));
+    const { master, workers } = await masterAndWorkers(dir, endpoint.url, endpoint.region, [
+      `-u=${DEVICES}`,
+      `-r=${DEVICES}`,
+      '--run-time=8s',
+      `--csv=${prefix}`,
+    ]);
 
     // Once every device has sent a heartbeat, a staged plan: half the fleet, then all of it.
     const deadline = Date.now() + 20_000;
@@ -191,5 +203,53 @@ describe.skipIf(!HAS_LOCUST)('a fleet scenario on Locust: master + 2 workers on 
     expect(fleet).toMatchObject({ scenario: 'locust-loopback', seed: 20, devices: DEVICES, registered: DEVICES, unregistered: 0 });
     expect(fleet.deployments).toEqual({ applied: DEVICES, succeeded: DEVICES, failed: 0 });
     expect(fleet.refusedAttempts).toEqual({});
+  }, 40_000);
+
+  it('a capture replayed by master + 2 workers: every item once, names and shifted timestamps as heartbeat replay rewrites them, at the rate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hb-locust-replay-'));
+    // The golden dry run without its first line (a registration), so the first payload has timestamps to shift from; one unreadable line.
+    const lines = readFileSync('test/fixtures/fleet/small.golden.ndjson', 'utf8').trim().split('\n').slice(1);
+    lines.splice(5, 0, '{ not json');
+    const input = join(dir, 'input.ndjson');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const rewrite = { timestamps: 'shift' as const, deviceName: 'rp-{n}', fleetName: 'replayed' };
+    const result = await exportReplay(readPayloads([input]), join(dir, 'test'), { rewrite, concurrency: 4, rate: 20, files: [input] });
+    expect(result).toMatchObject({ items: lines.length - 1, unreadable: 1 });
+    const capture = join(dir, 'capture.jsonl');
+    const endpoint = await startEndpoint({ port: 0, capturePath: capture });
+    endpoints.push(endpoint);
+    const { master, workers } = await masterAndWorkers(join(dir, 'test'), endpoint.url, endpoint.region, [
+      '-u=4',
+      '-r=4',
+      '--run-time=25s',
+    ]);
+    const [masterCode, ...workerCodes] = await Promise.all([master.exit, ...workers.map((w) => w.exit)]);
+    expect(masterCode, master.output()).toBe(0);
+    expect(workerCodes).toEqual([0, 0]);
+    expect(master.output()).toMatch(/all 18 items sent/);
+    const sent = workers.map((w) => Number(/this process sent (\d+) items/.exec(w.output())?.[1]));
+    expect(sent.every((n) => n > 0)).toBe(true);
+    expect(sent[0]! + sent[1]!).toBe(18);
+
+    const exchanges = readFileSync(capture, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { time: string; request: { body: string }; verdict: { status: number } });
+    expect(exchanges).toHaveLength(18);
+    expect(exchanges.every((e) => e.verdict.status === 200)).toBe(true);
+    const times = exchanges.map((e) => Date.parse(e.time)).sort((a, b) => a - b);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(750); // 18 items at 20/s
+    const bodies = new Map(exchanges.map((e) => [(JSON.parse(e.request.body) as { DeviceName: string }).DeviceName, e.request.body]));
+    // The run's start (the master's clock) is where the first payload's latest timestamp went.
+    const first = JSON.parse(bodies.get('rp-1')!) as { AgentMetrics: Array<{ Timestamp: number }> };
+    const startMs = Math.round(Math.max(...first.AgentMetrics.map((m) => m.Timestamp)) * 1000);
+    const expected = createRewriter(rewrite, () => startMs);
+    let sequence = 0;
+    for await (const item of readPayloads([input])) {
+      if ('problem' in item) continue;
+      sequence++;
+      expect(bodies.get(`rp-${sequence}`), `item ${sequence}`).toBe(expected(item as ReplayItem, sequence));
+    }
+    expect(sequence).toBe(18);
   }, 40_000);
 });
