@@ -65,11 +65,13 @@ function freePort(): Promise<number> {
   });
 }
 
-function locust(
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+interface Locust {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function locust(args: string[], cwd: string, env: NodeJS.ProcessEnv): Locust {
   const child = spawn(PYTHON, ['-m', 'locust', '-f', join(cwd, 'locustfile.py'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let text = '';
