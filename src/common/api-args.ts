@@ -135,6 +135,7 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   'endpoint.info': {},
   'endpoint.setFaults': { faults: anyObject() },
   'endpoint.reset': {},
+  'endpoint.exchange': { id: str(128) },
   'endpoint.fleetReport': { options: obj({ fleet: str(63, true), limit: whole(0, 1_000_000) }, true) },
   'endpoint.deploymentPlans': {},
   'endpoint.createDeploymentPlan': { plan: anyObject() },

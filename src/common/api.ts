@@ -8,12 +8,14 @@
  */
 import type { Operation } from './model/index.ts';
 import type { DeploymentPlan, DeploymentPlanStatus, FleetReport, FleetReportOptions } from './endpoint-fleet-types.ts';
+import type { EndpointExchange } from './endpoint-exchange.ts';
 import type { AttemptRecord, LoggedRequest, Outcome, TargetRecord, Timings } from './log/entry.ts';
 import type { FleetRunSummary } from './fleet/summary.ts';
 
 export type { AttemptRecord, FleetRunSummary, LoggedRequest, Outcome, TargetRecord, Timings };
 
 export type * from './endpoint-fleet-types.ts';
+export type * from './endpoint-exchange.ts';
 export type * from './fleet/api-types.ts';
 
 /** Where to send: the embedded endpoint, an AWS region, or any URL. */
@@ -294,6 +296,12 @@ export interface HeartbeatApi {
     setFaults(faults: FaultSettings): Promise<EndpointInfo>;
     /** Forgets devices, counts, recent requests and the deployment plans created at run time (the config file's start again). */
     reset(): Promise<EndpointInfo>;
+    /**
+     * One of the latest requests the endpoint answered, in full: the request (signature and token
+     * redacted), the answer and the verdict, by its EndpointActivity id; undefined when the endpoint no
+     * longer keeps it (it keeps the latest EXCHANGES_KEPT, docs/endpoint.md#recent-exchanges).
+     */
+    exchange(id: string): Promise<EndpointExchange | undefined>;
     /** Per fleet and per device: Connected/Offline, models (active, sampling), agent versions (docs/endpoint.md#fleet-report). */
     fleetReport(options?: FleetReportOptions): Promise<FleetReport>;
     /** The staged deployment plans and their progress (docs/endpoint.md#deployment-plans). */

@@ -222,6 +222,25 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       expect(reset.faults.errorRate).toBe(0);
     });
 
+    it('opens a request the embedded endpoint answered by its request id: in full, the signature redacted', async () => {
+      const result = await api.send(request('cam-contract-exchange'));
+      const id = result.outcome.kind === 'success' ? result.outcome.requestId : undefined;
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      const exchange = await api.endpoint.exchange(id!);
+      expect(exchange).toMatchObject({
+        id,
+        operation: 'SendHeartbeat',
+        deviceName: 'cam-contract-exchange',
+        request: { method: 'POST', path: '/SendHeartbeat', body: body('cam-contract-exchange') },
+        response: { status: 200, body: '' },
+        verdict: { status: 200, requestId: id },
+      });
+      expect(exchange!.request.headers.authorization).toMatch(/, Signature=REDACTED$/);
+      expect(JSON.stringify(exchange)).not.toMatch(/Signature=[0-9a-f]/);
+      expect(JSON.stringify(exchange)).not.toContain(DEMO_CREDENTIALS.secretAccessKey);
+      expect(await api.endpoint.exchange('not-a-kept-request')).toBeUndefined();
+    });
+
     it('cancels a send in flight', async () => {
       await api.endpoint.setFaults({ latencyMs: 5000 });
       const started = Date.now();

@@ -231,6 +231,35 @@ describe.skipIf(!existsSync(CHROMIUM))('composer with the browser-mode host', ()
     await page.context().close();
   }, 60_000);
 
+  it('a row of the Endpoint tab opens that request in the inspector (click and Enter), signature redacted; Back returns', async () => {
+    const page = await openComposer();
+    await page.getByLabel('DeviceName', { exact: true }).fill('cam-e2e-exchange');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(() => outcome(page), { timeout: 15_000 }).toMatch(/200/);
+    await page.getByRole('tab', { name: 'Endpoint' }).click();
+    const row = page.getByRole('button', { name: /^Open request \S+ SendHeartbeat cam-e2e-exchange 200 in the inspector$/ });
+    await row.click();
+    const view = page.getByTestId('endpoint-request');
+    await expect.poll(() => page.getByRole('tab', { name: 'Response' }).getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => view.getByTestId('endpoint-request-request').innerText(), { timeout: 10_000 }).toContain('POST /SendHeartbeat');
+    const text = await view.innerText();
+    expect(text).toContain('SendHeartbeat · cam-e2e-exchange');
+    expect(text).toMatch(/Signature=REDACTED/);
+    expect(text).not.toMatch(/Signature=[0-9a-f]{64}/);
+    expect(text).not.toContain(DEMO_CREDENTIALS.secretAccessKey);
+    expect(await view.getByTestId('endpoint-verdict').innerText()).toContain('200 OK');
+    expect(await view.getByLabel('Request body').innerText()).toContain('"DeviceName": "cam-e2e-exchange"');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('endpoint-request-title');
+    // Back to the list, on the same row; Enter opens it again.
+    await view.getByRole('button', { name: 'Back to the latest requests' }).click();
+    await expect.poll(() => row.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('endpoint-request-title');
+    expect(await view.getByTestId('endpoint-request-answer').innerText()).toContain('x-amzn-requestid');
+    await page.screenshot({ path: join(SHOTS, 'endpoint-exchange.png') });
+    await page.context().close();
+  }, 60_000);
+
   it('a slow re-send shows progress and can be cancelled from the top bar', async () => {
     const page = await openComposer();
     await page.getByLabel('DeviceName', { exact: true }).fill('cam-e2e-cancel');

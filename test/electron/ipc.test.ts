@@ -34,6 +34,7 @@ function recordingApi() {
       info: record('endpoint.info'),
       setFaults: record('endpoint.setFaults'),
       reset: record('endpoint.reset'),
+      exchange: record('endpoint.exchange', undefined),
       fleetReport: record('endpoint.fleetReport'),
       deploymentPlans: record('endpoint.deploymentPlans', []),
       createDeploymentPlan: record('endpoint.createDeploymentPlan'),

@@ -39,6 +39,7 @@ const HEARTBEAT_API_METHODS: Record<keyof HeartbeatApi, true | Record<string, tr
     info: true,
     setFaults: true,
     reset: true,
+    exchange: true,
     fleetReport: true,
     deploymentPlans: true,
     createDeploymentPlan: true,

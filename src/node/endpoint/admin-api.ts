@@ -13,14 +13,16 @@
  *   POST /__admin/deployments/NAME/cancel cancels it → its status (404 when unknown)
  *   GET  /__admin/fleet-report?fleet=F&limit=N   per fleet and per device: connected/offline, models, agent versions
  *   GET  /__admin/heartbeats?limit=N      {"heartbeats": [...]} newest last
+ *   GET  /__admin/exchanges/ID            one of the latest requests in full: request (signature redacted), answer, verdict (404 when no longer kept)
  *   GET  /__admin/stats                   counters and p50/p99 handling time
  *   GET  /__admin/events                  text/event-stream, one `exchange` event per request, batched; `dropped` when a slow reader missed some
  *   GET  /__admin/faults | PUT /__admin/faults   fault settings (PUT replaces them)
- *   POST /__admin/reset                   devices and plans back to the config, stats and heartbeats cleared
+ *   POST /__admin/reset                   devices and plans back to the config, stats, heartbeats and exchanges cleared
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ENDPOINT_SERVICE_ID } from '../../common/demo.ts';
+import type { EndpointExchange } from '../../common/endpoint-exchange.ts';
 import type { DeploymentPlanStatus, FleetReport, FleetReportOptions } from '../../common/endpoint-fleet-types.ts';
 import { HTTP_STATUS_OF, isAppError } from '../../common/errors.ts';
 import { parseJson } from '../../common/json/parse.ts';
@@ -40,12 +42,16 @@ export interface EndpointAdmin {
   devices(): DeviceState[];
   device(fleet: string, name: string): DeviceState | undefined;
   recentHeartbeats(limit?: number): EndpointEvent[];
+  /** One of the latest exchanges in full (secrets redacted), by its id (the answer's x-amzn-RequestId); undefined when no longer kept. */
+  exchange(id: string): EndpointExchange | undefined;
+  /** How many exchanges are kept at most. */
+  exchangesKept(): number;
   stats(): EndpointStats & { captureError?: string };
   faults(): ResolvedFaults;
   /** Replaces the fault settings (unset fields take their defaults); throws a sentence when invalid. */
   setFaults(settings: FaultSettings): ResolvedFaults;
   subscribe(listener: EventListener): () => void;
-  /** Devices and plans back to the config file; stats, recent heartbeats and faults back to the start. */
+  /** Devices and plans back to the config file; stats, recent heartbeats and exchanges, and faults back to the start. */
   reset(): void;
   /** Registers devices whatever auto-registration says (idempotent, capped); throws an AppError sentence when an entry is bad. */
   registerDevices(devices: readonly DeviceToRegister[], source?: 'admin' | 'run'): RegisterDevicesResult;
@@ -179,6 +185,22 @@ export class AdminApi {
       if (!allow('GET')) return;
       const limit = Number(url.searchParams.get('limit') ?? 200);
       return send(200, { heartbeats: this.admin.recentHeartbeats(Number.isFinite(limit) ? limit : 200) });
+    }
+    const exchange = /^\/exchanges\/([^/]+)$/.exec(route);
+    if (exchange) {
+      if (!allow('GET')) return;
+      let id: string;
+      try {
+        id = decodeURIComponent(exchange[1]);
+      } catch {
+        return send(400, { message: `The request id in ${url.pathname} is not a valid URL-encoded text.` });
+      }
+      const found = this.admin.exchange(id);
+      return found
+        ? send(200, found)
+        : send(404, {
+            message: `No request with id "${id}" is kept: the endpoint keeps only its latest ${this.admin.exchangesKept()} requests (and forgets them on reset).`,
+          });
     }
     if (route === '/stats') return allow('GET') ? send(200, { ...this.admin.stats(), eventStreams: this.eventStreams() }) : undefined;
     if (route === '/events') return allow('GET') ? this.stream(req, res, requestId) : undefined;

@@ -2,23 +2,24 @@
  * One operation request, start to finish, in the order an AWS front end checks things:
  * route → method → body (size, deadline) → content type → SigV4 → UTF-8 → JSON → model validation →
  * injected faults → the operation. Every answer carries x-amzn-RequestId and Date, is counted, sent to
- * subscribers and, with --capture, written as one ExchangeLine.
+ * subscribers, kept whole among the recent exchanges (recent-exchanges.ts) and, with --capture, written
+ * as one ExchangeLine.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseJson } from '../../common/json/parse.ts';
 import { parseJsonFast } from '../../common/json/parse-fast.ts';
-import { LOG_VERSION, redactHeaders, type ExchangeLine } from '../../common/log/entry.ts';
+import { LOG_VERSION, type ExchangeLine } from '../../common/log/entry.ts';
 import type { Operation } from '../../common/model/index.ts';
 import { validate } from '../../common/validation/validate.ts';
-import { redactSignature } from './authorization.ts';
 import { readBody, type BodyLimits } from './body.ts';
 import type { CaptureWriter } from './capture.ts';
 import { methodNotAllowed, serialization, ServiceError, unknownOperation, unsupportedMediaType } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import type { EndpointEvent, Monitor } from './monitor.ts';
 import { OPERATION_PATHS, runOperation } from './operations.ts';
+import { keptExchange, redactedPath, redactedRequestHeaders, type RecentExchanges } from './recent-exchanges.ts';
 import type { DeviceRegistry } from './registry.ts';
 import type { SignatureVerifier } from './verify-signature.ts';
 import { rejectInvalid } from './validation-message.ts';
@@ -29,6 +30,8 @@ export interface ExchangeContext {
   monitor: Monitor;
   faults: FaultInjector;
   capture: CaptureWriter | undefined;
+  /** The latest exchanges in full, for the app's inspector and GET /__admin/exchanges/ID. */
+  exchanges: RecentExchanges;
   limits: BodyLimits;
 }
 
@@ -84,6 +87,8 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
     headers.push('x-amzn-ErrorType', error.errorType);
     for (const name in error.headers) headers.push(name, error.headers[name]);
   }
+  // Set here rather than by node:http, so the kept exchange shows the Date the client got.
+  headers.push('Date', new Date().toUTCString());
 
   const event: EndpointEvent = {
     id: requestId,
@@ -109,6 +114,30 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   }
   // Captured (synchronously) before the answer leaves, so a client that got an answer finds it in the file.
   if (ctx.capture) ctx.capture.write(captureLine(req, url, raw, event));
+  // Kept before the answer leaves too, so a client that got an answer can open it at once.
+  ctx.exchanges.add(
+    keptExchange({
+      id: event.id,
+      time: event.time,
+      operation: event.operation,
+      deviceName: event.deviceName,
+      deviceFleetName: event.deviceFleetName,
+      method: req.method ?? '',
+      url,
+      headers: req.headers,
+      body: raw,
+      responseHeaders: headers,
+      responseBody: answer.body,
+      verdict: {
+        status: event.status,
+        ...(event.errorType ? { errorType: event.errorType } : {}),
+        ...(event.message ? { message: event.message } : {}),
+        requestId: event.requestId,
+        handlingMs: Math.round(event.handlingMs * 1000) / 1000,
+        ...(event.injected ? { injected: true } : {}),
+      },
+    }),
+  );
   if (!res.destroyed) res.writeHead(answer.status, headers).end(answer.body);
   ctx.monitor.record(event);
 }
@@ -182,8 +211,8 @@ function captureLine(req: IncomingMessage, url: string, raw: Buffer | undefined,
     ...(req.socket.remoteAddress ? { remote: `${req.socket.remoteAddress}:${req.socket.remotePort}` } : {}),
     request: {
       method: req.method ?? '',
-      url: `http://${req.headers.host ?? 'localhost'}${url}`,
-      headers: captureHeaders(req),
+      url: `http://${req.headers.host ?? 'localhost'}${redactedPath(url)}`,
+      headers: redactedRequestHeaders(req.headers),
       body: raw ? raw.toString('utf8') : '',
     },
     verdict: {
@@ -194,13 +223,6 @@ function captureLine(req: IncomingMessage, url: string, raw: Buffer | undefined,
       handlingMs: Math.round(event.handlingMs * 1000) / 1000,
     },
   };
-}
-
-/** The request's headers with the security token and the signature redacted, even from a malformed Authorization header. */
-function captureHeaders(req: IncomingMessage): Record<string, string> {
-  const headers = redactHeaders(req.headers);
-  if (headers.authorization !== undefined) headers.authorization = redactSignature(headers.authorization);
-  return headers;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

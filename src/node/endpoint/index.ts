@@ -14,6 +14,7 @@ import { handleExchange, type ExchangeContext } from './exchange.ts';
 import type { FaultSettings } from '../../common/api.ts';
 import { FaultInjector, NO_FAULTS, resolveFaults } from './faults.ts';
 import { Monitor } from './monitor.ts';
+import { RecentExchanges, type RecentExchangesLimits } from './recent-exchanges.ts';
 import { fleetReport } from './fleet-report.ts';
 import { DeviceRegistry } from './registry.ts';
 import { DeviceStateWriter, loadDeviceState } from './state-file.ts';
@@ -32,6 +33,7 @@ export { DeploymentPlanError, deploymentPlanProblem } from './deployment-plans.t
 export type { FleetReport, FleetReportOptions } from './fleet-report.ts';
 export { fleetReport } from './fleet-report.ts';
 export type { AcceptedKey } from './verify-signature.ts';
+export type { RecentExchangesLimits } from './recent-exchanges.ts';
 
 export { SIGNING_NAME } from '../signing/sigv4.ts';
 import { SIGNING_NAME } from '../signing/sigv4.ts';
@@ -66,6 +68,8 @@ export interface EndpointOptions {
   /** Allowed clock skew of X-Amz-Date. Default 300 (5 minutes, like AWS). */
   clockSkewSeconds?: number;
   faults?: FaultSettings;
+  /** How many of the latest exchanges are kept whole, and their total size; default 200 and 8 MiB (docs/endpoint.md#recent-exchanges). */
+  recentExchanges?: Partial<RecentExchangesLimits>;
   /** Default: 32 random hex characters. */
   adminToken?: string;
 }
@@ -113,18 +117,22 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
   const capture = options.capturePath ? await CaptureWriter.open(options.capturePath, options.captureOptions) : undefined;
   const monitor = new Monitor();
   const faults = new FaultInjector(startFaults);
+  const exchanges = new RecentExchanges(options.recentExchanges);
   const ctx: ExchangeContext = {
     verifier: new SignatureVerifier({ credentials, region: anyRegion ? '*' : region, service: SIGNING_NAME, clockSkewSeconds }),
     registry,
     monitor,
     faults,
     capture,
+    exchanges,
     limits: { maxBytes: maxBodyBytes, timeoutMs: bodyTimeoutMs },
   };
   const admin: EndpointAdmin = {
     devices: () => registry.list(),
     device: (fleet, name) => registry.get(fleet, name),
     recentHeartbeats: (limit) => monitor.recentHeartbeats(limit),
+    exchange: (id) => exchanges.get(id),
+    exchangesKept: () => exchanges.limits.count,
     stats: () => ({ ...monitor.stats(), ...(capture?.error ? { captureError: capture.error } : {}) }),
     faults: () => faults.settings,
     setFaults: (settings) => {
@@ -136,6 +144,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     reset: () => {
       registry.reset();
       monitor.reset();
+      exchanges.reset();
       faults.settings = startFaults;
     },
     registerDevices: (devices, source) => registry.registerDevices(devices, source),

@@ -1,4 +1,7 @@
-/** The embedded endpoint as the app controls it: info, faults, reset, deployment plans, the fleet report, and its activity as host events. */
+/**
+ * The embedded endpoint as the app controls it: info, faults, reset, one recent exchange in full,
+ * deployment plans, the fleet report, and its activity as host events.
+ */
 import type { EndpointActivity, EndpointInfo, HeartbeatApi } from '../../common/api.ts';
 import { isAppError } from '../../common/errors.ts';
 import type { EndpointEvent, RunningEndpoint } from '../endpoint/index.ts';
@@ -55,6 +58,9 @@ export function createEndpointService(endpoint: RunningEndpoint, events: EventHu
       async reset() {
         endpoint.admin.reset();
         return info();
+      },
+      async exchange(id) {
+        return endpoint.admin.exchange(id);
       },
       async fleetReport(options) {
         return endpoint.admin.fleetReport(options);

@@ -1,10 +1,13 @@
 /**
  * The embedded endpoint's I/O for the panel: load its info, follow its live activity (one shared host
- * stream), change its fault settings and reset it. Failures come back as one sentence to show.
+ * stream), change its fault settings and reset it, and open one of its requests in the inspector.
+ * Failures come back as one sentence to show.
  */
 import { onBeforeUnmount, onMounted } from 'vue';
-import type { FaultSettings } from '../../common/api.ts';
+import type { EndpointActivity, FaultSettings } from '../../common/api.ts';
 import { useEndpointStore } from '../stores/endpoint.ts';
+import { useInspectorStore } from '../stores/inspector.ts';
+import { useSessionStore } from '../stores/session.ts';
 import { errorSentence, PlatformError } from '../platform/errors.ts';
 import { usePlatform } from './platform.ts';
 import { useHostEvents } from './host-events.ts';
@@ -88,4 +91,28 @@ export function useEndpoint(): EndpointActions {
   });
 
   return { load, setFaults, reset };
+}
+
+/**
+ * Opens a request of the live list in the inspector: shown at once as being fetched, then in full, or
+ * as no longer kept by the endpoint, or with the sentence of a failure. A later open (or a send, or a
+ * history entry) that replaced it wins over a late answer.
+ */
+export function useOpenEndpointRequest(): (activity: EndpointActivity) => Promise<void> {
+  const { api } = usePlatform();
+  const inspector = useInspectorStore();
+  const session = useSessionStore();
+  return async (activity) => {
+    const view = { kind: 'loading', activity } as const;
+    inspector.showEndpointRequest(view);
+    if (session.send.status !== 'sending') session.setSendState({ status: 'idle' });
+    const stillShown = () => inspector.endpointRequest === view;
+    try {
+      const exchange = await api.endpoint.exchange(activity.id);
+      if (!stillShown()) return;
+      inspector.showEndpointRequest(exchange ? { kind: 'found', activity, exchange } : { kind: 'gone', activity });
+    } catch (error) {
+      if (stillShown()) inspector.showEndpointRequest({ kind: 'failed', activity, message: errorSentence(error) });
+    }
+  };
 }

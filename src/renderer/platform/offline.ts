@@ -24,6 +24,7 @@ export function createOfflineApi(): HeartbeatApi {
       info: refuse,
       setFaults: refuse,
       reset: refuse,
+      exchange: refuse,
       fleetReport: refuse,
       deploymentPlans: refuse,
       createDeploymentPlan: refuse,

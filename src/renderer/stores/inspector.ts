@@ -2,12 +2,16 @@
  * What the inspector shows: the exchange of the latest send or replay, or a history entry opened from
  * the sidebar. Both are the same shape once the host has answered; only the signature report is
  * present just after a send (the history keeps no signature material). A fleet run's entry has no
- * exchange: the inspector shows its summary instead.
+ * exchange: the inspector shows its summary instead. A request the embedded endpoint received, opened
+ * from the Endpoint tab, is the endpoint's side of an exchange (EndpointExchange): its own view.
+ * One of the three at a time.
  */
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type {
   AttemptRecord,
+  EndpointActivity,
+  EndpointExchange,
   HistoryRunEntry,
   HistorySendEntry,
   LoggedRequest,
@@ -55,20 +59,40 @@ export function exchangeOfEntry(entry: HistorySendEntry): Exchange {
   };
 }
 
+/**
+ * A request of the Endpoint tab's list opened in the inspector: being fetched, found (in full), no
+ * longer kept by the endpoint, or the fetch failed (a sentence). `activity` is the list's row.
+ */
+export type EndpointRequestView =
+  | { kind: 'loading'; activity: EndpointActivity }
+  | { kind: 'found'; activity: EndpointActivity; exchange: EndpointExchange }
+  | { kind: 'gone'; activity: EndpointActivity }
+  | { kind: 'failed'; activity: EndpointActivity; message: string };
+
 export const useInspectorStore = defineStore('inspector', () => {
   const exchange = shallowRef<Exchange | undefined>(undefined);
   /** A fleet run's entry opened from the history (shown instead of an exchange). */
   const run = shallowRef<HistoryRunEntry | undefined>(undefined);
+  /** A request the embedded endpoint received, opened from the Endpoint tab (shown instead of an exchange). */
+  const endpointRequest = shallowRef<EndpointRequestView | undefined>(undefined);
   return {
     exchange,
     run,
+    endpointRequest,
     show(next: Exchange | undefined) {
       exchange.value = next;
       run.value = undefined;
+      endpointRequest.value = undefined;
     },
     showRun(next: HistoryRunEntry) {
       run.value = next;
       exchange.value = undefined;
+      endpointRequest.value = undefined;
+    },
+    showEndpointRequest(next: EndpointRequestView) {
+      endpointRequest.value = next;
+      exchange.value = undefined;
+      run.value = undefined;
     },
   };
 });
