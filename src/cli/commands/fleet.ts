@@ -3,7 +3,7 @@
  * requests a run would make (`run --dry-run`), or run it against a target with live progress, a run log
  * and a summary.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { loadScenarioFile, type LoadedScenario } from '../../node/fleet/load-scenario.ts';
 import { basename, join } from 'node:path';
@@ -20,6 +20,8 @@ import { isoToEpoch } from '../../common/wire/timestamps.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { fleetExportFiles, totalDevices, writeExport } from '../../node/fleet/locust/export.ts';
+import { readLocustRun } from '../../node/fleet/locust/from-locust.ts';
+import { renderRunReport } from '../../common/fleet/report-html.ts';
 
 export const summary = 'Simulated devices from a scenario file: check it, or list the requests a run would make.';
 
@@ -28,6 +30,7 @@ export const help = `Usage: heartbeat fleet validate SCENARIO
        heartbeat fleet run SCENARIO [--local | --endpoint-url URL | --region R] [options]
        heartbeat fleet run SCENARIO --dry-run [--output ndjson] [--duration D] [--start-time T]
        heartbeat fleet export SCENARIO --to locust --out DIR [--scale K]
+       heartbeat fleet report --from-locust PREFIX [--html FILE] [--output text|json]
 
 ${summary}
   validate SCENARIO    check a scenario (YAML or JSON): every problem with its line:column, exit 1
@@ -60,6 +63,12 @@ ${summary}
                        prints), locust.conf and README.md (how to run it on one machine, on several,
                        on Kubernetes)
     --scale K          multiply every fleet's device count by K first
+  report --from-locust PREFIX
+                       a Locust run's --csv PREFIX output (PREFIX_stats.csv, _failures.csv,
+                       _stats_history.csv and the exported locustfile's _heartbeat_fleet.json) as
+                       the summary a run prints; exit status as for run
+    --html FILE        also write the run's HTML report (as the app's Export report)
+    --output text|json the summary as text (default) or one JSON object
   -h, --help           show this help
 Exit status: 0 when every request succeeded, 1 when a request failed with a service error (or the
 scenario has problems), 2 on bad input, 3 when only transport errors failed, 130 when stopped by Ctrl+C.
@@ -69,7 +78,8 @@ Examples:
   heartbeat fleet example
   heartbeat fleet run examples/fleet-demo.yaml --local --duration 5s
   heartbeat fleet run examples/fleet-warehouse.yaml --dry-run --duration 10s --start-time 2026-11-30T12:00:00Z
-  heartbeat fleet export examples/fleet-demo.yaml --to locust --out fleet-demo-locust`;
+  heartbeat fleet export examples/fleet-demo.yaml --to locust --out fleet-demo-locust
+  heartbeat fleet report --from-locust fleet-demo-locust/run --html report.html`;
 
 const EXAMPLE = `# A scenario for \`heartbeat fleet\` (docs/fleet.md). Durations: 500ms, 5s, 2m, 1h.
 name: my-fleet
@@ -164,10 +174,11 @@ export async function run(argv: string[]): Promise<number> {
     return liveRun(positionals[0]!, { ...values, output }, { durationMs, scale, rateLimit });
   }
   if (sub === 'export') return exportScenario(rest);
+  if (sub === 'report') return reportFromLocust(rest);
   throw new CliError(
     sub === undefined
-      ? 'Say what to do: heartbeat fleet validate | example | run | export; see "heartbeat fleet --help".'
-      : `Unknown fleet command "${sub}"; use validate, example, run or export.`,
+      ? 'Say what to do: heartbeat fleet validate | example | run | export | report; see "heartbeat fleet --help".'
+      : `Unknown fleet command "${sub}"; use validate, example, run, export or report.`,
   );
 }
 
@@ -202,6 +213,51 @@ async function exportScenario(argv: string[]): Promise<number> {
       `Run it there: cd ${values.out} && locust --headless --host http://127.0.0.1:8787 (README.md: credentials, workers, Kubernetes).\n`,
   );
   return EXIT.ok;
+}
+
+/** `fleet report --from-locust PREFIX`: Locust's --csv output as a run's summary and HTML report (src/node/fleet/locust/from-locust.ts). */
+function reportFromLocust(argv: string[]): number {
+  const { values, positionals } = parseCommandLine('fleet report', argv, {
+    'from-locust': { type: 'string' },
+    html: { type: 'string' },
+    output: { type: 'string' },
+  });
+  if (positionals.length > 0)
+    throw new CliError(
+      `fleet report takes no file of its own (got "${positionals[0]}"); name Locust's --csv prefix: --from-locust PREFIX.`,
+    );
+  const prefix = values['from-locust'];
+  if (!prefix) throw new CliError("Name the run to report: --from-locust PREFIX (the prefix Locust's --csv was given).");
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new CliError(`--output must be text or json, not "${output}".`);
+  let run;
+  try {
+    run = readLocustRun(prefix);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const { summary } = run;
+  if (values.html !== undefined) {
+    try {
+      writeFileSync(
+        values.html,
+        renderRunReport({
+          summary,
+          ...(run.series ? { series: run.series } : {}),
+          failures: run.failures,
+          generatedAt: new Date().toISOString(),
+        }),
+      );
+    } catch (error) {
+      throw new CliError(`Cannot write ${values.html} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+    }
+  }
+  if (output === 'text')
+    process.stderr.write(`Read ${run.files.join(', ')}.${values.html !== undefined ? ` Report: ${values.html}.` : ''}\n`);
+  process.stdout.write(output === 'json' ? `${JSON.stringify(summary)}\n` : `${describeRun(summary, summary.unregisteredDevices)}\n`);
+  if (summary.totals.failed === 0) return EXIT.ok;
+  const types = Object.values(summary.operations).flatMap((o) => Object.keys(o.failedByType));
+  return types.length > 0 && types.every((t) => t.startsWith('transport:')) ? EXIT.transport : EXIT.serviceError;
 }
 
 async function dryRun(file: string, values: { output?: string; 'start-time'?: string }, given: number | undefined): Promise<number> {

@@ -18,6 +18,7 @@ import { startEndpoint, type RunningEndpoint } from '../../../src/node/endpoint/
 import { readPayloads, type ReplayItem } from '../../../src/node/engine/payloads.ts';
 import { createRewriter } from '../../../src/node/engine/rewrite.ts';
 import { fleetExportFiles, writeExport } from '../../../src/node/fleet/locust/export.ts';
+import { readLocustRun } from '../../../src/node/fleet/locust/from-locust.ts';
 import { exportReplay } from '../../../src/node/fleet/locust/replay-export.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -205,6 +206,12 @@ describe.skipIf(!HAS_LOCUST)('a fleet scenario on Locust: master + 2 workers on 
     expect(fleet).toMatchObject({ scenario: 'locust-loopback', seed: 20, devices: DEVICES, registered: DEVICES, unregistered: 0 });
     expect(fleet.deployments).toEqual({ applied: DEVICES, succeeded: DEVICES, failed: 0 });
     expect(fleet.refusedAttempts).toEqual({});
+    // … and all of it as a run's summary (heartbeat fleet report --from-locust).
+    const report = readLocustRun(prefix).summary;
+    expect(report).toMatchObject({ scenario: 'locust-loopback', devices: DEVICES, registered: DEVICES, totals: { failed: 0 } });
+    expect(report.totals.sent).toBe(byName.Aggregated!.requests);
+    expect(report.deployments).toEqual({ applied: DEVICES, succeeded: DEVICES, failed: 0 });
+    expect(report.lag.p99Ms).toBeLessThan(250);
   }, 40_000);
 
   it('a capture replayed by master + 2 workers: every item once, names and shifted timestamps as heartbeat replay rewrites them, at the rate', async () => {
