@@ -250,7 +250,13 @@ export interface HostSettings {
 
 export type HostEvent =
   /** The embedded endpoint answered a request. */
-  | { type: 'endpoint-activity'; activity: EndpointActivity }
+  | {
+      type: 'endpoint-activity';
+      /** Oldest first: at most ACTIVITY_BATCH_LIMIT of the requests since the previous batch (a batch at most every ACTIVITY_BATCH_MS). */
+      activities: EndpointActivity[];
+      /** Requests answered in the same time but left out of `activities` (a flood: the counts come from info()). */
+      skipped: number;
+    }
   /** A history entry was written or completed (a send, a replay, from any window or process). */
   | { type: 'history'; entry: HistorySummary }
   /** The history changed as a whole (entries cleared or pruned, here or by another process): query it again. */

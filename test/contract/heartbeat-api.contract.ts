@@ -200,7 +200,10 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
         () => events.find((e) => e.type === 'history' && e.entry.id === result.historyId && e.entry.status === 'success'),
         'the history event',
       );
-      await until(() => events.find((e) => e.type === 'endpoint-activity' && e.activity.deviceName === 'cam-events'), 'the endpoint event');
+      await until(
+        () => events.find((e) => e.type === 'endpoint-activity' && e.activities.some((a) => a.deviceName === 'cam-events')),
+        'the endpoint event',
+      );
     });
 
     it('controls the embedded endpoint: faults, info, reset', async () => {

@@ -9,6 +9,10 @@ import type { EventHub } from './events.ts';
 import { HostError, sentenceOf } from './host-error.ts';
 
 const RECENT_ACTIVITY = 50;
+/** Endpoint activity goes to the event hub at most this often (ten times a second at most)… */
+export const ACTIVITY_BATCH_MS = 100;
+/** …with at most this many requests in a batch (what the live list shows). */
+export const ACTIVITY_BATCH_LIMIT = RECENT_ACTIVITY;
 
 function activityOf(event: EndpointEvent): EndpointActivity {
   const { body: _body, ...rest } = event;
@@ -30,7 +34,31 @@ function hostCall<T>(action: () => T): T {
 }
 
 export function createEndpointService(endpoint: RunningEndpoint, events: EventHub): EndpointService {
-  const stop = endpoint.admin.subscribe((event) => events.emit({ type: 'endpoint-activity', activity: activityOf(event) }));
+  // Batched: at most one event every ACTIVITY_BATCH_MS with the latest ACTIVITY_BATCH_LIMIT requests, so a
+  // fleet of thousands of devices is a few events a second to each window, not thousands.
+  let batch: EndpointEvent[] = [];
+  let skipped = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = (): void => {
+    timer = undefined;
+    const activities = batch.map(activityOf);
+    const left = skipped;
+    batch = [];
+    skipped = 0;
+    if (activities.length > 0) events.emit({ type: 'endpoint-activity', activities, skipped: left });
+  };
+  const unsubscribe = endpoint.admin.subscribe((event) => {
+    batch.push(event);
+    if (batch.length > ACTIVITY_BATCH_LIMIT) {
+      batch.shift();
+      skipped++;
+    }
+    timer ??= setTimeout(flush, ACTIVITY_BATCH_MS);
+  });
+  const stop = (): void => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+  };
   async function info(): Promise<EndpointInfo> {
     const stats = endpoint.admin.stats();
     return {

@@ -60,7 +60,7 @@ export function useEndpoint(): EndpointActions {
 
   useHostEvents((event) => {
     if (event.type !== 'endpoint-activity' || store.status.kind !== 'ready') return;
-    store.addActivity(event.activity);
+    for (const activity of event.activities) store.addActivity(activity);
     refreshCountsSoon();
   });
 

@@ -111,7 +111,7 @@ function fakeHost(recent: EndpointActivity[], kept: Set<string>, options: { fail
       return () => (listener = undefined);
     },
   };
-  return { api, asked, emit: (a: EndpointActivity) => listener?.({ type: 'endpoint-activity', activity: a }) };
+  return { api, asked, emit: (a: EndpointActivity) => listener?.({ type: 'endpoint-activity', activities: [a], skipped: 0 }) };
 }
 
 function mountSide(pinia: Pinia, api: HeartbeatApi): VueWrapper {

@@ -71,7 +71,7 @@ function fakeHost(options: { rejectFaults?: string } = {}) {
       return () => (listener = undefined);
     },
   };
-  const emit = (a: EndpointActivity) => listener?.({ type: 'endpoint-activity', activity: a });
+  const emit = (a: EndpointActivity) => listener?.({ type: 'endpoint-activity', activities: [a], skipped: 0 });
   return { api, state, calls, emit, listening: () => listener !== undefined };
 }
 

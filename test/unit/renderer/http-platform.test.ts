@@ -66,15 +66,18 @@ describe('HTTP platform', () => {
     const events: HostEvent[] = [
       {
         type: 'endpoint-activity',
-        activity: {
-          id: 'e1',
-          time: '2026-11-23T00:00:00.000Z',
-          operation: 'SendHeartbeat',
-          status: 200,
-          requestId: 'r1',
-          handlingMs: 0.4,
-          deviceName: 'cam-1',
-        },
+        skipped: 0,
+        activities: [
+          {
+            id: 'e1',
+            time: '2026-11-23T00:00:00.000Z',
+            operation: 'SendHeartbeat',
+            status: 200,
+            requestId: 'r1',
+            handlingMs: 0.4,
+            deviceName: 'cam-1',
+          },
+        ],
       },
     ];
     let auth: string | undefined;
