@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { CHROMIUM, ensureUiBuilt, launchChromium, ROOT } from '../test/e2e/browser.ts';
+import { createHttpApi } from '../src/renderer/platform/http.ts';
 
 const SECONDS = Number(process.env.DASHBOARD_SECONDS ?? 60);
 
@@ -140,6 +141,9 @@ export async function run(): Promise<void> {
     const busy = await measure(page, SECONDS);
     const events = await counting;
     const state = await page.getByTestId('fleet-caption').textContent();
+    const address = new URL(ui.url);
+    const api = createHttpApi({ baseUrl: address.origin, token: new URLSearchParams(address.hash.slice(1)).get('token') ?? '' });
+    const run = await api.fleet.state();
     await page.getByTestId('fleet-start').click();
 
     const longBusy = busy.long.filter((d) => d > 50);
@@ -148,6 +152,11 @@ export async function run(): Promise<void> {
         `long tasks > 50 ms: ${longBusy.length}${longBusy.length ? ` (max ${Math.max(...longBusy).toFixed(0)} ms)` : ''} (goal 0; idle page ${idle.long.length}); ` +
         `frame time p95 ${busy.p95.toFixed(1)} ms (goal ≤ 20; idle page ${idle.p95.toFixed(1)} ms); JS heap ${busy.heapMb.toFixed(0)} MB (idle page ${idle.heapMb.toFixed(0)} MB; goal ≤ 300 after 10 min)`,
     );
+    const stats = run?.stats;
+    if (stats)
+      console.log(
+        `  the run (host, endpoint and simulator in the one app process): ${((stats.operations.SendHeartbeat.ok / stats.elapsedMs) * 1000).toFixed(0)} heartbeats/s accepted over the whole run, ${Object.values(stats.operations).reduce((n, o) => n + o.failed, 0)} failed, schedule lag p99 ${stats.lag.p99Ms} ms`,
+      );
     console.log(
       `  host events to one subscriber: ${(events.total / 10).toFixed(1)}/s (goal ≤ 10): ${Object.entries(events.byType)
         .map(([type, n]) => `${type} ${(n / 10).toFixed(1)}/s`)

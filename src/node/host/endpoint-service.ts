@@ -9,8 +9,8 @@ import type { EventHub } from './events.ts';
 import { HostError, sentenceOf } from './host-error.ts';
 
 const RECENT_ACTIVITY = 50;
-/** Endpoint activity goes to the event hub at most this often (ten times a second at most)… */
-export const ACTIVITY_BATCH_MS = 100;
+/** Endpoint activity goes to the event hub at most this often (five times a second; with a fleet run's two, seven)… */
+export const ACTIVITY_BATCH_MS = 200;
 /** …with at most this many requests in a batch (what the live list shows). */
 export const ACTIVITY_BATCH_LIMIT = RECENT_ACTIVITY;
 
