@@ -206,6 +206,38 @@ export function describeHeartbeatApiContract(name: string, make: () => Promise<A
       );
     });
 
+    it('runs a fleet: start against the embedded endpoint, state, devices, fleet events, the summary as a history entry', async () => {
+      const scenario = `name: contract-fleet-run
+seed: 3
+fleets:
+  - name: contract-fleet-run
+    devices: 3
+    deviceName: 'cf-{n}'
+    interval: 200ms
+`;
+      await expect(api.fleet.start({ scenario: 'fleets: 1', target: { kind: 'local' }, credentials: { kind: 'demo' } })).rejects.toThrow(
+        /The scenario is not valid/,
+      );
+      const started = await api.fleet.start({ scenario, target: { kind: 'local' }, credentials: { kind: 'demo' }, durationMs: 800 });
+      expect(started).toMatchObject({ state: 'running', scenario: 'contract-fleet-run' });
+      const done = await until(
+        () => events.find((e) => e.type === 'fleet' && e.state.id === started.id && e.state.state === 'finished'),
+        'the finished fleet event',
+      );
+      expect(done.type === 'fleet' && done.devices).toBe('hhh');
+      const state = await api.fleet.state();
+      expect(state?.summary).toMatchObject({ scenario: 'contract-fleet-run', totals: { failed: 0 } });
+      expect(state?.summary?.operations.SendHeartbeat.ok).toBeGreaterThanOrEqual(9);
+      expect((await api.fleet.devices()).map((d) => d.name)).toEqual(['cf-1', 'cf-2', 'cf-3']);
+      // Recorded once the run has ended: the entry is listed within a moment.
+      let entries = (await api.history.query({ text: 'contract-fleet-run' })).entries;
+      for (let i = 0; i < 50 && entries.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        entries = (await api.history.query({ text: 'contract-fleet-run' })).entries;
+      }
+      expect(entries[0]).toMatchObject({ kind: 'run' });
+    });
+
     it('controls the embedded endpoint: faults, info, reset', async () => {
       const info = await api.endpoint.info();
       expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
