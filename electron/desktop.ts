@@ -236,6 +236,7 @@ function menuActions(electron: DesktopElectron, services: HostServices, window: 
     open: () => pick('open'),
     import: () => pick('import'),
     save: () => send({ command: 'save' }),
+    presenter: () => send({ command: 'presenter' }),
     exportHistory(format) {
       const current = window();
       if (current) exportHistoryToFile(dialog, current, services.api, format).catch(failed('The history could not be exported'));

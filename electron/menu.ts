@@ -1,5 +1,6 @@
 /**
- * The application menu: File (open, import, save, export the history), Edit, View, Help (about). What
+ * The application menu: File (open, import, save, export the history), Edit, View (zoom, full screen,
+ * presenter mode), Help (about). What
  * the page must do (load a file, save its document) goes to it as a MenuCommand; the rest stays in main.
  */
 import type { MenuItemConstructorOptions } from 'electron';
@@ -11,6 +12,7 @@ export interface MenuActions {
   save(): void;
   exportHistory(format: HistoryExportFormat): void;
   openHistoryFolder(): void;
+  presenter(): void;
   about(): void;
 }
 
@@ -62,6 +64,7 @@ export function menuTemplate(actions: MenuActions, { mac, devTools }: MenuOption
       { role: 'zoomOut' },
       { type: 'separator' },
       { role: 'togglefullscreen' },
+      { label: 'Presenter Mode', accelerator: 'CmdOrCtrl+Shift+P', click: () => actions.presenter() },
     ],
   };
   const help: MenuItemConstructorOptions = { label: '&Help', role: 'help', submenu: mac ? [] : [about] };

@@ -343,7 +343,9 @@ export type MenuCommand =
   /** A file in any import format (an aws command, cli-input JSON/YAML); the renderer detects which. */
   | { command: 'import'; fileName: string; text: string }
   /** Save the current document the way the page's Save button does (Electron asks where, natively). */
-  | { command: 'save' };
+  | { command: 'save' }
+  /** View → Presenter Mode: the fleet view, full screen, large (its shortcut in the page is Ctrl+Shift+P). */
+  | { command: 'presenter' };
 
 /** The desktop-only bridge (`window.heartbeatDesktop`): the application menu's commands, nothing more. */
 export interface DesktopBridge {
