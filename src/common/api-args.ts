@@ -154,6 +154,7 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   'fleet.stop': {},
   'fleet.state': {},
   'fleet.devices': {},
+  'fleet.device': { name: str(255) },
   'settings.get': {},
   'settings.update': { patch: anyObject() },
 };

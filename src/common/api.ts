@@ -327,6 +327,8 @@ export interface HeartbeatApi {
     state(): Promise<import('./fleet/api-types.ts').FleetState | undefined>;
     /** Every device of the latest run: its state, models and last deployment. */
     devices(): Promise<import('./fleet/api-types.ts').FleetDevice[]>;
+    /** One device in detail (watched from the first call: its latest heartbeat, its metrics since); undefined when not in the run. */
+    device(name: string): Promise<import('./fleet/api-types.ts').FleetDeviceDetail | undefined>;
   };
   settings: {
     get(): Promise<HostSettings>;

@@ -69,6 +69,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     const device = page.getByRole('region', { name: 'Selected device' });
     await device.waitFor();
     expect(await device.textContent()).toMatch(/dock-cam-01[\s\S]*healthy/);
+    // Its latest heartbeat (watched from now: the next one, within its 2 s interval) and a chart of its metrics.
+    const latest = page.getByLabel('The latest heartbeat of dock-cam-01');
+    await latest.waitFor({ timeout: 6000 });
+    expect(await latest.textContent()).toContain('"DeviceName": "dock-cam-01"');
+    await page.getByRole('img', { name: /^dock-cam-01: / }).waitFor();
 
     // A fault shows on the error chart within 2 s (plus the chart's half-second step).
     await page.getByRole('button', { name: '20% errors (15 s)' }).click();
@@ -85,6 +90,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     await grid.waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(async () => view.getAttribute('class')).not.toContain('presenter');
+
+    // Open in composer: the heartbeat becomes the composer's document; back to the fleet.
+    await device.getByRole('button', { name: 'Open in composer' }).click();
+    await expect.poll(async () => page.getByRole('tab', { name: 'Composer' }).getAttribute('aria-selected')).toBe('true');
+    await expect.poll(async () => page.locator('#composer-view').textContent()).toContain('dock-cam-01');
+    await page.getByRole('tab', { name: 'Fleet' }).click();
 
     // Stop; the report downloads as one HTML file holding the summary.
     await page.getByTestId('fleet-start').click();

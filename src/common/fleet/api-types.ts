@@ -47,6 +47,16 @@ export interface FleetDevice {
   lastDeployment?: { name: string; status: 'SUCCESS' | 'FAIL' };
 }
 
+/** One device watched from the app: its latest heartbeat and its metrics since it was first asked for. */
+export interface FleetDeviceDetail extends FleetDevice {
+  /** The latest heartbeat it sent since it was watched (the request body as sent), if any. */
+  lastHeartbeat?: Record<string, unknown>;
+  /** Seconds since the run started, one per heartbeat since it was watched (at most 600). */
+  t: number[];
+  /** By metric ("agent: NAME" or "MODEL: NAME"), a value per `t` (null when that heartbeat lacked it). */
+  metrics: Record<string, Array<number | null>>;
+}
+
 /**
  * One character per device state in a `fleet` event's `devices` string, in the run's device order
  * (fleets in scenario order, devices by number).

@@ -13,6 +13,7 @@ import { OPERATIONS, type EdgeDeployment, type Operation } from '../../common/mo
 import { SimulatedDevice, type DeviceAnswer, type PlannedRequest } from '../../common/fleet/device.ts';
 import type { Scenario } from '../../common/fleet/scenario.ts';
 import type { FleetRunStats, FleetRunSummary, OperationStats } from '../../common/fleet/summary.ts';
+import type { FleetDevice, FleetDeviceDetail } from '../../common/fleet/api-types.ts';
 import type { Credentials } from '../credentials/credentials.ts';
 import { send, type Engine, type EngineResult, type SendHandle } from '../engine/send.ts';
 
@@ -48,10 +49,40 @@ export interface FleetRun {
   elapsedMs(): number;
   /** The statistics now; `window: true` adds `recent` (since the previous windowed read) and starts a new window. */
   stats(options?: { window?: boolean }): FleetRunStats;
+  /**
+   * One device in detail: watched from the first call (its heartbeats from then on are kept: the latest
+   * body, and up to WATCH_POINTS points of its metrics), forgotten WATCH_IDLE_MS after the last call.
+   * Undefined for a name that is not in the run.
+   */
+  detail(name: string): FleetDeviceDetail | undefined;
   /** Ends the run: nothing more is sent; answers in flight are awaited (then cancelled after the grace). */
   stop(): void;
   /** The summary once the run has ended and its log is closed. */
   readonly done: Promise<FleetRunSummary>;
+}
+
+/** A device as the app lists it, at `t` ms from the run's start. */
+export function fleetDeviceOf(device: SimulatedDevice, t: number): FleetDevice {
+  return {
+    name: device.name,
+    fleet: device.fleet,
+    status: device.status(t),
+    ...(device.lastHeartbeatMs !== undefined ? { lastHeartbeatAgoMs: Math.max(0, Math.round(t - device.lastHeartbeatMs)) } : {}),
+    models: device.runningModels(),
+    ...(device.lastDeployment ? { lastDeployment: device.lastDeployment } : {}),
+  };
+}
+
+/** Points of a watched device's metric history. */
+export const WATCH_POINTS = 600;
+/** A watched device no one asked about for this long is no longer watched. */
+export const WATCH_IDLE_MS = 60_000;
+
+interface Watch {
+  askedAt: number;
+  last?: string;
+  t: number[];
+  metrics: Map<string, Array<number | null>>;
 }
 
 /** A scenario with every fleet's device count multiplied by `scale` (rounded, at least 1). */
@@ -232,6 +263,27 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   };
 
   const inFlight = new Set<SendHandle>();
+  const watched = new Map<string, Watch>();
+  const byName = new Map(devices.map((d) => [d.name, d]));
+  const record = (watch: Watch, request: PlannedRequest, body: string, t: number): void => {
+    watch.last = body;
+    const values = new Map<string, number>();
+    const b = request.body as {
+      AgentMetrics?: Array<{ MetricName: string; Value: number }>;
+      Models?: Array<{ ModelName: string; ModelMetrics?: Array<{ MetricName: string; Value: number }> }>;
+    };
+    for (const m of b.AgentMetrics ?? []) values.set(`agent: ${m.MetricName}`, m.Value);
+    for (const model of b.Models ?? [])
+      for (const m of model.ModelMetrics ?? []) values.set(`${model.ModelName}: ${m.MetricName}`, m.Value);
+    const n = watch.t.length;
+    watch.t.push(Math.round(t / 100) / 10);
+    for (const key of values.keys()) if (!watch.metrics.has(key)) watch.metrics.set(key, new Array<number | null>(n).fill(null));
+    for (const [key, list] of watch.metrics) list.push(values.get(key) ?? null);
+    if (watch.t.length > WATCH_POINTS) {
+      watch.t.shift();
+      for (const list of watch.metrics.values()) list.shift();
+    }
+  };
   let ending = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -302,6 +354,10 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
     const lagMs = Math.max(0, t - request.offsetMs);
     lag.recordValue(Math.round(lagMs * 1000) + 1);
     recentLag.recordValue(Math.round(lagMs * 1000) + 1);
+    if (watched.size > 0 && request.operation === 'SendHeartbeat') {
+      const watch = watched.get(request.device);
+      if (watch) record(watch, request, body, t);
+    }
     const handle = send(engine, { operation: request.operation, body, target, credentials, report: false });
     inFlight.add(handle);
     handle.answered.then(
@@ -351,6 +407,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
 
   const stats = (options?: { window?: boolean }): FleetRunStats => {
     const t = now();
+    for (const [name, watch] of watched) if (t - watch.askedAt > WATCH_IDLE_MS) watched.delete(name);
     const counts = { registered: 0, unregistered: 0, offline: 0, deploying: 0 };
     for (const d of devices) {
       const s = d.status(t);
@@ -451,10 +508,26 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   else options.signal?.addEventListener('abort', onAbort, { once: true });
   queueMicrotask(tick);
 
+  const detail = (name: string): FleetDeviceDetail | undefined => {
+    const device = byName.get(name);
+    if (!device) return undefined;
+    const t = now();
+    let watch = watched.get(name);
+    if (!watch) watched.set(name, (watch = { askedAt: t, t: [], metrics: new Map() }));
+    watch.askedAt = t;
+    return {
+      ...fleetDeviceOf(device, t),
+      ...(watch.last ? { lastHeartbeat: JSON.parse(watch.last) as Record<string, unknown> } : {}),
+      t: [...watch.t],
+      metrics: Object.fromEntries([...watch.metrics].map(([k, v]) => [k, [...v]])),
+    };
+  };
+
   return {
     devices,
     elapsedMs: now,
     stats,
+    detail,
     stop: () => void finish(true),
     done,
   };

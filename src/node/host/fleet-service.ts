@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { CredentialRef, FleetDevice, FleetStartRequest, FleetState, HeartbeatApi, TargetSpec } from '../../common/api.ts';
+import type { CredentialRef, FleetStartRequest, FleetState, HeartbeatApi, TargetSpec } from '../../common/api.ts';
 import { DEVICE_STATUS_CODES } from '../../common/fleet/api-types.ts';
 import { deviceNameOf } from '../../common/fleet/scenario.ts';
 import type { FleetRunSummary } from '../../common/fleet/summary.ts';
@@ -16,7 +16,7 @@ import type { Credentials } from '../credentials/credentials.ts';
 import type { RunningEndpoint } from '../endpoint/index.ts';
 import { loadScenarioText } from '../fleet/load-scenario.ts';
 import { openRunLog } from '../fleet/run-log.ts';
-import { scaleScenario, type FleetRun } from '../fleet/run.ts';
+import { fleetDeviceOf, scaleScenario, type FleetRun } from '../fleet/run.ts';
 import type { SendService } from '../services/send-service.ts';
 import type { EventHub } from './events.ts';
 import { HostError } from './host-error.ts';
@@ -156,14 +156,10 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
       async devices() {
         if (!current) return [];
         const at = current.run.elapsedMs();
-        return current.run.devices.map((d): FleetDevice => ({
-          name: d.name,
-          fleet: d.fleet,
-          status: d.status(at),
-          ...(d.lastHeartbeatMs !== undefined ? { lastHeartbeatAgoMs: Math.max(0, Math.round(at - d.lastHeartbeatMs)) } : {}),
-          models: d.runningModels(),
-          ...(d.lastDeployment ? { lastDeployment: d.lastDeployment } : {}),
-        }));
+        return current.run.devices.map((d) => fleetDeviceOf(d, at));
+      },
+      async device(name) {
+        return current?.run.detail(name);
       },
     },
     async close() {

@@ -19,6 +19,8 @@ export interface FleetActions {
   stop(): Promise<string | undefined>;
   /** Reads the run's devices (names, fleets, models, last deployment). */
   loadDevices(): Promise<void>;
+  /** Reads the selected device in detail (the host watches it from the first read). */
+  loadDetail(): Promise<void>;
   createPlan(plan: DeploymentPlan): Promise<string | undefined>;
   cancelPlan(name: string): Promise<string | undefined>;
   /** Replaces the endpoint's faults; `forMs` puts the previous ones back after that long. */
@@ -49,6 +51,13 @@ export function useFleet(): FleetActions {
   }
 
   let refreshes = 0;
+  async function loadDetail(): Promise<void> {
+    const name = store.selected;
+    if (!name) return;
+    const detail = await api.fleet.device(name).catch(() => undefined);
+    if (alive && store.selected === name) store.setDetail(detail);
+  }
+
   async function refresh(): Promise<void> {
     // While a run goes, the devices (deployment results: the grid's red corners) are re-read every refresh
     // up to 2,000 devices, every fifth (10 s) above that.
@@ -111,6 +120,7 @@ export function useFleet(): FleetActions {
         if (state) follow(state);
       }),
     loadDevices,
+    loadDetail,
     createPlan: (plan) =>
       attempt(async () => {
         await api.endpoint.createDeploymentPlan(plan);

@@ -35,6 +35,7 @@ export function createOfflineApi(): HeartbeatApi {
       stop: () => Promise.resolve(undefined),
       state: () => Promise.resolve(undefined),
       devices: () => Promise.resolve([]),
+      device: () => Promise.resolve(undefined),
     },
     settings: { get: refuse, update: refuse },
     subscribe: () => () => undefined,

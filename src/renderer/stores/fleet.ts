@@ -8,7 +8,7 @@
  */
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
-import type { DeploymentPlanStatus, FleetDevice, FleetReport, FleetRunStats, FleetState } from '../../common/api.ts';
+import type { DeploymentPlanStatus, FleetDevice, FleetDeviceDetail, FleetReport, FleetRunStats, FleetState } from '../../common/api.ts';
 
 /** Ten minutes at two points a second. */
 export const SERIES_POINTS = 1200;
@@ -67,6 +67,8 @@ export const useFleetStore = defineStore('fleet', () => {
   const report = shallowRef<FleetReport | undefined>(undefined);
   const plans = shallowRef<DeploymentPlanStatus[]>([]);
   const selected = shallowRef<string | undefined>(undefined);
+  /** The selected device in detail (its latest heartbeat, its metrics since it was selected). */
+  const detail = shallowRef<FleetDeviceDetail | undefined>(undefined);
   const presenter = shallowRef(false);
   /** Model metrics across the run's devices, by metricKey; appended in place like `series`. */
   const metrics = shallowRef(new Map<string, MetricSeries>());
@@ -166,7 +168,12 @@ export const useFleetStore = defineStore('fleet', () => {
       seriesVersion.value++;
     },
     setPlans: (next: DeploymentPlanStatus[]) => (plans.value = next),
-    select: (name: string | undefined) => (selected.value = name),
+    detail,
+    select(name: string | undefined) {
+      if (name !== selected.value) detail.value = undefined;
+      selected.value = name;
+    },
+    setDetail: (next: FleetDeviceDetail | undefined) => (detail.value = next),
     setPresenter: (on: boolean) => (presenter.value = on),
   };
 });
