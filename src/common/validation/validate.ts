@@ -6,13 +6,15 @@
  * run the same code.
  */
 import {
+  validateGetDeploymentsOutput,
   validateGetDeploymentsRequest,
+  validateGetDeviceRegistrationOutput,
   validateGetDeviceRegistrationRequest,
   validateSendHeartbeatRequest,
   type AjvError,
   type StandaloneValidator,
 } from '../model/generated/validators.js';
-import { requestSchema, schemaAt, type Operation, type SchemaNode } from '../model/index.ts';
+import { outputSchemas, requestSchema, schemaAt, type Operation, type SchemaNode } from '../model/index.ts';
 import { appendPointer, getAt, splitPointer } from '../json/pointer.ts';
 import { closestName } from './suggest.ts';
 import { patternWords } from './patterns.ts';
@@ -49,6 +51,22 @@ export function validate(doc: unknown, operation: Operation = 'SendHeartbeat'): 
   const schema = requestSchema(operation);
   const errors = (validator.errors ?? []).map((e) => describe(e, doc, schema));
   return { valid: false, errors };
+}
+
+/** The operations that answer with a document. */
+export type OperationWithOutput = 'GetDeviceRegistration' | 'GetDeployments';
+
+const OUTPUT_VALIDATORS: Record<OperationWithOutput, StandaloneValidator> = {
+  GetDeviceRegistration: validateGetDeviceRegistrationOutput,
+  GetDeployments: validateGetDeploymentsOutput,
+};
+
+/** Checks an answer's document against the operation's output shape (what the inspector says of an answer that does not fit). */
+export function validateOutput(doc: unknown, operation: OperationWithOutput): ValidationResult {
+  const validator = OUTPUT_VALIDATORS[operation];
+  if (validator(doc)) return VALID;
+  const schema = outputSchemas[operation] as SchemaNode;
+  return { valid: false, errors: (validator.errors ?? []).map((e) => describe(e, doc, schema, 'the answer')) };
 }
 
 /** "DeviceName", "Models[0]", "the request". */
@@ -99,7 +117,7 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'a boolean',
 };
 
-function describe(error: AjvError, doc: unknown, rootSchema: SchemaNode): ValidationError {
+function describe(error: AjvError, doc: unknown, rootSchema: SchemaNode, rootName = 'the request'): ValidationError {
   const { keyword, params } = error;
   const base = error.instancePath;
   const value = getAt(doc, base);
@@ -118,7 +136,7 @@ function describe(error: AjvError, doc: unknown, rootSchema: SchemaNode): Valida
       const owner = schemaAt(rootSchema, base);
       const allowed = Object.keys(owner?.properties ?? {});
       const suggestion = closestName(name, allowed);
-      const ownerName = base === '' ? 'the request' : (owner?.['x-shape'] ?? label);
+      const ownerName = base === '' ? rootName : (owner?.['x-shape'] ?? label);
       const hint = suggestion ? ` Did you mean ${suggestion}?` : allowed.length ? ` Allowed members: ${allowed.join(', ')}.` : '';
       const result: ValidationError = {
         path,

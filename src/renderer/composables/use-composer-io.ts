@@ -4,6 +4,7 @@
  * undoable edit, so nothing typed is lost to a stray drop.
  */
 import { shallowRef } from 'vue';
+import type { Operation } from '../../common/model/index.ts';
 import { DEFAULT_REGION, exportText, type ExportFormat, type ExportTarget } from '../../common/formats/index.ts';
 import type { TargetSpec } from '../../common/api.ts';
 import { useDocumentStore } from '../stores/document.ts';
@@ -68,9 +69,16 @@ export function useComposerIo() {
     );
   }
 
-  function load(text: string, what: string): void {
-    documentStore.setText(text, 'load');
-    notice.value = `Loaded ${what}. Undo (Ctrl+Z in the JSON view) brings back the previous request.`;
+  /**
+   * Loads `text` as one undoable edit: for `operation` when the source names it (a command line, an
+   * example), else for the operation the document is plainly for (a heartbeat opens as SendHeartbeat).
+   */
+  function load(text: string, what: string, operation?: Operation): void {
+    const seq = documentStore.operationNotice.seq;
+    if (operation) documentStore.load(text, operation);
+    else documentStore.setText(text, 'load');
+    const switched = documentStore.operationNotice.seq !== seq;
+    notice.value = `Loaded ${what}${switched ? ` for ${documentStore.operation}` : ''}. Undo (Ctrl+Z in the JSON view) brings back the previous request.`;
   }
 
   /** Imports text; true when the composer now holds it. */
@@ -83,7 +91,7 @@ export function useComposerIo() {
     }
     importProblems.value = [];
     targetChange.value = undefined;
-    load(result.text, fileName ? `"${fileName}" (${result.label})` : `the pasted ${result.label}`);
+    load(result.text, fileName ? `"${fileName}" (${result.label})` : `the pasted ${result.label}`, result.operation);
     const previous = session.target;
     const next = targetOf(result, previous);
     if (next) {
@@ -142,7 +150,10 @@ export function useComposerIo() {
         () => DEFAULT_LOCAL_ENDPOINT,
       );
     }
-    const text = exportText(format, documentStore.doc ?? {}, exportTarget(session.target, localUrl ?? DEFAULT_LOCAL_ENDPOINT));
+    const text = exportText(format, documentStore.doc ?? {}, {
+      ...exportTarget(session.target, localUrl ?? DEFAULT_LOCAL_ENDPOINT),
+      operation: documentStore.operation,
+    });
     const label = COPY_FORMATS.find((f) => f.format === format)?.label ?? format;
     try {
       await navigator.clipboard.writeText(text);
@@ -156,7 +167,7 @@ export function useComposerIo() {
 
   function loadExample(id: string): void {
     const example = EXAMPLES.find((e) => e.id === id);
-    if (example) load(example.text(), `the example "${example.label}"`);
+    if (example) load(example.text(), `the example "${example.label}"`, example.operation ?? 'SendHeartbeat');
   }
 
   return { notice, importProblems, targetChange, importTextAs, keepPreviousTarget, openFile, save, copyAs, loadExample };

@@ -9,6 +9,7 @@ import { useHistoryStore, type HistoryFilters } from '../stores/history.ts';
 import { exchangeOfEntry, exchangeOfResult, useInspectorStore } from '../stores/inspector.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { errorSentence } from '../platform/errors.ts';
+import { isOperation } from '../../common/model/index.ts';
 import { usePlatform } from './platform.ts';
 import { useHostEvents } from './host-events.ts';
 import { confirmDemoKeys, newSendId } from './use-send.ts';
@@ -83,7 +84,8 @@ export function useHistory() {
   }
 
   /**
-   * Loads the entry's body into the composer (one undoable edit) and shows its exchange; a fleet run's
+   * Loads the entry's body into the composer for the entry's operation (one undoable edit, the
+   * operation with it) and shows its exchange; a fleet run's
    * entry (no request) only shows its summary in the inspector, leaving the composer as it is.
    */
   async function open(id: string): Promise<void> {
@@ -98,7 +100,8 @@ export function useHistory() {
         if (session.send.status !== 'sending') session.setSendState({ status: 'idle' });
         return;
       }
-      documentStore.setText(entry.request.body, 'history');
+      if (isOperation(entry.operation)) documentStore.load(entry.request.body, entry.operation, 'history');
+      else documentStore.setText(entry.request.body, 'history');
       inspector.show(exchangeOfEntry(entry));
       if (session.send.status !== 'sending') session.setSendState({ status: 'idle' });
     } catch (error) {

@@ -75,17 +75,18 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
       return;
     }
     const id = newSendId();
+    const operation = documentStore.operation;
     session.setSendState({ status: 'sending', id, startedAt: Date.now() });
     try {
       const result = await platform.api.send({
         id,
-        operation: documentStore.operation,
+        operation,
         body: documentStore.text,
         target: session.target,
         credentials: session.credentials,
         options: { skipValidation: Boolean(options.anyway) },
       });
-      inspector.show(exchangeOfResult(result, 'send'));
+      inspector.show(exchangeOfResult(result, 'send', operation));
       session.setSendState({ status: 'done', result });
       history.changed();
     } catch (error) {

@@ -6,6 +6,7 @@
  * cli-input-json and cli-input-yaml.
  */
 import { parseJson } from '../../common/json/parse.ts';
+import type { Operation } from '../../common/model/index.ts';
 import {
   emitCliInputJson,
   importText,
@@ -65,16 +66,20 @@ export interface ImportResult {
   /** From an `aws ... --endpoint-url/--region` command line, a curl URL, a program's client. */
   endpointUrl?: string;
   region?: string;
+  /** The operation the text names (an aws command, a curl URL, a program's call); a JSON or YAML document names none. */
+  operation?: Operation;
 }
 
 function read(
   format: ComposerFormat,
   text: string,
   now?: number,
-): { doc: unknown; problems: FormatProblem[]; endpointUrl?: string; region?: string } {
+): { doc: unknown; problems: FormatProblem[]; endpointUrl?: string; region?: string; operation?: Operation } {
   if (format === 'curl') return parseCurlCommand(text);
   if (format === 'js' || format === 'python' || format === 'r') return parseProgram(text, format);
-  return importText(format, text, 'SendHeartbeat', now);
+  const { operation, ...imported } = importText(format, text, 'SendHeartbeat', now);
+  // Only a command line says which operation it is; a document is read as SendHeartbeat's (a superset) and the composer decides.
+  return format === 'shorthand' ? { ...imported, operation } : imported;
 }
 
 export function importForComposer(raw: string, choice: ImportChoice, fileName = '', now?: number): ImportResult {
@@ -85,6 +90,7 @@ export function importForComposer(raw: string, choice: ImportChoice, fileName = 
   const extra = {
     ...(imported.endpointUrl ? { endpointUrl: imported.endpointUrl } : {}),
     ...(imported.region ? { region: imported.region } : {}),
+    ...(imported.operation ? { operation: imported.operation } : {}),
   };
   if (format === 'json' || format === 'cli-input-json') {
     // Nothing converted (no ISO timestamps): keep the bytes. A syntax error is kept too, for the JSON view to point at.

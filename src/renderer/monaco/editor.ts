@@ -34,6 +34,8 @@ export interface JsonEditorHandle {
    * when it is what turned the shown text into `text`, saves looking for the difference. */
   setText(text: string, group?: string, edit?: TextEdit): void;
   setProblems(problems: ProblemRange[]): void;
+  /** Binds another operation's request schema (completion, hover); the markers come with setProblems. */
+  setOperation(operation: Operation, ariaLabel?: string): void;
   setDark(dark: boolean): void;
   undo(): void;
   redo(): void;
@@ -48,7 +50,8 @@ export function createJsonEditor(element: HTMLElement, options: JsonEditorOption
   // A stable URI per editor: a remounted editor is the same document to Monaco's JSON service and to the hint provider.
   const uri = monaco.Uri.parse(`inmemory://heartbeat/${options.name ?? 'composer'}.json`);
   monaco.editor.getModel(uri)?.dispose();
-  const unbind = configureJson(uri.toString(), options.operation, options.timestampHints);
+  let operation = options.operation;
+  let unbind = configureJson(uri.toString(), operation, options.timestampHints);
   const model = monaco.editor.createModel(options.text, 'json', uri);
   model.updateOptions({ tabSize: 2, insertSpaces: true });
   const editor = monaco.editor.create(element, {
@@ -110,8 +113,15 @@ export function createJsonEditor(element: HTMLElement, options: JsonEditorOption
       monaco.editor.setModelMarkers(
         model,
         OWNER,
-        problems.map((p) => ({ ...p, severity: monaco.MarkerSeverity.Error, source: p.code === 'syntax' ? 'JSON' : 'SendHeartbeat' })),
+        problems.map((p) => ({ ...p, severity: monaco.MarkerSeverity.Error, source: p.code === 'syntax' ? 'JSON' : operation })),
       );
+    },
+    setOperation(next, ariaLabel) {
+      if (ariaLabel) editor.updateOptions({ ariaLabel });
+      if (next === operation) return;
+      operation = next;
+      unbind();
+      unbind = configureJson(uri.toString(), operation, options.timestampHints);
     },
     setDark(dark) {
       monaco.editor.setTheme(dark ? 'heartbeat-dark' : 'heartbeat-light');

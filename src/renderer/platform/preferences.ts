@@ -66,6 +66,31 @@ export function saveDraft(text: string, stores: DraftStores = defaultDraftStores
   }
 }
 
+/** The operation the draft is for, beside it in the same two storages (the draft itself is only the wire text). */
+const DRAFT_OPERATION_KEY = 'heartbeat.draft.operation';
+
+export function loadDraftOperation(stores: DraftStores = defaultDraftStores()): string | undefined {
+  for (const storage of [stores.session, stores.local]) {
+    try {
+      const value = storage?.getItem(DRAFT_OPERATION_KEY);
+      if (typeof value === 'string' && value !== '') return value;
+    } catch {
+      // Refused: try the next one.
+    }
+  }
+  return undefined;
+}
+
+export function saveDraftOperation(operation: string, stores: DraftStores = defaultDraftStores()): void {
+  for (const storage of [stores.session, stores.local]) {
+    try {
+      storage?.setItem(DRAFT_OPERATION_KEY, operation);
+    } catch {
+      // Not kept: a reload starts from SendHeartbeat.
+    }
+  }
+}
+
 /** Saves `read()` at most every `delayMs`, and at once when the page is hidden or unloaded. Returns a stop function. */
 export function keepDraft(
   read: () => string,

@@ -20,11 +20,20 @@ import type {
   SignatureReport,
   Timings,
 } from '../../common/api.ts';
+import { isOperation, type Operation } from '../../common/model/index.ts';
+
+/** The operation of a request URL (…/GetDeployments), or undefined. */
+export function operationOfUrl(url: string): Operation | undefined {
+  const last = /\/([A-Za-z]+)\/?(?:[?#].*)?$/.exec(url)?.[1];
+  return last !== undefined && isOperation(last) ? last : undefined;
+}
 
 export interface Exchange {
   /** Where it came from, for the heading: a send of this window, a re-send, or a history entry. */
   origin: 'send' | 'replay' | 'history';
   historyId: string;
+  /** The operation sent: the inspector reads its answer as that operation's result. */
+  operation?: Operation;
   /** ISO 8601, when known. */
   time?: string;
   request: LoggedRequest;
@@ -34,10 +43,12 @@ export interface Exchange {
   signature?: SignatureReport;
 }
 
-export function exchangeOfResult(result: SendResult, origin: 'send' | 'replay'): Exchange {
+export function exchangeOfResult(result: SendResult, origin: 'send' | 'replay', operation?: Operation): Exchange {
+  const op = operation ?? operationOfUrl(result.request.url);
   return {
     origin,
     historyId: result.historyId,
+    ...(op ? { operation: op } : {}),
     time: result.attempts[0]?.startedAt,
     request: result.request,
     outcome: result.outcome,
@@ -48,9 +59,11 @@ export function exchangeOfResult(result: SendResult, origin: 'send' | 'replay'):
 }
 
 export function exchangeOfEntry(entry: HistorySendEntry): Exchange {
+  const op = isOperation(entry.operation) ? entry.operation : operationOfUrl(entry.request.url);
   return {
     origin: 'history',
     historyId: entry.id,
+    ...(op ? { operation: op } : {}),
     time: entry.time,
     request: entry.request,
     outcome: entry.outcome,
