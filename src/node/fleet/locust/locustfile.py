@@ -16,6 +16,7 @@ until its next request is due, and signs every request with SigV4 (hmac/hashlib 
 - With --csv PREFIX, the master also writes PREFIX_heartbeat_fleet.json (schedule lag, devices, deployments,
   retried attempts) for `heartbeat fleet report --from-locust PREFIX`.
 """
+import gc
 import heapq
 import itertools
 import logging
@@ -133,27 +134,37 @@ class FleetStats:
 
     def reset(self):
         self.lag = {}
+        # Requests due from two intervals after this process spawned its users until the test stops: the
+        # steady run, without the ramp-up (users starting) and the stop (users being killed).
+        self.steady_lag = {}
+        self.spawned_ms = None
+        self.stopping = False
         self.deployments = {"applied": 0, "succeeded": 0, "failed": 0}
         self.refused = {}
         self.devices = {}  # device index -> Device, of this process's users (kept after they stop, for the last report)
         self.remote = {}  # master: worker id -> its latest device states
         self.started = None
 
-    def record_lag(self, ms):
+    def record_lag(self, ms, due_ms):
         b = lag_bucket(max(0.0, ms))
         self.lag[b] = self.lag.get(b, 0) + 1
+        if self.spawned_ms is not None and due_ms >= self.spawned_ms + STEADY_AFTER_MS and not self.stopping:
+            self.steady_lag[b] = self.steady_lag.get(b, 0) + 1
 
     def merge(self, part):
         for k, v in part["lag"].items():
             self.lag[int(k)] = self.lag.get(int(k), 0) + v
+        for k, v in part.get("steadyLag", {}).items():
+            self.steady_lag[int(k)] = self.steady_lag.get(int(k), 0) + v
         for k, v in part["deployments"].items():
             self.deployments[k] += v
         for k, v in part["refused"].items():
             self.refused[k] = self.refused.get(k, 0) + v
 
     def take_delta(self):
-        part = {"lag": self.lag, "deployments": self.deployments, "refused": self.refused, "states": self.states()}
+        part = {"lag": self.lag, "steadyLag": self.steady_lag, "deployments": self.deployments, "refused": self.refused, "states": self.states()}
         self.lag = {}
+        self.steady_lag = {}
         self.deployments = {"applied": 0, "succeeded": 0, "failed": 0}
         self.refused = {}
         return part
@@ -177,6 +188,7 @@ class FleetStats:
 
 
 STATS = FleetStats()
+STEADY_AFTER_MS = 2 * max(f["intervalMs"] for f in SCENARIO["fleets"])
 
 
 def percentile(hist, p):
@@ -242,6 +254,12 @@ def on_quit(environment):
             "p99Ms": percentile(STATS.lag, 99),
             "maxMs": max(STATS.lag) if STATS.lag else None,
         },
+        # The same of the steady run: requests due from two intervals after each process spawned its users until the stop.
+        "lagAfterSpawn": {
+            "p50Ms": percentile(STATS.steady_lag, 50),
+            "p99Ms": percentile(STATS.steady_lag, 99),
+            "maxMs": max(STATS.steady_lag) if STATS.steady_lag else None,
+        },
     }
     with open(prefix + "_heartbeat_fleet.json", "w", encoding="utf-8") as f:
         f.write(hbf.js_json(summary) + "\n")
@@ -304,8 +322,28 @@ def on_test_start(environment, **_kw):
     STATS.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+def settle_memory():
+    """Python's full collections scan every object: with thousands of devices (users, connections,
+    generators) each took up to a second here, and every device's schedule waited. What lives as long as
+    the run is frozen (gc.freeze: never scanned again) once the users are spawned and again once every
+    device has made its first requests; each request's short-lived cycles (Locust's response objects)
+    are still collected, among the young objects."""
+    if hasattr(gc, "freeze"):
+        gc.freeze()
+
+
+@events.test_stopping.add_listener
+def on_stopping(**_kw):
+    STATS.stopping = True
+
+
 @events.spawning_complete.add_listener
 def on_spawned(user_count, **_kw):
+    if STATS.spawned_ms is None:
+        STATS.spawned_ms = now_ms()
+        if not isinstance(getattr(ENV, "runner", None), MasterRunner):
+            settle_memory()
+            gevent.spawn_later(max(f["intervalMs"] for f in SCENARIO["fleets"]) / 1000.0 + 1, settle_memory)
     if user_count != len(DEVICES) and not isinstance(getattr(ENV, "runner", None), WorkerRunner):
         log.warning(
             "%d users for the scenario's %d devices: %s", user_count, len(DEVICES),
@@ -358,7 +396,7 @@ class FleetDevice(FastHttpUser):
             request = device.take()
             if device.last_deployment is not before and device.last_deployment:
                 STATS.deployments["succeeded" if device.last_deployment["status"] == "SUCCESS" else "failed"] += 1
-            STATS.record_lag(now_ms() - (start_ms + request.offset_ms))
+            STATS.record_lag(now_ms() - (start_ms + request.offset_ms), start_ms + request.offset_ms)
             ok, text = self.send(request.operation, request.body)
             applying = device.applying
             device.answer(request, hbf.parse_answer(request.operation, ok, text), now_ms() - start_ms)
