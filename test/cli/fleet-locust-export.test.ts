@@ -128,7 +128,10 @@ describe.skipIf(!HAS_PYTHON)('heartbeat fleet export --to locust: the Python dry
       /^Wrote 4 files to .*: heartbeat_fleet\.py, locustfile\.py, locust\.conf, README\.md \(room-demo, 24 devices\)\./,
     );
     expect(readFileSync(join(out, 'locust.conf'), 'utf8')).toContain('users = 24\n');
-    expect(readFileSync(join(out, 'locust.conf'), 'utf8')).toContain('run-time = 900s\n');
+    expect(readFileSync(join(out, 'locust.conf'), 'utf8')).not.toMatch(/^run-time/m); // a worker refuses one
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(
+      'locust --headless --host http://127.0.0.1:8787 --csv run --run-time 900s\n',
+    );
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
     for (const part of [
       '## On one machine',

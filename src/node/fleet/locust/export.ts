@@ -108,10 +108,15 @@ function fleetTable(f: FleetSpec, index: number): string {
   return [`### Fleet \`${f.name}\``, '', '| setting | value | in the Locust run |', '|---|---|---|', ...rows].join('\n');
 }
 
-function fleetReadme(scenario: Scenario, source: string): string {
+function fleetReadme(scenario: Scenario, source: string, moduleBytes: number): string {
   const devices = totalDevices(scenario);
   const runTime = scenario.durationMs !== undefined ? `${Math.ceil(scenario.durationMs / 1000)}s` : undefined;
-  const perCore = 2000;
+  const rt = runTime ? ` --run-time ${runTime}` : '';
+  // Measured (docs/scale.md): one worker process sustains ~3,000 devices at one heartbeat a second and
+  // ~10,000 at one per 10 s; planned with headroom from the fastest interval.
+  const fastestS = Math.min(...scenario.fleets.map((f) => f.intervalMs)) / 1000;
+  const perWorker = Math.max(100, Math.min(10_000, Math.round((2500 * fastestS) / 100) * 100));
+  const workers = Math.max(1, Math.ceil(devices / perWorker));
   return `# ${scenario.name} on Locust
 
 Written by \`heartbeat fleet export ${source} --to locust\` (Heartbeat Composer; docs/scale.md). The scenario
@@ -121,7 +126,7 @@ Written by \`heartbeat fleet export ${source} --to locust\` (Heartbeat Composer;
 |---|---|
 | \`heartbeat_fleet.py\` | the simulator in Python: the specified randomness, the value generators, the device's life (registration with CacheTTL, heartbeats, deployments, offline spells), SigV4 (hmac/hashlib), the standard retries; \`python3 heartbeat_fleet.py --dry-run --duration 10s --start-time 2026-11-30T12:00:00Z\` prints what \`heartbeat fleet run ${source} --dry-run --duration 10s --start-time 2026-11-30T12:00:00Z\` prints, line for line |
 | \`locustfile.py\` | one Locust \`FastHttpUser\` per device, living its life in real time |
-| \`locust.conf\` | users = ${devices} (one per device), spawn rate, ${runTime ? `run time ${runTime} (the scenario's duration)` : 'no run time (the scenario has no duration: stop with Ctrl+C or give --run-time)'}; read by \`locust\` started in this folder |
+| \`locust.conf\` | the locustfile, users = ${devices} (one per device), spawn rate; read by \`locust\` started in this folder (the run time goes on the master's command line: a worker refuses one) |
 
 Needs Locust 2.12 or later (Debian: \`apt install python3-locust\`; or \`pip install locust\`) and Python 3.7+.
 Workers need only this folder: no botocore, no Node.
@@ -144,13 +149,13 @@ One process (a few thousand devices at one heartbeat a second; docs/scale.md has
 
 \`\`\`
 cd THIS_FOLDER
-locust --headless --host http://127.0.0.1:8787 --csv run
+locust --headless --host http://127.0.0.1:8787 --csv run${rt}
 \`\`\`
 
 A master and one worker per core (\`nproc\`), all on this machine:
 
 \`\`\`
-locust --master --headless --expect-workers 4 --host http://127.0.0.1:8787 --csv run &
+locust --master --headless --expect-workers 4 --host http://127.0.0.1:8787 --csv run${rt} &
 for i in 1 2 3 4; do locust --worker & done
 \`\`\`
 
@@ -159,7 +164,7 @@ for i in 1 2 3 4; do locust --worker & done
 Copy this folder to every machine. On the master (workers connect to its port 5557):
 
 \`\`\`
-locust --master --headless --expect-workers 8 --host https://TARGET --csv run
+locust --master --headless --expect-workers 8 --host https://TARGET --csv run${rt}
 \`\`\`
 
 On each worker machine, one per core:
@@ -170,25 +175,28 @@ locust --worker --master-host MASTER_ADDRESS
 
 ## On Kubernetes (the Locust Helm chart)
 
-With the community chart (\`helm repo add deliveryhero https://charts.deliveryhero.io/\`), the locustfile
-and its module in a ConfigMap:
+With the community chart (\`helm repo add deliveryhero https://charts.deliveryhero.io/\`): both Python
+files in the locustfile's ConfigMap (they are mounted in one folder, where the locustfile finds its
+module; a ConfigMap holds at most 1 MiB, and heartbeat_fleet.py is ${Math.ceil(moduleBytes / 1024).toLocaleString('en-US')} KiB${moduleBytes > 1_000_000 ? ': too big, so put it in the image or a volume mounted beside the locustfile' : ''}), an image with Locust 2.12 or later:
 
 \`\`\`
 kubectl create configmap ${slug(scenario.name)}-locust --from-file=locustfile.py --from-file=heartbeat_fleet.py
-kubectl create secret generic ${slug(scenario.name)}-aws --from-literal=AWS_ACCESS_KEY_ID=... --from-literal=AWS_SECRET_ACCESS_KEY=...
 helm install ${slug(scenario.name)} deliveryhero/locust \\
   --set loadtest.name=${slug(scenario.name)} \\
   --set loadtest.locust_locustfile_configmap=${slug(scenario.name)}-locust \\
+  --set loadtest.locust_locustfile=locustfile.py \\
   --set loadtest.locust_host=https://TARGET \\
-  --set loadtest.environment_secret.AWS_ACCESS_KEY_ID=${slug(scenario.name)}-aws \\
-  --set loadtest.environment_secret.AWS_SECRET_ACCESS_KEY=${slug(scenario.name)}-aws \\
-  --set worker.replicas=${Math.max(1, Math.ceil(devices / perCore))} \\
-  --set master.args="{--headless,-u,${devices},-r,${Math.min(devices, 1000)}${runTime ? `,--run-time,${runTime}` : ''}}"
+  --set loadtest.environment.AWS_ACCESS_KEY_ID=... \\
+  --set loadtest.environment.AWS_SECRET_ACCESS_KEY=... \\
+  --set image.tag=2.12.1 \\
+  --set worker.replicas=${workers}
 \`\`\`
 
-(${Math.max(1, Math.ceil(devices / perCore))} worker${Math.ceil(devices / perCore) === 1 ? '' : 's'}: about ${perCore.toLocaleString('en-US')} devices per worker at one heartbeat a second, one core each; fewer
-heartbeats a second per device let a worker take more — docs/scale.md.) Key names vary between chart
-versions: \`helm show values deliveryhero/locust\` lists them.
+Then start it from the master's web UI (\`kubectl port-forward\` to its service, port 8089) with
+${devices} users and a spawn rate of ${Math.min(devices, 1000)}${runTime ? ` (and stop it after ${runTime}, the scenario's duration)` : ''}. ${workers} worker${workers === 1 ? '' : 's'}: about ${perWorker.toLocaleString('en-US')} devices
+per worker at this scenario's fastest interval, one core and ${perWorker >= 5000 ? '512' : '256'} MiB each (measured: docs/scale.md). Key names differ
+between chart versions (newer ones take the credentials from a Secret and can run headless):
+\`helm show values deliveryhero/locust\` lists them.
 
 ## How the devices are spread over the workers
 
@@ -217,11 +225,13 @@ prints the same summary as \`heartbeat fleet run\` and writes the same HTML repo
 
 ## What each setting became
 
+As parsed by the composer (defaults filled in; generators' periods and half-lives in seconds):
+
 | scenario | value | in the Locust run |
 |---|---|---|
 | \`name\` | ${scenario.name} | the report's name |
 | \`seed\` | ${scenario.seed} | the same streams (FNV-1a seeds, mulberry32): the same times and values per device |
-| \`duration\` | ${scenario.durationMs !== undefined ? durationText(scenario.durationMs) : 'none'} | ${runTime ? `locust.conf \`run-time = ${runTime}\`` : 'no run time: give --run-time'} |
+| \`duration\` | ${scenario.durationMs !== undefined ? durationText(scenario.durationMs) : 'none'} | ${runTime ? `\`--run-time ${runTime}\` on the master's (or the one process's) command line` : 'none: the run goes until stopped, or give --run-time'} |
 
 ${scenario.fleets.map(fleetTable).join('\n\n')}
 `;
@@ -247,14 +257,15 @@ export function fleetExportFiles(scenario: Scenario, source: string): Record<str
     'locustfile = locustfile.py',
     `users = ${devices}`,
     `spawn-rate = ${Math.min(devices, 1000)}`,
-    ...(scenario.durationMs !== undefined ? [`run-time = ${Math.ceil(scenario.durationMs / 1000)}s`] : []),
+    "# The scenario's duration goes on the master's command line (--run-time; a worker refuses one): README.md.",
     '',
   ].join('\n');
+  const module = withEmbeddedJson(pythonSource('heartbeat_fleet.py'), scenario);
   return {
-    'heartbeat_fleet.py': withEmbeddedJson(pythonSource('heartbeat_fleet.py'), scenario),
+    'heartbeat_fleet.py': module,
     'locustfile.py': pythonSource('locustfile.py'),
     'locust.conf': conf,
-    'README.md': fleetReadme(scenario, source),
+    'README.md': fleetReadme(scenario, source, Buffer.byteLength(module)),
   };
 }
 

@@ -170,8 +170,9 @@ locust --master --headless --expect-workers 4 --host https://TARGET --csv replay
 locust --worker --master-host MASTER_ADDRESS        # one per core, on each worker machine
 \`\`\`
 
-On Kubernetes with the Locust Helm chart, as the fleet export's README says, with \`items.ndjson\` and
-\`replay.json\` in the ConfigMap too.
+On Kubernetes with the Locust Helm chart, as a fleet export's README says, with \`items.ndjson\` and
+\`replay.json\` beside the locustfile (a ConfigMap holds at most 1 MiB: a larger capture goes into the
+image or a volume mounted in the locustfile's folder).
 
 ## How the items are shared out
 
