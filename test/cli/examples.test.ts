@@ -180,6 +180,11 @@ beforeAll(async () => {
     });
   writeFileSync(join(work, 'captured.ndjson'), [1, 2, 3, 4].map(payload).join('\n') + '\n');
   writeFileSync(join(work, 'fleet.yaml'), /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs/endpoint.md'), 'utf8'))![1]!);
+  // A Locust run's --csv output (real, test/fixtures/locust) where the `fleet report --from-locust` examples look.
+  mkdirSync(join(work, 'fleet-demo-locust'));
+  for (const prefix of [join(work, 'run'), join(work, 'fleet-demo-locust/run')])
+    for (const part of ['stats.csv', 'failures.csv', 'stats_history.csv', 'heartbeat_fleet.json'])
+      cpSync(join(root, `test/fixtures/locust/smoke_${part}`), `${prefix}_${part}`);
 
   // A real endpoint for the sends; its own start-up is an example of its own further down.
   served = spawn(process.execPath, [cli, 'serve', '--port', '0', '--quiet'], { env: environment(), stdio: ['ignore', 'pipe', 'inherit'] });

@@ -157,4 +157,12 @@ describe('heartbeat fleet report --from-locust', () => {
       expect(r.stderr).toMatch(sentence);
     }
   });
+
+  it("reads a real Locust run's files (test/fixtures/locust: the exported locustfile, Locust 2.12, a heartbeat serve)", () => {
+    const run = readLocustRun('test/fixtures/locust/smoke');
+    expect(run.summary).toMatchObject({ scenario: 'smoke', seed: 3, devices: 6, registered: 6, totals: { sent: 88, ok: 88, failed: 0 } });
+    expect(run.summary.operations.GetDeviceRegistration).toMatchObject({ sent: 6, ok: 6, failed: 0 });
+    expect(run.series!.t.length).toBeGreaterThanOrEqual(5);
+    expect(run.failures).toEqual([]);
+  });
 });

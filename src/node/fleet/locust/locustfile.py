@@ -205,12 +205,19 @@ def percentile(hist, p):
 
 
 def write_final_csv(environment, prefix):
-    """Locust 2.12 writes its --csv files once a second and not at the end: the final statistics, again."""
+    """Locust 2.12 writes its --csv files once a second, flushes them every 10 s and neither at the end:
+    the history's last rows are flushed, and the final statistics written again."""
     try:
         import csv
 
-        from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
+        from locust.stats import PERCENTILES_TO_REPORT, StatsCSV, StatsCSVFileWriter
 
+        if hasattr(gc, "unfreeze"):
+            gc.unfreeze()  # frozen objects are not listed (the run is over: collections may scan them again)
+        for writer in [o for o in gc.get_objects() if isinstance(o, StatsCSVFileWriter)]:
+            if not writer.stats_history_csv_filehandle.closed:
+                writer._stats_history_data_rows(writer.stats_history_csv_writer, time.time())
+                writer.stats_history_flush()
         writer = StatsCSV(environment, PERCENTILES_TO_REPORT)
         with open(prefix + "_stats.csv", "w", newline="") as f:
             writer.requests_csv(csv.writer(f))
