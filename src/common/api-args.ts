@@ -152,6 +152,8 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
     }),
   },
   'fleet.stop': {},
+  'fleet.pause': {},
+  'fleet.resume': {},
   'fleet.state': {},
   'fleet.devices': {},
   'fleet.device': { name: str(255) },

@@ -321,6 +321,9 @@ export interface HeartbeatApi {
   fleet: {
     /** Checks the scenario (every problem: rejects with the first and the count) and starts the run. */
     start(request: import('./fleet/api-types.ts').FleetStartRequest): Promise<import('./fleet/api-types.ts').FleetState>;
+    /** Holds the run under way: nothing is sent and its clock stands still until resume(); its state. */
+    pause(): Promise<import('./fleet/api-types.ts').FleetState | undefined>;
+    resume(): Promise<import('./fleet/api-types.ts').FleetState | undefined>;
     /** Ends the run under way (answers in flight are awaited); its state, or undefined when there was no run. */
     stop(): Promise<import('./fleet/api-types.ts').FleetState | undefined>;
     /** The latest run's state (running or finished), or undefined. */

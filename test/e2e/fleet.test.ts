@@ -97,6 +97,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     await expect.poll(async () => page.locator('#composer-view').textContent()).toContain('dock-cam-01');
     await page.getByRole('tab', { name: 'Fleet' }).click();
 
+    // Pause and resume.
+    await page.getByTestId('fleet-pause').click();
+    await expect.poll(async () => page.getByTestId('fleet-caption').textContent()).toMatch(/^Paused/);
+    expect(await page.getByTestId('fleet-pause').textContent()).toContain('Resume');
+    await page.getByTestId('fleet-pause').click();
+    await expect.poll(async () => page.getByTestId('fleet-caption').textContent()).not.toMatch(/^Paused/);
+
     // Stop; the report downloads as one HTML file holding the summary.
     await page.getByTestId('fleet-start').click();
     await expect.poll(async () => page.getByTestId('fleet-start').textContent(), { timeout: 10_000 }).toContain('Start');

@@ -45,7 +45,10 @@ const HEARTBEAT_API_METHODS: Record<keyof HeartbeatApi, true | Record<string, tr
     createDeploymentPlan: true,
     cancelDeploymentPlan: true,
   } satisfies Record<keyof HeartbeatApi['endpoint'], true>,
-  fleet: { start: true, stop: true, state: true, devices: true, device: true } satisfies Record<keyof HeartbeatApi['fleet'], true>,
+  fleet: { start: true, pause: true, resume: true, stop: true, state: true, devices: true, device: true } satisfies Record<
+    keyof HeartbeatApi['fleet'],
+    true
+  >,
   settings: { get: true, update: true } satisfies Record<keyof HeartbeatApi['settings'], true>,
   subscribe: true,
 };

@@ -25,7 +25,7 @@ export interface FleetStartRequest {
 
 export interface FleetState {
   id: string;
-  state: 'running' | 'stopping' | 'finished' | 'failed';
+  state: 'running' | 'paused' | 'stopping' | 'finished' | 'failed';
   scenario: string;
   /** ISO 8601. */
   startedAt: string;

@@ -161,6 +161,8 @@ function runCaption(run: CaptionRun): string[] {
     const what = `${devices(s.devices)}, ${count(totals.sent)} requests, ${count(totals.failed)} failed`;
     return [`Run${name} finished: ${what}`, `Run finished: ${what}`];
   }
+  if (run.state === 'paused')
+    return [`Paused${name ? `:${name}` : ''}: ${devices(s.devices)} hold still until Resume`, 'Paused until Resume'];
   if (run.state === 'stopping')
     return s.inFlight > 0 ? [`Stopping the run… ${count(s.inFlight)} answers to wait for`] : ['Stopping the run…'];
   if (s.registered + s.unregistered < s.devices)

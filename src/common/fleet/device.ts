@@ -76,7 +76,8 @@ export class SimulatedDevice {
   readonly skewMs: number;
   private readonly spec: FleetSpec;
   private readonly live: boolean;
-  private readonly startMs: number;
+  /** Epoch ms of the run's start; moved on by a pause (shiftClock), so timestamps stay the wall clock's. */
+  private startMs: number;
   private readonly firstMs: number;
   private readonly ids: { DeviceName: string; DeviceFleetName: string };
   private readonly schedule: Prng;
@@ -124,6 +125,11 @@ export class SimulatedDevice {
     this.nextBeat = this.firstMs;
     this.nextPoll = this.firstMs + fleet.deploymentPollMs;
     this.nextRegistration = this.firstMs;
+  }
+
+  /** A paused run resumes: the device's clock moves on by the pause, so its timestamps stay the wall clock's. */
+  shiftClock(ms: number): void {
+    this.startMs += ms;
   }
 
   /** When the next request is due (ms from the run's start); Infinity while the device waits for an answer. */

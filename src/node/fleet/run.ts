@@ -55,6 +55,10 @@ export interface FleetRun {
    * Undefined for a name that is not in the run.
    */
   detail(name: string): FleetDeviceDetail | undefined;
+  /** Holds the run: nothing is sent and its clock stands still (answers in flight still arrive) until resume(). */
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
   /** Ends the run: nothing more is sent; answers in flight are awaited (then cancelled after the grace). */
   stop(): void;
   /** The summary once the run has ended and its log is closed. */
@@ -220,8 +224,10 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   const maxInFlight = Math.max(1, options.maxInFlight ?? 1024);
   const graceMs = options.stopGraceMs ?? 3000;
   const startedAt = Date.now();
-  const t0 = performance.now();
-  const now = (): number => performance.now() - t0;
+  // The run's clock: milliseconds since its start, less the time it was paused.
+  let t0 = performance.now();
+  let pausedAt: number | undefined;
+  const now = (): number => (pausedAt ?? performance.now()) - t0;
   const iso = isoClock();
 
   const devices: SimulatedDevice[] = [];
@@ -296,7 +302,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   let refilledAt = 0;
 
   const arm = (): void => {
-    if (ending || blocked) return;
+    if (ending || blocked || pausedAt !== undefined) return;
     let at = Math.min(heap.peek()?.at ?? Infinity, durationMs);
     if (rate && tokens < 1) at = Math.max(at, refilledAt + ((1 - tokens) * 1000) / rate);
     if (at === Infinity) return;
@@ -309,7 +315,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   const tick = (): void => {
     timer = undefined;
     timerAt = Infinity;
-    if (ending) return;
+    if (ending || pausedAt !== undefined) return;
     const t = now();
     if (t >= durationMs) return void finish(false);
     if (rate) {
@@ -393,7 +399,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
     if (device.applyingDeployment && device.applyingDeployment !== applyingBefore) deployments.applied++;
     if (!ending && slot.device.dueMs !== Infinity && request.operation === 'GetDeviceRegistration') reschedule(slot);
     options.runLog?.write(
-      `{"time":${JSON.stringify(iso(startedAt + t - tookMs))},"offsetMs":${request.offsetMs},"lagMs":${Math.round(lagMs * 100) / 100},` +
+      `{"time":${JSON.stringify(iso(Date.now() - tookMs))},"offsetMs":${request.offsetMs},"lagMs":${Math.round(lagMs * 100) / 100},` +
         `"fleet":${JSON.stringify(request.fleet)},"device":${JSON.stringify(request.device)},"operation":"${request.operation}",` +
         `"status":${result && 'status' in result.outcome ? result.outcome.status : null},` +
         `${errorType ? `"errorType":${JSON.stringify(errorType)},` : ''}"latencyMs":${tookMs},"attempts":${result?.attempts.length ?? 0},"body":${body}}\n`,
@@ -529,6 +535,26 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
     stats,
     detail,
     stop: () => void finish(true),
+    pause() {
+      if (ending || pausedAt !== undefined) return;
+      pausedAt = performance.now();
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      timerAt = Infinity;
+    },
+    resume() {
+      if (pausedAt === undefined) return;
+      const pause = performance.now() - pausedAt;
+      pausedAt = undefined;
+      t0 += pause;
+      // The devices' clocks move on by the pause: what they send keeps the wall clock's time.
+      for (const device of devices) device.shiftClock(pause);
+      if (blocked && inFlight.size < maxInFlight) blocked = false;
+      tick();
+    },
+    get paused() {
+      return pausedAt !== undefined;
+    },
     done,
   };
 }

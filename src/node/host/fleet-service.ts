@@ -77,7 +77,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
   const emit = (c: Current): void => deps.events.emit({ type: 'fleet', state: stateOf(c, true), devices: statuses(c) });
 
   async function start(request: FleetStartRequest): Promise<FleetState> {
-    if (current && (current.state === 'running' || current.state === 'stopping'))
+    if (current && (current.state === 'running' || current.state === 'paused' || current.state === 'stopping'))
       throw new HostError(`A fleet run (${current.scenario}) is under way; stop it before starting another.`, 'CONFLICT');
     const loaded = await loadScenarioText(request.scenario, request.baseDir ?? process.cwd());
     if (!loaded.scenario) {
@@ -141,9 +141,24 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
   return {
     api: {
       start,
+      async pause() {
+        if (current?.state !== 'running') return current ? stateOf(current) : undefined;
+        current.run.pause();
+        current.state = 'paused';
+        emit(current);
+        return stateOf(current);
+      },
+      async resume() {
+        if (current?.state !== 'paused') return current ? stateOf(current) : undefined;
+        current.run.resume();
+        current.state = 'running';
+        emit(current);
+        return stateOf(current);
+      },
       async stop() {
         if (!current) return undefined;
-        if (current.state === 'running') {
+        if (current.state === 'running' || current.state === 'paused') {
+          if (current.state === 'paused') current.run.resume();
           current.state = 'stopping';
           current.run.stop();
           emit(current);
@@ -163,7 +178,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
       },
     },
     async close() {
-      if (current && current.state === 'running') current.run.stop();
+      if (current && (current.state === 'running' || current.state === 'paused')) current.run.stop();
       await current?.settled;
       clearInterval(current?.timer);
     },

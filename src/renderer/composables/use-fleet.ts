@@ -17,6 +17,8 @@ export interface FleetActions {
   /** Starts a run of this scenario text; resolves to a sentence when the host refuses it. */
   start(scenario: string, options?: { scale?: number; durationMs?: number }): Promise<string | undefined>;
   stop(): Promise<string | undefined>;
+  /** Pauses a running run, resumes a paused one. */
+  pauseOrResume(): Promise<string | undefined>;
   /** Reads the run's devices (names, fleets, models, last deployment). */
   loadDevices(): Promise<void>;
   /** Reads the selected device in detail (the host watches it from the first read). */
@@ -117,6 +119,11 @@ export function useFleet(): FleetActions {
     stop: () =>
       attempt(async () => {
         const state = await api.fleet.stop();
+        if (state) follow(state);
+      }),
+    pauseOrResume: () =>
+      attempt(async () => {
+        const state = store.run?.state === 'paused' ? await api.fleet.resume() : await api.fleet.pause();
         if (state) follow(state);
       }),
     loadDevices,

@@ -33,6 +33,8 @@ export function createOfflineApi(): HeartbeatApi {
     fleet: {
       start: refuse,
       stop: () => Promise.resolve(undefined),
+      pause: () => Promise.resolve(undefined),
+      resume: () => Promise.resolve(undefined),
       state: () => Promise.resolve(undefined),
       devices: () => Promise.resolve([]),
       device: () => Promise.resolve(undefined),

@@ -205,4 +205,55 @@ fleets:
     expect(summary.totals.failed).toBe(lines.filter((l) => l.errorType).length);
     expect(summary.totals.failed).toBeLessThan(summary.totals.sent * 0.1);
   }, 20_000);
+
+  it('pause holds the run (nothing sent, its clock still) and resume goes on with wall-clock timestamps', async () => {
+    const s = scenario(`
+name: paused
+seed: 4
+fleets:
+  - name: f
+    devices: 6
+    interval: 200ms
+    startup: together
+    agentMetrics:
+      - { dimension: agent, name: CpuUtilization, value: 1 }
+`);
+    const endpoint = await startEndpoint({});
+    const transport = await createTransport({ env: {} });
+    const sends = createSendService({ transport });
+    const runLog = join(dir, 'paused.ndjson');
+    try {
+      const run = sends.fleet({
+        scenario: s,
+        target: { kind: 'local', url: endpoint.url, region: endpoint.region },
+        credentials: DEMO_CREDENTIALS,
+        durationMs: 1500,
+        runLog: await openRunLog(runLog),
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      run.pause();
+      expect(run.paused).toBe(true);
+      const pausedAt = Date.now();
+      const elapsed = run.elapsedMs();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(run.elapsedMs()).toBe(elapsed); // the run's clock stood still
+      const resumedAt = Date.now();
+      run.resume();
+      const summary = await run.done;
+      expect(summary.totals.failed).toBe(0);
+      const lines = readFileSync(runLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { time: string; operation: string; body: { AgentMetrics?: Array<{ Timestamp: number }> } });
+      // Nothing left in the pause (answers in flight at its start excepted: 50 ms of grace).
+      expect(lines.filter((l) => Date.parse(l.time) > pausedAt + 50 && Date.parse(l.time) < resumedAt)).toEqual([]);
+      // After it: heartbeats carry the wall clock's time, not the paused schedule's.
+      const after = lines.filter((l) => l.operation === 'SendHeartbeat' && Date.parse(l.time) >= resumedAt);
+      expect(after.length).toBeGreaterThan(6);
+      for (const l of after) expect(Math.abs(l.body.AgentMetrics![0]!.Timestamp * 1000 - Date.parse(l.time))).toBeLessThan(150);
+    } finally {
+      await sends.close();
+      await endpoint.close();
+    }
+  }, 20_000);
 });
