@@ -30,6 +30,32 @@ async function unnamedControls(page: Page, scope: string): Promise<string[]> {
   }, scope);
 }
 
+const SCENARIO = `name: e2e-fleet
+seed: 1
+fleets:
+  - name: e2e
+    devices: 24
+    deviceName: 'e2e-{n:02}'
+    interval: 1s
+    jitter: 10%
+    agentMetrics:
+      - { dimension: agent, name: CpuUtilization, value: { randomWalk: { start: 20, step: 2, min: 0, max: 100 } } }
+    models:
+      - name: detector
+        version: '1.0'
+        metrics:
+          - { dimension: model/detector, name: InferenceLatency, value: { sine: { mean: 40, amplitude: 10, period: 30s } } }
+`;
+
+/** Ends a run a failed test left going, so the next one can start its own. */
+async function stopAnyRun(page: Page): Promise<void> {
+  const button = page.getByTestId('fleet-start');
+  if ((await button.textContent())?.includes('Stop')) {
+    await button.click();
+    await expect.poll(async () => button.textContent(), { timeout: 10_000 }).toContain('Start');
+  }
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
   let host: UiHost;
   let browser: Browser;
@@ -42,7 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     await host?.stop();
   });
 
-  it('runs the small example: grid, charts, a device, a fault on the error chart, presenter mode, the report', async () => {
+  it('runs an opened scenario file: grid, charts, a device, a fault on the error chart, pause, presenter mode, the report', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const errors = watchPageErrors(page);
     await page.goto(host.url);
@@ -51,9 +77,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     await view.waitFor();
     expect(await unnamedControls(page, '[data-testid="fleet-view"]')).toEqual([]);
 
+    // Open a scenario file (no offline spells, so every device stays healthy for the checks below).
+    await page.getByLabel('Open a scenario file').setInputFiles({ name: 'e2e.yaml', mimeType: 'text/yaml', buffer: Buffer.from(SCENARIO) });
+    await expect.poll(async () => page.getByLabel('Example scenario').inputValue()).toBe('');
     await page.getByTestId('fleet-start').click();
     const grid = page.getByTestId('device-grid');
-    // Every device in the grid, healthy within a few seconds (2 s interval, staggered).
+    // Every device in the grid, healthy within a few seconds (1 s interval, staggered).
     await expect.poll(async () => grid.getAttribute('aria-label'), { timeout: 10_000 }).toMatch(/^24 devices: (2[0-4]) healthy/);
     // The charts have points.
     const rate = page.getByRole('img', { name: /^Heartbeats per second: latest heartbeats\/s [\d.]+ \/s$/ });
@@ -68,12 +97,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     await page.keyboard.press('Enter');
     const device = page.getByRole('region', { name: 'Selected device' });
     await device.waitFor();
-    expect(await device.textContent()).toMatch(/dock-cam-01[\s\S]*healthy/);
-    // Its latest heartbeat (watched from now: the next one, within its 2 s interval) and a chart of its metrics.
-    const latest = page.getByLabel('The latest heartbeat of dock-cam-01');
+    expect(await device.textContent()).toMatch(/e2e-01[\s\S]*healthy/);
+    // Its latest heartbeat (watched from now: the next one, within its 1 s interval) and a chart of its metrics.
+    const latest = page.getByLabel('The latest heartbeat of e2e-01');
     await latest.waitFor({ timeout: 6000 });
-    expect(await latest.textContent()).toContain('"DeviceName": "dock-cam-01"');
-    await page.getByRole('img', { name: /^dock-cam-01: / }).waitFor();
+    expect(await latest.textContent()).toContain('"DeviceName": "e2e-01"');
+    await page.getByRole('img', { name: /^e2e-01: / }).waitFor();
 
     // A fault shows on the error chart within 2 s (plus the chart's half-second step).
     await page.getByRole('button', { name: '20% errors (15 s)' }).click();
@@ -94,7 +123,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     // Open in composer: the heartbeat becomes the composer's document; back to the fleet.
     await device.getByRole('button', { name: 'Open in composer' }).click();
     await expect.poll(async () => page.getByRole('tab', { name: 'Composer' }).getAttribute('aria-selected')).toBe('true');
-    await expect.poll(async () => page.locator('#composer-view').textContent()).toContain('dock-cam-01');
+    await expect.poll(async () => page.locator('#composer-view').textContent()).toContain('e2e-01');
     await page.getByRole('tab', { name: 'Fleet' }).click();
 
     // Pause and resume.
@@ -109,8 +138,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     await expect.poll(async () => page.getByTestId('fleet-start').textContent(), { timeout: 10_000 }).toContain('Start');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report' }).click()]);
     const html = readFileSync((await download.path())!, 'utf8');
-    expect(download.suggestedFilename()).toMatch(/^fleet-run-room-demo-.*\.html$/);
-    expect(html).toContain('room-demo');
+    expect(download.suggestedFilename()).toMatch(/^fleet-run-e2e-fleet-.*\.html$/);
+    expect(html).toContain('e2e-fleet');
     expect(html).not.toContain('<script');
     errors.allow(/the server responded with a status of 500/);
     errors.expectNone();
@@ -122,6 +151,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     const errors = watchPageErrors(page);
     await page.goto(host.url);
     await page.getByRole('tab', { name: 'Fleet' }).click();
+    await page.getByTestId('fleet-start').waitFor();
+    await stopAnyRun(page);
     await page.getByLabel('Example scenario').selectOption('rollout');
     await page.getByTestId('fleet-start').click();
     const grid = page.getByTestId('device-grid');
