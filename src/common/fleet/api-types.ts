@@ -2,10 +2,12 @@
  * HeartbeatApi's `fleet` group (docs/fleet.md#the-app-and-heartbeatapi): a fleet run started, watched and
  * stopped by the app, over any of the three hosts (in-process, HTTP loopback, Electron IPC).
  */
-import type { DeviceStatus } from './device.ts';
+import type { DeviceDeployment, DeviceStatus } from './device.ts';
 import type { FleetRunStats, FleetRunSummary } from './summary.ts';
 
 export type { DeviceStatus, FleetRunStats, FleetRunSummary };
+/** One deployment a simulated device went through: name, models, when, SUCCESS or FAIL, rolled back or not, why. */
+export type FleetDeviceDeployment = DeviceDeployment;
 
 export interface FleetStartRequest {
   /** The scenario's text (YAML or JSON, docs/fleet.md#the-scenario-file-yaml-or-json). */
@@ -47,10 +49,17 @@ export interface FleetDevice {
   lastDeployment?: { name: string; status: 'SUCCESS' | 'FAIL' };
 }
 
-/** One device watched from the app: its latest heartbeat and its metrics since it was first asked for. */
+/**
+ * One device watched from the app: its latest heartbeat and its metrics since it was first asked for, and
+ * its deployment history (kept by every device from the run's start, not only while watched).
+ */
 export interface FleetDeviceDetail extends FleetDevice {
   /** The latest heartbeat it sent since it was watched (the request body as sent), if any. */
   lastHeartbeat?: Record<string, unknown>;
+  /** Every deployment it went through, oldest first: the last DEPLOYMENT_HISTORY_CAP (20; device.ts). */
+  deployments: FleetDeviceDeployment[];
+  /** The deployment it is applying now (epoch ms on the device's clock). */
+  applying?: { name: string; startedAt: number; endsAt: number };
   /** Seconds since the run started, one per heartbeat since it was watched (at most 600). */
   t: number[];
   /** By metric ("agent: NAME" or "MODEL: NAME"), a value per `t` (null when that heartbeat lacked it). */

@@ -44,6 +44,40 @@ export type DeviceAnswer =
 
 export type DeviceStatus = 'starting' | 'registering' | 'unregistered' | 'healthy' | 'offline' | 'deploying';
 
+/** One deployment a device went through (its DeploymentResult in words), for a dashboard's device history. */
+export interface DeviceDeployment {
+  name: string;
+  status: 'SUCCESS' | 'FAIL';
+  /** Failed with ROLLBACK_ON_FAILURE: the device went back to the models it ran before. */
+  rolledBack: boolean;
+  /** The DeploymentStatusMessage. */
+  message: string;
+  /** Epoch milliseconds on the device's clock: when applying started and ended (DeploymentStartTime, DeploymentEndTime). */
+  startedAt: number;
+  endedAt: number;
+  /** Each definition's model: what was asked, what runs now, and why it failed. */
+  models: Array<{
+    name: string;
+    version: string;
+    desiredState: 'DEPLOY' | 'UNDEPLOY';
+    state?: 'DEPLOY' | 'UNDEPLOY';
+    status: 'SUCCESS' | 'FAIL';
+    statusReason?: string;
+  }>;
+  /** A heartbeat carrying its result was accepted (until then every heartbeat carries it again). */
+  reported: boolean;
+}
+
+/** Deployments a device remembers for its history (oldest forgotten first). */
+export const DEPLOYMENT_HISTORY_CAP = 20;
+
+/** A deployment in the history as kept: the DeploymentResult the device built anyway, and two flags. */
+interface Ended {
+  result: DeploymentResult & { DeploymentStatus: 'SUCCESS' | 'FAIL' };
+  rolledBack: boolean;
+  reported: boolean;
+}
+
 interface MetricStream {
   dimension: string;
   name: string;
@@ -97,9 +131,13 @@ export class SimulatedDevice {
   /** The result the next heartbeat carries, until one carrying it is accepted. */
   private result: DeploymentResult | undefined;
   private readonly seen: string[] = [];
+  /**
+   * The deployments it went through, oldest first, at most DEPLOYMENT_HISTORY_CAP. Made at the first one:
+   * a device that never deploys pays one field (docs/fleet.md: 2 KB an idle device at most).
+   */
+  private ended: Ended[] | undefined;
   /** What the device is doing, for a dashboard. */
   lastHeartbeatMs: number | undefined;
-  lastDeployment: { name: string; status: 'SUCCESS' | 'FAIL' } | undefined;
 
   constructor(scenario: Scenario, fleet: FleetSpec, n: number, startMs: number, options: { live: boolean }) {
     const seed = scenario.seed;
@@ -155,6 +193,44 @@ export class SimulatedDevice {
   /** The name of the deployment being applied, if one is. */
   get applyingDeployment(): string | undefined {
     return this.applying?.deployment.DeploymentName;
+  }
+
+  /** The deployment being applied: its name and when it started and ends (epoch ms on the device's clock). */
+  applyingDetail(): { name: string; startedAt: number; endsAt: number } | undefined {
+    const a = this.applying;
+    return a && { name: a.deployment.DeploymentName ?? '', startedAt: this.epochMsAt(a.startMs), endsAt: this.epochMsAt(a.endMs) };
+  }
+
+  /** The latest deployment it finished, if any. */
+  get lastDeployment(): { name: string; status: 'SUCCESS' | 'FAIL' } | undefined {
+    const last = this.ended?.[this.ended.length - 1];
+    return last && { name: last.result.DeploymentName ?? '', status: last.result.DeploymentStatus };
+  }
+
+  /** The DeploymentResult of the latest deployment it finished: a new object each time one ends. */
+  get lastDeploymentResult(): Readonly<DeploymentResult> | undefined {
+    return this.ended?.[this.ended.length - 1]?.result;
+  }
+
+  /** The deployments it went through, oldest first (the last DEPLOYMENT_HISTORY_CAP). */
+  deploymentHistory(): DeviceDeployment[] {
+    return (this.ended ?? []).map(({ result, rolledBack, reported }) => ({
+      name: result.DeploymentName ?? '',
+      status: result.DeploymentStatus,
+      rolledBack,
+      message: result.DeploymentStatusMessage ?? '',
+      startedAt: Math.round((result.DeploymentStartTime ?? 0) * 1000),
+      endedAt: Math.round((result.DeploymentEndTime ?? 0) * 1000),
+      models: (result.DeploymentModels ?? []).map((m) => ({
+        name: m.ModelName ?? m.ModelHandle ?? '',
+        version: m.ModelVersion ?? '',
+        desiredState: m.DesiredState ?? 'DEPLOY',
+        ...(m.State ? { state: m.State } : {}),
+        status: m.Status ?? result.DeploymentStatus,
+        ...(m.StatusReason ? { statusReason: m.StatusReason } : {}),
+      })),
+      reported,
+    }));
   }
 
   /** The models the device runs now: name and version. */
@@ -213,6 +289,10 @@ export class SimulatedDevice {
   /** Epoch seconds (to the ms) on the device's clock at `offsetMs` from the run's start. */
   private epochAt(offsetMs: number): number {
     return roundTo((this.startMs + offsetMs + this.skewMs) / 1000, 3);
+  }
+
+  private epochMsAt(offsetMs: number): number {
+    return Math.round(this.startMs + offsetMs + this.skewMs);
   }
 
   /** The due request (call when dueMs has come), and the device moves on. */
@@ -284,7 +364,11 @@ export class SimulatedDevice {
       return;
     }
     if (request.operation === 'SendHeartbeat') {
-      if (answer.ok && this.result && request.body.DeploymentResult === this.result) this.result = undefined;
+      if (answer.ok && this.result && request.body.DeploymentResult === this.result) {
+        const last = this.ended?.[this.ended.length - 1];
+        if (last?.result === this.result) last.reported = true;
+        this.result = undefined;
+      }
       return;
     }
     if (answer.ok && answer.operation === 'GetDeployments' && !this.applying) {
@@ -343,8 +427,7 @@ export class SimulatedDevice {
     }
     this.models = next;
     const status = applying.fails ? 'FAIL' : 'SUCCESS';
-    this.lastDeployment = { name: deployment.DeploymentName ?? '', status };
-    this.result = {
+    const result: Ended['result'] = {
       ...(deployment.DeploymentName ? { DeploymentName: deployment.DeploymentName } : {}),
       DeploymentStatus: status,
       DeploymentStatusMessage: applying.fails
@@ -356,5 +439,9 @@ export class SimulatedDevice {
       DeploymentEndTime: this.epochAt(applying.endMs),
       DeploymentModels: models,
     };
+    this.result = result;
+    this.ended ??= [];
+    this.ended.push({ result, rolledBack: applying.fails && rollback, reported: false });
+    if (this.ended.length > DEPLOYMENT_HISTORY_CAP) this.ended.shift();
   }
 }

@@ -341,11 +341,11 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
       }
       if (rate) tokens--;
       const device = top.slot.device;
-      const before = device.lastDeployment;
+      const before = device.lastDeploymentResult;
       const request = device.take();
       // A heartbeat taken after a deployment's apply time carries its result: the deployment ends here.
-      if (device.lastDeployment !== before && device.lastDeployment)
-        deployments[device.lastDeployment.status === 'SUCCESS' ? 'succeeded' : 'failed']++;
+      const after = device.lastDeploymentResult;
+      if (after && after !== before) deployments[after.DeploymentStatus === 'SUCCESS' ? 'succeeded' : 'failed']++;
       dispatch(top.slot, request, t);
       reschedule(top.slot);
     }
@@ -521,9 +521,12 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
     let watch = watched.get(name);
     if (!watch) watched.set(name, (watch = { askedAt: t, t: [], metrics: new Map() }));
     watch.askedAt = t;
+    const applying = device.applyingDetail();
     return {
       ...fleetDeviceOf(device, t),
       ...(watch.last ? { lastHeartbeat: JSON.parse(watch.last) as Record<string, unknown> } : {}),
+      deployments: device.deploymentHistory(),
+      ...(applying ? { applying } : {}),
       t: [...watch.t],
       metrics: Object.fromEntries([...watch.metrics].map(([k, v]) => [k, [...v]])),
     };

@@ -145,6 +145,33 @@ fleets:
     const failedHere = run.devices.filter((d) => d.lastDeployment?.status === 'FAIL').length;
     expect(failedHere).toBe(summary.deployments.failed);
     expect(devices.filter((d) => d.lastDeploymentResult?.DeploymentStatus === 'FAIL').length).toBe(failedHere);
+    // Each device's deployment history (the app's device detail) says what the endpoint was told.
+    for (const device of devices) {
+      const detail = run.detail(device.deviceName)!;
+      const result = device.lastDeploymentResult!;
+      expect(detail.deployments, device.deviceName).toEqual([
+        {
+          name: 'detector-2-5',
+          status: result.DeploymentStatus,
+          rolledBack: result.DeploymentStatus === 'FAIL',
+          message: result.DeploymentStatusMessage,
+          startedAt: Math.round(result.DeploymentStartTime! * 1000),
+          endedAt: Math.round(result.DeploymentEndTime! * 1000),
+          models: [
+            {
+              name: 'pallet-detector',
+              version: '2.5',
+              desiredState: 'DEPLOY',
+              state: 'DEPLOY',
+              status: result.DeploymentStatus,
+              ...(result.DeploymentStatus === 'FAIL' ? { statusReason: result.DeploymentModels![0]!.StatusReason } : {}),
+            },
+          ],
+          reported: true,
+        },
+      ]);
+      expect(detail.applying).toBeUndefined();
+    }
   }, 30_000);
 
   it('devices the target does not know keep asking with backoff and send no heartbeat; known ones run', async () => {
