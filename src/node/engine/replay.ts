@@ -1,15 +1,36 @@
 /**
  * Replays payloads through the engine with N sends in flight and an optional rate cap; stops cleanly
- * when its signal aborts (Ctrl+C), cancelling sends in flight, and always returns a summary.
+ * when its signal aborts (Ctrl+C), cancelling sends in flight, and always returns a summary. Each
+ * send's result can be had as it counts (onResult: a run's per-item results, docs/runs.md), and a
+ * gate holds back new sends (a run's Pause).
  */
 import type { Credentials } from '../credentials/credentials.ts';
 import type { TargetRecord } from '../../common/log/entry.ts';
+import type { ObservedOutcome } from '../../common/capture/api-types.ts';
+import { observedOutcome } from '../../common/capture/compare.ts';
 import { createSigner } from '../signing/sign.ts';
 import type { ReplayItem, ReplayProblem } from './payloads.ts';
 import { createRewriter, type RewriteOptions } from './rewrite.ts';
 import { send, type Engine, type SendHandle, type EngineResult } from './send.ts';
 
-export interface ReplayOptions {
+/** One sent item's result, as it counts (its history lines are durable). */
+export interface ReplayResult<T extends ReplayItem = ReplayItem> {
+  /**
+   * 0-based place of the item in the input, as taken from it (unreadable lines, which are taken too,
+   * have places of their own): the order of the failures' list.
+   */
+  position: number;
+  /** The item as the input gave it (a CaptureItem stays one: its index, line and recorded outcome are there). */
+  item: T;
+  outcome: ObservedOutcome;
+  /** From the first attempt to the answer, backoff waits included (what p50/p99 are of). */
+  latencyMs: number;
+  attempts: number;
+  /** The send's history entry; undefined when the engine records no history. */
+  historyId?: string;
+}
+
+export interface ReplayOptions<T extends ReplayItem = ReplayItem> {
   target: TargetRecord;
   credentials: Credentials;
   concurrency?: number;
@@ -23,6 +44,19 @@ export interface ReplayOptions {
   onProgress?(progress: ReplayProgress): void;
   /** How many failures the summary lists (the first ones in input order; default: all). */
   maxFailuresListed?: number;
+  /**
+   * Called once per sent item when its result counts: after its history lines are durable, where the
+   * summary counts it (so never for an unreadable line, nor in a dry run). Keep it quick: it runs on
+   * the replay's hot path.
+   */
+  onResult?(result: ReplayResult<T>): void;
+  /**
+   * Asked by each worker before it takes the next item (and again before a send held back by the
+   * rate): while the promise it returns is pending nothing new starts; sends in flight finish. The
+   * replay's signal still stops it. Time spent with a worker held here is left out of elapsedMs and
+   * the rate, and the rate's schedule restarts after it (no burst to catch up).
+   */
+  gate?: () => Promise<void> | undefined;
 }
 
 export interface ReplayProgress {
@@ -61,6 +95,7 @@ export interface ReplaySummary {
   p50Ms?: number;
   p99Ms?: number;
   ratePerSecond: number;
+  /** Wall time of the replay, less the time it was held by the gate (paused). */
   elapsedMs: number;
   stopped: boolean;
   dryRun: boolean;
@@ -71,10 +106,10 @@ function percentile(sorted: Float64Array, p: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-export async function replay(
+export async function replay<T extends ReplayItem>(
   engine: Engine,
-  items: AsyncIterable<ReplayItem | ReplayProblem>,
-  options: ReplayOptions,
+  items: AsyncIterable<T | ReplayProblem>,
+  options: ReplayOptions<T>,
 ): Promise<ReplaySummary> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   const rewrite = createRewriter(options.rewrite ?? {});
@@ -101,27 +136,73 @@ export async function replay(
   options.signal?.addEventListener('abort', stop, { once: true });
   const iterator = items[Symbol.asyncIterator]();
   const signer = options.dryRun ? createSigner(options.credentials, { region: options.target.region }) : undefined;
+  const { gate, onResult } = options;
+  const recordsHistory = engine.history !== undefined;
+
+  // The gate (Pause): workers held, how long the replay was held, and where the rate's schedule starts.
+  let held = 0;
+  let heldSince = 0;
+  let pausedMs = 0;
+  let schedule = { at: started, sequence: 0 };
+  let aborted: Promise<void> | undefined;
+  const whenAborted = (signal: AbortSignal): Promise<void> =>
+    (aborted ??= new Promise((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    }));
+  const hold = async (waiting: Promise<void>): Promise<void> => {
+    if (held++ === 0) heldSince = performance.now();
+    try {
+      await (options.signal ? Promise.race([waiting, whenAborted(options.signal)]) : waiting);
+    } finally {
+      if (--held === 0) {
+        const now = performance.now();
+        pausedMs += now - heldSince;
+        // Items taken but not yet sent (held for their slot) go first, a slot apart, from now.
+        schedule = { at: now, sequence: counts.sent };
+      }
+    }
+  };
+  /** Waits for the item's slot under the rate cap; paused meanwhile, it waits for its slot in the schedule that starts at the resume. */
+  const waitForSlot = async (sequence: number, rate: number): Promise<void> => {
+    const signal = options.signal ?? new AbortController().signal;
+    const due = (): number => schedule.at + ((sequence - 1 - schedule.sequence) * 1000) / rate;
+    let wait = due() - performance.now();
+    if (wait > 0) await engine.sleep(wait, signal);
+    if (signal.aborted || !gate) return;
+    const waiting = gate();
+    if (!waiting) return;
+    await hold(waiting);
+    wait = due() - performance.now();
+    if (wait > 0 && !signal.aborted) await engine.sleep(wait, signal);
+  };
 
   /** Sends answered whose lines are not yet durable: counted when they are. */
   const settling = new Set<Promise<void>>();
+  /** A history write that failed, or onResult that threw: the replay stops and throws it. */
   let writeFailure: unknown;
 
   const worker = async (): Promise<void> => {
     while (!options.signal?.aborted && writeFailure === undefined) {
+      const waiting = gate?.();
+      if (waiting) {
+        // Once it settles the worker goes on (a gate that answers with settled promises cannot spin it).
+        await hold(waiting);
+        if (options.signal?.aborted) break;
+      }
       const next = await iterator.next();
       if (next.done) return;
-      const item = next.value;
       const index = counts.read++;
-      if ('problem' in item) {
-        fail(index, { source: item.source, errorType: 'unreadable', message: item.problem });
+      if ('problem' in next.value) {
+        const problem = next.value as ReplayProblem;
+        fail(index, { source: problem.source, errorType: 'unreadable', message: problem.problem });
         progress();
         continue;
       }
+      const item = next.value as T;
       const sequence = ++counts.taken;
       if (options.ratePerSecond) {
-        const due = started + ((sequence - 1) * 1000) / options.ratePerSecond;
-        const wait = due - performance.now();
-        if (wait > 0) await engine.sleep(wait, options.signal ?? new AbortController().signal);
+        await waitForSlot(sequence, options.ratePerSecond);
         if (options.signal?.aborted) return;
       }
       const body = rewrite(item, sequence);
@@ -150,7 +231,23 @@ export async function replay(
         }
         const counted = handle.response.then(
           (result) => {
-            tally(index, item.source, result);
+            const latencyMs = tally(index, item.source, result);
+            if (onResult)
+              try {
+                onResult({
+                  position: index,
+                  item,
+                  outcome: observedOutcome(result.outcome),
+                  latencyMs,
+                  attempts: result.attempts.length,
+                  ...(recordsHistory ? { historyId: result.id } : {}),
+                });
+              } catch (error) {
+                // The caller's failure stops the replay and is what replay() throws, as a history write's.
+                writeFailure ??= error;
+                stop();
+                return;
+              }
             progress();
           },
           (error: unknown) => {
@@ -165,7 +262,8 @@ export async function replay(
       progress();
     }
   };
-  const tally = (index: number, source: string, result: EngineResult): void => {
+  /** Counts a send's result; returns its latency (first attempt to answer, backoff included). */
+  const tally = (index: number, source: string, result: EngineResult): number => {
     const total = result.attempts.reduce((sum, a) => sum + a.durationMs + (a.delayMs ?? 0), 0);
     const outcome = result.outcome;
     if (outcome.kind === 'success') {
@@ -177,6 +275,7 @@ export async function replay(
     } else if (outcome.kind === 'transport-error')
       fail(index, { source, errorType: `transport:${outcome.code}`, message: outcome.message });
     else fail(index, { source, errorType: 'cancelled', message: outcome.message });
+    return total;
   };
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -186,7 +285,7 @@ export async function replay(
     await iterator.return?.(undefined);
   }
   if (writeFailure !== undefined) throw writeFailure;
-  const elapsedMs = performance.now() - started;
+  const elapsedMs = performance.now() - started - pausedMs;
   const sorted = Float64Array.from(latencies).sort();
   const p50 = percentile(sorted, 50);
   const p99 = percentile(sorted, 99);

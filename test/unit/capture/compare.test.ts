@@ -1,7 +1,7 @@
 /** An item's result against its recorded outcome and a run's expectation (src/common/capture/compare.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ObservedOutcome } from '../../../src/common/capture/api-types.ts';
+import type { Expectation, ObservedOutcome } from '../../../src/common/capture/api-types.ts';
 import {
   compareWithRecorded,
   describeExpectation,
@@ -156,9 +156,14 @@ describe('expectations', () => {
     expect(judge(ok, invalid, '2xx')).toMatchObject({ comparison: { same: false }, passed: true });
     expect(judge(ok, invalid, 'recorded')).toMatchObject({ comparison: { same: false }, passed: false });
     fc.assert(
-      fc.property(outcomeArb, fc.option(outcomeArb, { nil: undefined }), fc.constantFrom('recorded', '2xx', 200, 400), (o, r, e) => {
-        expect(judge(o, r, e).passed).toBe(meetsExpectation(e as 'recorded', o, r));
-      }),
+      fc.property(
+        outcomeArb,
+        fc.option(outcomeArb, { nil: undefined }),
+        fc.constantFrom<Expectation>('recorded', '2xx', 200, 400),
+        (o, r, e) => {
+          expect(judge(o, r, e).passed).toBe(meetsExpectation(e, o, r));
+        },
+      ),
     );
   });
 
