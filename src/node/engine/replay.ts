@@ -44,6 +44,8 @@ export interface ReplayOptions<T extends ReplayItem = ReplayItem> {
   onProgress?(progress: ReplayProgress): void;
   /** How many failures the summary lists (the first ones in input order; default: all). */
   maxFailuresListed?: number;
+  /** Attempts per send (1: no retry); default the engine's. */
+  maxAttempts?: number;
   /**
    * Called once per sent item when its result counts: after its history lines are durable, where the
    * summary counts it (so never for an unreadable line, nor in a dry run). Keep it quick: it runs on
@@ -220,6 +222,7 @@ export async function replay<T extends ReplayItem>(
           target: options.target,
           credentials: options.credentials,
           report: false,
+          ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
           ...(options.tags ? { tags: options.tags } : {}),
         });
         inFlight.add(handle);
