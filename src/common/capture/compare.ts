@@ -60,14 +60,18 @@ const shown = (value: string | number | undefined): string => (value === undefin
 /**
  * Same when kind, status and error type match and, when both are validation errors (error type
  * ValidationException / ValidationError, or status 400) and both hold a message, the messages match
- * (whitespace runs count as one space). Otherwise each difference is one short sentence:
+ * (whitespace runs count as one space). What the capture did not keep is not compared: a message, and
+ * an error type when the kind is the same (a HAR without x-amzn-ErrorType, a browser's transport error). Otherwise each difference is one short sentence:
  * "status 200 → 400", "error type none → ValidationException", "message “…” → “…”"; a change of kind
  * alone (nothing else tells it) is "success → cancelled".
  */
 export function compareWithRecorded(recorded: RecordedOutcome, observed: ObservedOutcome): Comparison {
   const changes: string[] = [];
   if (recorded.status !== observed.status) changes.push(`status ${shown(recorded.status)} → ${shown(observed.status)}`);
-  if (recorded.errorType !== observed.errorType) changes.push(`error type ${shown(recorded.errorType)} → ${shown(observed.errorType)}`);
+  // A capture that kept no error type (a HAR without x-amzn-ErrorType, a browser's transport error) is not
+  // contradicted by the one seen now, unless the kind changed too.
+  if (recorded.errorType !== observed.errorType && (recorded.errorType !== undefined || recorded.kind !== observed.kind))
+    changes.push(`error type ${shown(recorded.errorType)} → ${shown(observed.errorType)}`);
   if (recorded.kind !== observed.kind && changes.length === 0) changes.push(`${KIND_WORDS[recorded.kind]} → ${KIND_WORDS[observed.kind]}`);
   if (
     isValidationError(recorded) &&

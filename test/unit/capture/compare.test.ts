@@ -84,7 +84,14 @@ describe('compareWithRecorded', () => {
     ]);
     const fault = { kind: 'service-error', status: 500, errorType: 'InternalServiceException', message: 'request 1 failed' } as const;
     expect(compareWithRecorded(fault, { ...fault, message: 'request 2 failed' }).same).toBe(true);
-    // A capture that did not keep the message compares without it.
+    // A capture that did not keep the error type or the message compares without them.
+    expect(compareWithRecorded({ kind: 'transport-error' }, { kind: 'transport-error', errorType: 'refused', message: 'm' }).same).toBe(
+      true,
+    );
+    expect(compareWithRecorded({ kind: 'service-error', status: 500 }, fault).same).toBe(true);
+    expect(
+      compareWithRecorded({ kind: 'transport-error', errorType: 'timeout' }, { kind: 'transport-error', errorType: 'refused' }).changes,
+    ).toEqual(['error type timeout → refused']);
     expect(compareWithRecorded({ kind: 'service-error', status: 400, errorType: 'ValidationException' }, recorded).same).toBe(true);
   });
 
@@ -111,7 +118,7 @@ describe('compareWithRecorded', () => {
         const differs =
           a.kind !== b.kind ||
           a.status !== b.status ||
-          a.errorType !== b.errorType ||
+          (a.errorType !== b.errorType && a.errorType !== undefined) ||
           (a.message !== undefined &&
             b.message !== undefined &&
             (a.errorType === 'ValidationException' || a.status === 400) &&
@@ -119,13 +126,20 @@ describe('compareWithRecorded', () => {
             a.message.replace(/\s+/g, ' ').trim() !== b.message.replace(/\s+/g, ' ').trim());
         expect(same).toBe(!differs);
         if (a.status !== b.status) expect(changes.some((c) => c.startsWith('status '))).toBe(true);
-        if (a.errorType !== b.errorType) expect(changes.some((c) => c.startsWith('error type '))).toBe(true);
+        if (a.errorType !== b.errorType && (a.errorType !== undefined || a.kind !== b.kind))
+          expect(changes.some((c) => c.startsWith('error type '))).toBe(true);
       }),
     );
   });
 
-  it('is symmetric in whether two outcomes are the same', () => {
-    fc.assert(fc.property(outcomeArb, outcomeArb, (a, b) => compareWithRecorded(a, b).same === compareWithRecorded(b, a).same));
+  it('is symmetric in whether two outcomes are the same, when both hold every field', () => {
+    const whole = fc.record({
+      kind: fc.constantFrom('success', 'service-error', 'transport-error', 'cancelled'),
+      status: fc.constantFrom(200, 400, 500),
+      errorType: fc.constantFrom('ValidationException', 'refused'),
+      message: fc.constantFrom('a', 'b'),
+    });
+    fc.assert(fc.property(whole, whole, (a, b) => compareWithRecorded(a, b).same === compareWithRecorded(b, a).same));
   });
 });
 
