@@ -11,6 +11,10 @@
  */
 import type { HeartbeatApi } from './api.ts';
 import { isOperation } from './model/index.ts';
+import { CAPTURE_FORMATS } from './capture/types.ts';
+
+/** The longest text chunk of `captures.append` (the page sends 1 MiB; JSON escaping stays under the HTTP host's 16 MiB body). */
+export const CAPTURE_CHUNK_MAX = 4 * 1024 * 1024;
 
 /** 'send' | 'history.query' | …: every method of HeartbeatApi but `subscribe`, by its dotted path. */
 type MethodPaths<T, Prefix extends string = ''> = {
@@ -157,6 +161,53 @@ const ARGUMENTS: Record<ApiMethod, Record<string, Check>> = {
   'fleet.state': {},
   'fleet.devices': {},
   'fleet.device': { name: str(255) },
+  'captures.open': {
+    request: obj({ name: str(1024), format: oneOf(CAPTURE_FORMATS, true), size: whole(0, Number.MAX_SAFE_INTEGER) }),
+  },
+  'captures.append': { id: str(64), text: str(CAPTURE_CHUNK_MAX) },
+  'captures.finish': { id: str(64) },
+  'captures.info': { id: str(64) },
+  'captures.rows': {
+    id: str(64),
+    query: obj({
+      offset: whole(0, Number.MAX_SAFE_INTEGER),
+      limit: whole(0, 1000),
+      runId: str(64, true),
+      filter: oneOf(['all', 'failed', 'differs'], true),
+    }),
+  },
+  'captures.item': { id: str(64), index: whole(0, Number.MAX_SAFE_INTEGER) },
+  'captures.issues': { id: str(64), offset: whole(0, Number.MAX_SAFE_INTEGER), limit: whole(0, 1000) },
+  'captures.close': { id: str(64) },
+  'runs.start': {
+    request: obj({
+      captureId: str(64),
+      target,
+      credentials,
+      concurrency: whole(1, 256),
+      ratePerSecond: positive,
+      maxAttempts: whole(1, 10),
+      timestamps: oneOf(['keep', 'now', 'shift'], true),
+      deviceName: str(255, true),
+      fleetName: str(255, true),
+      expect: (v, name) =>
+        v === undefined || v === 'recorded' || v === '2xx' || (Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599)
+          ? undefined
+          : `${name} must be "recorded", "2xx" or an HTTP status from 100 to 599.`,
+      items: (v, name) =>
+        v === undefined || (Array.isArray(v) && v.length <= 10_000_000 && v.every((i) => Number.isInteger(i) && i >= 0))
+          ? undefined
+          : `${name} must be a list of item indexes.`,
+      base: str(64, true),
+    }),
+  },
+  'runs.pause': { id: str(64) },
+  'runs.resume': { id: str(64) },
+  'runs.cancel': { id: str(64) },
+  'runs.state': { id: str(64) },
+  'runs.export': { id: str(64), format: oneOf(['jsonl', 'junit']) },
+  'environments.get': {},
+  'environments.save': { text: str(1024 * 1024) },
   'settings.get': {},
   'settings.update': { patch: anyObject() },
 };

@@ -17,6 +17,9 @@ export type { AttemptRecord, FleetRunSummary, LoggedRequest, Outcome, TargetReco
 export type * from './endpoint-fleet-types.ts';
 export type * from './endpoint-exchange.ts';
 export type * from './fleet/api-types.ts';
+export type * from './capture/types.ts';
+export type * from './capture/api-types.ts';
+export type * from './variables/types.ts';
 
 /** Where to send: the embedded endpoint, an AWS region, or any URL. */
 export type TargetSpec =
@@ -264,7 +267,11 @@ export type HostEvent =
   /** Something the user should know that no call of theirs returned, e.g. malformed history lines were skipped. */
   | { type: 'notice'; message: string }
   /** A fleet run's state, at most twice a second while it runs, and once when it ends; `devices`: one DEVICE_STATUS_CODES character per device. */
-  | { type: 'fleet'; state: import('./fleet/api-types.ts').FleetState; devices: string };
+  | { type: 'fleet'; state: import('./fleet/api-types.ts').FleetState; devices: string }
+  /** A capture being read: its counts, at most four times a second, and once when it is ready. */
+  | { type: 'capture'; info: import('./capture/api-types.ts').CaptureInfo }
+  /** A run's progress at most four times a second (and once when it ends), with the item results since the previous event. */
+  | { type: 'run'; state: import('./capture/api-types.ts').RunState; results: import('./capture/api-types.ts').RunItemResult[] };
 
 export type Unsubscribe = () => void;
 
@@ -332,6 +339,45 @@ export interface HeartbeatApi {
     devices(): Promise<import('./fleet/api-types.ts').FleetDevice[]>;
     /** One device in detail (watched from the first call: its latest heartbeat, its metrics since); undefined when not in the run. */
     device(name: string): Promise<import('./fleet/api-types.ts').FleetDeviceDetail | undefined>;
+  };
+  /**
+   * Captures (docs/captures.md): a file of many requests, streamed to the host in text chunks and
+   * indexed there; the page asks for the rows it shows. Captures live until closed or the host stops.
+   */
+  captures: {
+    /** Starts reading a capture (the format detected from the name and the first chunk unless given). */
+    open(request: import('./capture/api-types.ts').CaptureOpenRequest): Promise<import('./capture/api-types.ts').CaptureInfo>;
+    /** The next piece of the text (split anywhere); resolves once it is indexed. */
+    append(id: string, text: string): Promise<import('./capture/api-types.ts').CaptureInfo>;
+    /** The end of the text: the last items are indexed and the capture is ready. */
+    finish(id: string): Promise<import('./capture/api-types.ts').CaptureInfo>;
+    info(id: string): Promise<import('./capture/api-types.ts').CaptureInfo | undefined>;
+    /** A page of the table, with a run's results and filter. */
+    rows(id: string, query: import('./capture/api-types.ts').CaptureRowsQuery): Promise<import('./capture/api-types.ts').CaptureRows>;
+    /** One item with its body (to open it in the composer); undefined when there is no such item. */
+    item(id: string, index: number): Promise<import('./capture/types.ts').CaptureItem | undefined>;
+    /** Its problems and skipped parts, a page at a time. */
+    issues(id: string, offset: number, limit: number): Promise<import('./capture/api-types.ts').CaptureIssues>;
+    /** Forgets the capture (and stops its run); false when there was none. */
+    close(id: string): Promise<boolean>;
+  };
+  /** Runs of a capture's items (docs/runs.md): one send each, recorded in the history, compared with the recorded outcome. */
+  runs: {
+    start(request: import('./capture/api-types.ts').RunStartRequest): Promise<import('./capture/api-types.ts').RunState>;
+    /** Nothing new is sent until resume(); sends in flight finish. */
+    pause(id: string): Promise<import('./capture/api-types.ts').RunState | undefined>;
+    resume(id: string): Promise<import('./capture/api-types.ts').RunState | undefined>;
+    /** Cancels the run: sends in flight are cancelled; resolves once it has ended. */
+    cancel(id: string): Promise<import('./capture/api-types.ts').RunState | undefined>;
+    state(id: string): Promise<import('./capture/api-types.ts').RunState | undefined>;
+    /** The run's results as JSON lines or JUnit XML. */
+    export(id: string, format: import('./capture/api-types.ts').RunExportFormat): Promise<ExportedFile>;
+  };
+  /** Named environments of variables for `{{name}}` in requests (docs/variables.md), kept in a YAML file. */
+  environments: {
+    get(): Promise<import('./variables/types.ts').EnvironmentsFile>;
+    /** Replaces the file's text; rejects with the first problem (line:column) when it is not a valid environments file. */
+    save(text: string): Promise<import('./variables/types.ts').EnvironmentsFile>;
   };
   settings: {
     get(): Promise<HostSettings>;

@@ -49,6 +49,15 @@ const HEARTBEAT_API_METHODS: Record<keyof HeartbeatApi, true | Record<string, tr
     keyof HeartbeatApi['fleet'],
     true
   >,
+  captures: { open: true, append: true, finish: true, info: true, rows: true, item: true, issues: true, close: true } satisfies Record<
+    keyof HeartbeatApi['captures'],
+    true
+  >,
+  runs: { start: true, pause: true, resume: true, cancel: true, state: true, export: true } satisfies Record<
+    keyof HeartbeatApi['runs'],
+    true
+  >,
+  environments: { get: true, save: true } satisfies Record<keyof HeartbeatApi['environments'], true>,
   settings: { get: true, update: true } satisfies Record<keyof HeartbeatApi['settings'], true>,
   subscribe: true,
 };

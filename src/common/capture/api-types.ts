@@ -106,6 +106,8 @@ export interface RunStartRequest {
   concurrency?: number;
   /** Sends per second at most. */
   ratePerSecond?: number;
+  /** Attempts per item (1: no retry); default the host setting, as the composer's sends. */
+  maxAttempts?: number;
   timestamps?: TimestampRewrite;
   /** Device rename template, as `replay --device-name` ({n}: the item's 1-based number in the run, {name}: its DeviceName). */
   deviceName?: string;
@@ -114,6 +116,8 @@ export interface RunStartRequest {
   expect?: Expectation;
   /** Only these items (capture indexes), e.g. a run's failed items for Re-run failed; default all. */
   items?: number[];
+  /** Re-run: the run whose results this run's items replace (the table and exports show both together). */
+  base?: string;
 }
 
 export interface RunState {

@@ -2,21 +2,26 @@
  * The in-process HeartbeatApi: everything the UI needs, composed from small services — sends
  * (send-api.ts over the one send service, src/node/services/send-service.ts), history
  * (history-service.ts), credentials (keys-service.ts), the embedded endpoint (endpoint-service.ts), fleet
- * runs (fleet-service.ts) and settings (settings-service.ts) — and their events. The Electron main process and the browser-mode
+ * runs (fleet-service.ts), captures and their runs (capture-service.ts, run-service.ts), environments
+ * (environments-service.ts) and settings (settings-service.ts) — and their events. The Electron main process and the browser-mode
  * loopback host both expose this object; tests and the CLI call it directly. Secrets stay in this
  * process (docs/architecture.md#security-model).
  */
+import { dirname, join } from 'node:path';
 import type { FleetRunSummary, HeartbeatApi, HostSettings, ManualKeys } from '../../common/api.ts';
 import { withArgumentChecks } from '../../common/api-args.ts';
 import { startEndpoint, type EndpointOptions, type RunningEndpoint } from '../endpoint/index.ts';
 import { historyDir as defaultHistoryDir } from '../history/paths.ts';
 import { createSendService } from '../services/send-service.ts';
+import { createCaptureService, type CaptureService } from './capture-service.ts';
 import { createEndpointService } from './endpoint-service.ts';
+import { createEnvironmentsService } from './environments-service.ts';
 import { createEventHub } from './events.ts';
 import { createFleetService } from './fleet-service.ts';
 import { HostError } from './host-error.ts';
 import { createHistoryService, type HistoryService } from './history-service.ts';
 import { createKeysService } from './keys-service.ts';
+import { createRunService } from './run-service.ts';
 import { createSendApi } from './send-api.ts';
 import { createSettingsService, transportOf } from './settings-service.ts';
 import { defaultSettings, defaultSettingsFile, legacySettingsFile, loadSettings } from './settings.ts';
@@ -28,6 +33,8 @@ export interface HostOptions {
   settingsFile?: string;
   /** Options of the embedded endpoint started with the host (default: any free loopback port). */
   endpoint?: EndpointOptions;
+  /** The environments file (docs/variables.md#environments); default: environments.yaml beside the settings file. */
+  environmentsFile?: string;
   /** Where manual keys outlive the process (the desktop app encrypts them); default: memory only. */
   manualKeyStore?: ManualKeyStore;
 }
@@ -91,6 +98,16 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     historyDir: () => settings.current().historyDir,
     recordRun: (summary, tags) => history!.recordRun(summary, tags),
   });
+  const runs = createRunService({
+    sends,
+    events,
+    captures: () => captures,
+    targetOf: sendApi.targetOf,
+    credentialsOf: keys.credentialsOf,
+    maxAttempts: () => settings.current().maxAttempts,
+  });
+  const captures: CaptureService = createCaptureService({ events, runResults: runs.results, closing: runs.captureClosing });
+  const environments = createEnvironmentsService(options.environmentsFile ?? join(dirname(settingsFile), 'environments.yaml'));
   const startupNotice = history.startupNotice;
   const api: HeartbeatApi = {
     ...sendApi.api,
@@ -98,6 +115,9 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     credentials: keys.api,
     endpoint: endpointService.api,
     fleet: fleet.api,
+    captures: captures.api,
+    runs: runs.api,
+    environments: environments.api,
     settings: settings.api,
     subscribe(listener) {
       let listening = true;
@@ -117,6 +137,8 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     async close() {
       sendApi.cancelAll();
       await fleet.close();
+      await runs.close();
+      captures.close();
       endpointService.close();
       events.clear();
       keys.close();

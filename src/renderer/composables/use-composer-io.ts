@@ -9,7 +9,10 @@ import { DEFAULT_REGION, exportText, type ExportFormat, type ExportTarget } from
 import type { TargetSpec } from '../../common/api.ts';
 import { useDocumentStore } from '../stores/document.ts';
 import { useSessionStore } from '../stores/session.ts';
-import { importForComposer, type ImportChoice, type ImportResult } from '../io/import.ts';
+import { importForComposer, opensAsCapture, type ImportChoice, type ImportResult } from '../io/import.ts';
+import { DETECT_HEAD_CHARS } from '../../common/capture/detect.ts';
+import { useRunsStore } from '../stores/runs.ts';
+import { useRuns, type CaptureSource } from './use-runs.ts';
 import { EXAMPLES } from '../io/examples.ts';
 import { download } from './use-history.ts';
 import { usePlatform } from './platform.ts';
@@ -81,8 +84,25 @@ export function useComposerIo() {
     notice.value = `Loaded ${what}${switched ? ` for ${documentStore.operation}` : ''}. Undo (Ctrl+Z in the JSON view) brings back the previous request.`;
   }
 
-  /** Imports text; true when the composer now holds it. */
+  const runsStore = useRunsStore();
+  const runs = useRuns();
+  /** Many requests (or a HAR, a history or capture file): the Run view opens them (docs/captures.md). */
+  function openCapture(source: CaptureSource): void {
+    runsStore.requestShow();
+    void runs.open(source);
+    notice.value = `Opened "${source.name}" in the Runs view: it holds many requests (or a capture format).`;
+  }
+
+  /** Imports text; true when the composer now holds it (or, for many requests, the Run view). */
   function importTextAs(raw: string, choice: ImportChoice, fileName = ''): boolean {
+    if (
+      choice === 'auto' &&
+      session.platformKind !== 'offline' &&
+      opensAsCapture(raw.slice(0, DETECT_HEAD_CHARS), fileName, raw.length <= DETECT_HEAD_CHARS)
+    ) {
+      openCapture({ name: fileName || 'pasted text', text: raw });
+      return true;
+    }
     const result = importForComposer(raw, choice, fileName);
     if (result.text === undefined) {
       importProblems.value = result.problems;
@@ -124,6 +144,16 @@ export function useComposerIo() {
   }
 
   async function openFile(file: File): Promise<boolean> {
+    if (session.platformKind !== 'offline') {
+      const head = await file
+        .slice(0, DETECT_HEAD_CHARS)
+        .text()
+        .catch(() => '');
+      if (opensAsCapture(head, file.name, file.size <= DETECT_HEAD_CHARS)) {
+        openCapture(file);
+        return true;
+      }
+    }
     if (file.size > MAX_IMPORT_BYTES) {
       notice.value = `"${file.name}" is ${(file.size / 1048576).toFixed(1)} MiB; a request can be at most 16 MiB.`;
       return false;

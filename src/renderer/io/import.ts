@@ -6,6 +6,7 @@
  * cli-input-json and cli-input-yaml.
  */
 import { parseJson } from '../../common/json/parse.ts';
+import { detectCaptureFormat } from '../../common/capture/detect.ts';
 import type { Operation } from '../../common/model/index.ts';
 import {
   emitCliInputJson,
@@ -101,4 +102,27 @@ export function importForComposer(raw: string, choice: ImportChoice, fileName = 
   const label = formatLabel(format, true);
   if (imported.doc === undefined || errors.length > 0) return { format, label, problems: imported.problems, ...extra };
   return { text: emitCliInputJson(imported.doc), format, label, problems: imported.problems, ...extra };
+}
+
+/**
+ * True when a file or paste holds many requests (or a format only a capture has: a HAR, a history or
+ * endpoint capture's lines): it opens in the Run view rather than the composer (docs/captures.md).
+ * `head` is the text's start (DETECT_HEAD_CHARS), `whole` says whether it is all of it.
+ */
+export function opensAsCapture(head: string, fileName = '', whole = true): boolean {
+  const { format } = detectCaptureFormat(head, fileName);
+  const lines = head.split('\n').filter((l) => l.trim() !== '');
+  switch (format) {
+    case 'har':
+    case 'history-jsonl':
+    case 'endpoint-capture':
+      return true;
+    case 'ndjson':
+      return !whole || lines.length > 1;
+    case 'curl':
+    case 'aws-cli':
+      return !whole || lines.filter((l) => /^\s*(?:\$\s+)?(?:curl|aws)\s/.test(l)).length > 1;
+    default:
+      return false;
+  }
 }
