@@ -6,6 +6,7 @@
  * in the composer with its exchange in the inspector; a paste of many requests in the composer opens the
  * Runs view. Zero page errors. Screenshots in both themes go to test-results/.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,12 +143,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the Runs view', () => {
     await page.getByTestId('run-filter-all').check();
     await expect.poll(() => attr(page, 'run-table', 'data-total')).toBe('40');
 
-    // JUnit: a download with a testcase per item and a failure per failed item.
+    // JUnit: a download with a testcase per item (and one for the torn line, an error), a failure per failed item.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('run-export-junit').click()]);
     const junit = readFileSync((await download.path())!, 'utf8');
     expect(junit).toMatch(/^<\?xml/);
-    expect((junit.match(/<testcase /g) ?? []).length).toBe(40);
+    expect((junit.match(/<testcase /g) ?? []).length).toBe(41);
     expect((junit.match(/<failure /g) ?? []).length).toBe(4);
+    expect((junit.match(/<error /g) ?? []).length).toBe(1);
+    // Valid against the JUnit XSD (xmllint exits non-zero, failing the test, on a report that is not).
+    execFileSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/fixtures/junit/junit-10.xsd'), (await download.path())!], {
+      stdio: 'pipe',
+    });
 
     // An item: its request in the composer, its exchange in the inspector.
     await page.locator('[role="row"][data-index="3"]').click();
