@@ -65,7 +65,7 @@ export function detectCaptureFormat(head: string, fileName = ''): FormatGuess {
 
   // The text's lines; the last is torn when the head was cut (it fills the whole sample).
   const lines = text.split('\n');
-  if (head.length >= DETECT_HEAD_CHARS && lines.length > 1) lines.pop();
+  const torn = head.length >= DETECT_HEAD_CHARS && lines.length > 1 ? lines.pop()! : '';
   const nonBlank: { at: number; text: string }[] = [];
   for (let i = 0; i < lines.length && nonBlank.length < 50; i++) {
     const line = lines[i]!.trim();
@@ -77,7 +77,7 @@ export function detectCaptureFormat(head: string, fileName = ''): FormatGuess {
   if (firstObject) {
     const kind = lineKind(firstObject);
     if (kind) return { format: kind.format, reason: `the first line is ${kind.what}` };
-    if (nonBlank.length > 1)
+    if (nonBlank.length > 1 || torn.trim())
       return { format: 'ndjson', reason: 'the first line is a JSON object and more lines follow (NDJSON: one payload per line)' };
     if (ext === 'ndjson' || ext === 'jsonl') return byName()!;
     if (ext === 'har') return byName()!;
@@ -92,15 +92,15 @@ export function detectCaptureFormat(head: string, fileName = ''): FormatGuess {
 
   if (ext === 'har') return byName()!;
 
+  // A torn or foreign first line of a JSON-lines file: the next line that is a JSON object says which.
+  const later = nonBlank.slice(1).find((l) => parseObject(l.text) !== undefined);
+  if (later) {
+    const kind = lineKind(parseObject(later.text)!);
+    if (kind) return { format: kind.format, reason: `line ${later.at} is ${kind.what} (line ${first.at} is not one)` };
+    if (ext !== 'json' && ext !== 'yaml' && ext !== 'yml' && parseObject(text.trim()) === undefined)
+      return { format: 'ndjson', reason: `line ${later.at} is a JSON object on its own line (NDJSON; line ${first.at} is not one)` };
+  }
   if (start.startsWith('{') || start.startsWith('[')) {
-    // A torn first line of a JSON-lines file: the next line that is a JSON object says which.
-    const later = nonBlank.slice(1).find((l) => l.text.startsWith('{') && parseObject(l.text));
-    if (later) {
-      const kind = lineKind(parseObject(later.text)!);
-      if (kind) return { format: kind.format, reason: `line ${later.at} is ${kind.what} (line ${first.at} is not JSON)` };
-      if (ext !== 'json' && parseObject(text.trim()) === undefined)
-        return { format: 'ndjson', reason: `line ${later.at} is a JSON object on its own line (NDJSON; line ${first.at} is not JSON)` };
-    }
     if (ext === 'ndjson' || ext === 'jsonl') return byName()!;
     return {
       format: 'cli-input-json',
@@ -110,7 +110,12 @@ export function detectCaptureFormat(head: string, fileName = ''): FormatGuess {
 
   const named = byName();
   if (named) return named;
-  if (ext === 'sh') return { format: 'curl', reason: 'the file name ends in .sh and no aws command comes first' };
+  if (ext === 'sh') {
+    const found = nonBlank.map((l) => COMMAND.exec(l.text)?.[1]).find((c) => c !== undefined);
+    return found === 'aws'
+      ? { format: 'aws-cli', reason: 'the file name ends in .sh and its first command is an aws command line' }
+      : { format: 'curl', reason: 'the file name ends in .sh and its first command is not an aws command line' };
+  }
   if (/^(?:---|[A-Za-z_"'][^:\n]*:(?:\s|$))/.test(first.text))
     return { format: 'cli-input-yaml', reason: 'the text is YAML (it starts with a "key:")' };
   return { format: 'ndjson', reason: 'nothing else matched: read as one payload per line' };

@@ -249,12 +249,11 @@ export class HarReader {
           this.lineHasText = true;
           if (this.state === 'done') break;
           const open = stack.pop();
-          if (open === undefined || (open === OPEN_OBJECT) !== (c === CLOSE_OBJECT))
-            return this.stop(
-              out,
-              this.line,
-              `the HAR is not valid JSON: a "${String.fromCharCode(c)}" on line ${this.line} closes nothing`,
-            );
+          if (open === undefined || (open === OPEN_OBJECT) !== (c === CLOSE_OBJECT)) {
+            const closer = String.fromCharCode(c);
+            const due = open === undefined ? 'closes nothing' : `stands where a "${open === OPEN_OBJECT ? '}' : ']'}" is due`;
+            return this.stop(out, this.line, `the HAR is not valid JSON: a "${closer}" on line ${this.line} ${due}`);
+          }
           const depth = stack.length;
           if (depth === 3 && this.entryParts) {
             this.entryParts.push(chunk.slice(this.entryFrom, i + 1));

@@ -114,7 +114,7 @@ export class JsonLinesReader {
       const checked = checkHistoryLine(value);
       if ('problem' in checked)
         return {
-          record: problem(name, at, `the line is not a ${this.mode === 'log' ? '' : 'valid '}history or capture line: ${checked.problem}`),
+          record: problem(name, at, `the line is not a valid history or capture line: ${checked.problem}`),
           line: at,
         };
       return this.logged(checked.line, at);
