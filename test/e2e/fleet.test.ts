@@ -1,13 +1,15 @@
 /**
  * The fleet view (issue 18) in real Chromium against the real browser-mode host and its embedded
- * endpoint: the small example's grid shows every device and the charts get data; a device opens; a
- * fault button shows on the error chart; the rollout example's staged plan fails at stage 2 and the
- * timeline says so; presenter mode toggles and back; the HTML report downloads with the summary; every
- * control has a name; no page errors.
+ * endpoint: the small example's grid shows every device and the charts get data; a device opens, its
+ * latest heartbeat as read-only Monaco JSON in the device panel and in the Response column (following
+ * its heartbeats); a fault button shows on the error chart; the rollout example's staged plan fails at
+ * stage 2, the timeline says so, and a device whose apply failed lists the failure and the rollback;
+ * presenter mode toggles and back, in its high-contrast palette; the HTML report downloads with the
+ * summary; every control has a name; no page errors.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium, startUiHost, watchPageErrors, type UiHost } from './harness.ts';
 
 /** Buttons, inputs and selects of `scope` without an accessible name (a label, aria-label or text). */
@@ -46,6 +48,13 @@ fleets:
         metrics:
           - { dimension: model/detector, name: InferenceLatency, value: { sine: { mean: 40, amplitude: 10, period: 30s } } }
 `;
+
+/** The text of the read-only Monaco view inside `scope` (its rendered lines; Monaco draws spaces as no-break spaces). */
+async function monacoText(scope: Locator): Promise<string> {
+  const lines = scope.locator('.monaco-editor .view-lines');
+  if ((await lines.count()) === 0) return '';
+  return ((await lines.first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+}
 
 /** Ends a run a failed test left going, so the next one can start its own. */
 async function stopAnyRun(page: Page): Promise<void> {
@@ -98,11 +107,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     const device = page.getByRole('region', { name: 'Selected device' });
     await device.waitFor();
     expect(await device.textContent()).toMatch(/e2e-01[\s\S]*healthy/);
-    // Its latest heartbeat (watched from now: the next one, within its 1 s interval) and a chart of its metrics.
-    const latest = page.getByLabel('The latest heartbeat of e2e-01');
-    await latest.waitFor({ timeout: 6000 });
-    expect(await latest.textContent()).toContain('"DeviceName": "e2e-01"');
+    // Its latest heartbeat (watched from now: the next one, within its 1 s interval) as read-only Monaco
+    // JSON, and a chart of its metrics.
+    const latest = device.getByTestId('device-heartbeat');
+    await expect.poll(async () => monacoText(latest), { timeout: 8000 }).toContain('"DeviceName": "e2e-01"');
+    expect(await latest.locator('.monaco-editor').count()).toBe(1);
     await page.getByRole('img', { name: /^e2e-01: / }).waitFor();
+    // Read-only: typing changes nothing.
+    await latest.locator('.view-lines').click();
+    await page.keyboard.type('xyz');
+    expect(await monacoText(latest)).not.toContain('xyz');
+    // It follows the heartbeats while the device is open (every value moves each second).
+    const before = await monacoText(latest);
+    await expect.poll(async () => monacoText(latest), { timeout: 6000 }).not.toBe(before);
+    expect(await device.getByTestId('device-deployments').textContent()).toContain('No deployment yet.');
 
     // A fault shows on the error chart within 2 s (plus the chart's half-second step).
     await page.getByRole('button', { name: '20% errors (15 s)' }).click();
@@ -112,18 +130,38 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     await page.getByRole('button', { name: 'No faults' }).click();
     expect(await page.getByTestId('fleet-caption').textContent()).toBeTruthy();
 
-    // Presenter mode: the shortcut and back with Esc; the editor and filters hide, the grid stays.
+    // Presenter mode: the shortcut and back with Esc; the editor and filters hide, the grid stays; its
+    // high-contrast palette (presenter-palette.ts, light here) is what the page computes.
+    const computed = (locator: Locator, property: string): Promise<string> =>
+      locator.evaluate((el, p) => getComputedStyle(el).getPropertyValue(p).trim(), property);
+    expect(await computed(view, '--state-h')).not.toBe('#019451');
     await page.keyboard.press('Control+Shift+P');
     await expect.poll(async () => view.getAttribute('class')).toContain('presenter');
     expect(await page.getByRole('button', { name: 'Presenter mode' }).count()).toBe(0);
     await grid.waitFor();
+    expect(await view.getAttribute('data-palette')).toBe('presenter-light');
+    expect(await computed(view, 'background-color')).toBe('rgb(255, 255, 255)');
+    expect(await computed(page.getByTestId('fleet-caption'), 'color')).toBe('rgb(0, 0, 0)');
+    expect(await computed(view, '--state-h')).toBe('#019451');
+    expect(await computed(page.locator('.legend .c-h').first(), 'color')).toBe('rgb(1, 148, 81)');
+    // The legend stays for the room, with the ✕ of a failed deployment.
+    expect(await page.getByRole('list', { name: 'Colours' }).textContent()).toContain('last deployment failed');
     await page.keyboard.press('Escape');
     await expect.poll(async () => view.getAttribute('class')).not.toContain('presenter');
+    expect(await view.getAttribute('data-palette')).toBe('theme-light');
 
-    // Open in composer: the heartbeat becomes the composer's document; back to the fleet.
+    // Open in composer: the heartbeat becomes the composer's document; the Response column (the
+    // inspector) shows the device too, its heartbeat in read-only Monaco, still following it; back to the fleet.
     await device.getByRole('button', { name: 'Open in composer' }).click();
     await expect.poll(async () => page.getByRole('tab', { name: 'Composer' }).getAttribute('aria-selected')).toBe('true');
     await expect.poll(async () => page.locator('#composer-view').textContent()).toContain('e2e-01');
+    const inspected = page.locator('#response-pane').getByTestId('fleet-device');
+    await inspected.waitFor();
+    expect(await page.locator('#response-pane').getByTestId('inspector-origin').textContent()).toContain('simulated device');
+    const inInspector = inspected.getByTestId('device-heartbeat');
+    await expect.poll(async () => monacoText(inInspector), { timeout: 8000 }).toContain('"DeviceName": "e2e-01"');
+    const shown = await monacoText(inInspector);
+    await expect.poll(async () => monacoText(inInspector), { timeout: 6000 }).not.toBe(shown);
     await page.getByRole('tab', { name: 'Fleet' }).click();
 
     // Pause and resume.
@@ -165,6 +203,25 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     expect(text).toMatch(/Stage 2 \(half\): failed/);
     expect(text).toMatch(/Stage 3 \(all\): (pending|cancelled)/);
     expect(await page.getByTestId('fleet-caption').textContent()).toMatch(/aisle-detector-3-1|Stage 2|failed|roll/i);
+
+    // aisle-cam-03, the canary whose apply failed (seed 42): its deployment history says FAIL, rolled back, and why.
+    await grid.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    const device = page.getByRole('region', { name: 'Selected device' });
+    await expect.poll(async () => device.locator('h3').first().textContent()).toContain('aisle-cam-03');
+    const failed = device.getByTestId('device-deployments').locator('li[data-status="FAIL"]');
+    await failed.waitFor({ timeout: 5000 });
+    expect(await failed.getAttribute('data-rolled-back')).toBe('true');
+    const history = (await failed.textContent()) ?? '';
+    expect(history).toContain('aisle-detector-3-1');
+    expect(history).toContain('rolled back');
+    expect(history).toContain('aisle-detector 3.1: DEPLOY FAIL, now DEPLOY');
+    expect(history).toMatch(/Simulated failure loading aisle-detector 3\.1/);
+    expect(history).toContain('The deployment failed and was rolled back to the previous models.');
+    expect(await device.locator('dl').textContent()).toMatch(/aisle-detector 3\.0[\s\S]*aisle-detector-3-1: FAIL/);
     await page.getByTestId('fleet-start').click();
     errors.expectNone();
     await page.close();

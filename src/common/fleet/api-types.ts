@@ -6,6 +6,9 @@ import type { DeviceDeployment, DeviceStatus } from './device.ts';
 import type { FleetRunStats, FleetRunSummary } from './summary.ts';
 
 export type { DeviceStatus, FleetRunStats, FleetRunSummary };
+/** Deployments a simulated device remembers for its history (oldest forgotten first). */
+export const DEPLOYMENT_HISTORY_CAP = 20;
+
 /** One deployment a simulated device went through: name, models, when, SUCCESS or FAIL, rolled back or not, why. */
 export type FleetDeviceDeployment = DeviceDeployment;
 
@@ -56,7 +59,7 @@ export interface FleetDevice {
 export interface FleetDeviceDetail extends FleetDevice {
   /** The latest heartbeat it sent since it was watched (the request body as sent), if any. */
   lastHeartbeat?: Record<string, unknown>;
-  /** Every deployment it went through, oldest first: the last DEPLOYMENT_HISTORY_CAP (20; device.ts). */
+  /** Every deployment it went through, oldest first: the last DEPLOYMENT_HISTORY_CAP. */
   deployments: FleetDeviceDeployment[];
   /** The deployment it is applying now (epoch ms on the device's clock). */
   applying?: { name: string; startedAt: number; endsAt: number };

@@ -22,6 +22,7 @@
 import { modelVersionOfS3Url } from '../endpoint-fleet-types.ts';
 import type { DeploymentModel, DeploymentResult, EdgeDeployment, Operation } from '../model/index.ts';
 import { makeGenerator, roundTo, type Generator as ValueGenerator } from './generators.ts';
+import { DEPLOYMENT_HISTORY_CAP } from './api-types.ts';
 import { Prng, streamSeed } from './prng.ts';
 import { deviceNameOf, type FleetSpec, type MetricSpec, type Scenario } from './scenario.ts';
 
@@ -68,8 +69,7 @@ export interface DeviceDeployment {
   reported: boolean;
 }
 
-/** Deployments a device remembers for its history (oldest forgotten first). */
-export const DEPLOYMENT_HISTORY_CAP = 20;
+export { DEPLOYMENT_HISTORY_CAP };
 
 /** A deployment in the history as kept: the DeploymentResult the device built anyway, and two flags. */
 interface Ended {

@@ -88,24 +88,41 @@ export const useInspectorStore = defineStore('inspector', () => {
   const run = shallowRef<HistoryRunEntry | undefined>(undefined);
   /** A request the embedded endpoint received, opened from the Endpoint tab (shown instead of an exchange). */
   const endpointRequest = shallowRef<EndpointRequestView | undefined>(undefined);
+  /** A simulated device of the fleet view's run, by name (shown instead of an exchange). */
+  const fleetDevice = shallowRef<string | undefined>(undefined);
   return {
     exchange,
     run,
     endpointRequest,
+    fleetDevice,
     show(next: Exchange | undefined) {
       exchange.value = next;
       run.value = undefined;
       endpointRequest.value = undefined;
+      fleetDevice.value = undefined;
     },
     showRun(next: HistoryRunEntry) {
       run.value = next;
       exchange.value = undefined;
       endpointRequest.value = undefined;
+      fleetDevice.value = undefined;
     },
     showEndpointRequest(next: EndpointRequestView) {
       endpointRequest.value = next;
       exchange.value = undefined;
       run.value = undefined;
+      fleetDevice.value = undefined;
+    },
+    /** Shows a simulated device; undefined closes the one shown (and leaves anything else as it is). */
+    showFleetDevice(name: string | undefined) {
+      if (name === undefined) {
+        fleetDevice.value = undefined;
+        return;
+      }
+      fleetDevice.value = name;
+      exchange.value = undefined;
+      run.value = undefined;
+      endpointRequest.value = undefined;
     },
   };
 });
