@@ -78,7 +78,7 @@ function entryRecord(value: unknown, name: string, line: number, source: string,
     return skip(
       name,
       line,
-      `${method ? `a ${method} request` : 'a request without a method'} to ${path}: Edge Manager operations are POST requests`,
+      `${method ? `${/^[AEIOU]/.test(method) ? 'an' : 'a'} ${method} request` : 'a request without a method'} to ${path}: Edge Manager operations are POST requests`,
       url,
       source,
     );

@@ -327,7 +327,7 @@ describe('har', () => {
     expect(items(records)[1]!.recorded!.message).toMatch(/^1 validation error detected/);
     expect(items(records)[2]!.recorded!.message).toBe('net::ERR_CONNECTION_REFUSED');
     expect(skips(records).map((s) => s.reason)).toEqual([
-      'a OPTIONS request to /SendHeartbeat: Edge Manager operations are POST requests',
+      'an OPTIONS request to /SendHeartbeat: Edge Manager operations are POST requests',
       'a GET request to /GetDeployments: Edge Manager operations are POST requests',
     ]);
   });
