@@ -11,6 +11,8 @@ import { createTransport } from '../../node/transport/dispatcher.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { MAX_DOCUMENT_TEXT, readInput } from '../io.ts';
+import { VARIABLE_OPTIONS, VARIABLES_HELP, variableOptions } from '../../node/variables/options.ts';
+import { describeSubstitutions } from '../../common/variables/resolve.ts';
 
 export const summary = 'Sign and send one request, record it in the history, print the outcome.';
 
@@ -38,9 +40,13 @@ export const help = `Usage: heartbeat send [FILE|-] [--local | --endpoint-url UR
 ${summary}
 Reads the payload from FILE or standard input (one JSON document, at most ${MAX_DOCUMENT_TEXT}; many payloads:
 heartbeat replay), validates it (unless --no-validate), signs it with SigV4 (signing name "sagemaker"),
-sends it with retries and records request and outcome in the history.
+resolves its variables ({{…}}, below), sends it with retries and records request and outcome in
+the history.
 
 ${TARGET_HELP}
+${VARIABLES_HELP}
+  --print-resolved        print the body that would be sent (variables resolved) on standard output
+                          and what was substituted on standard error; send nothing
 Output:
   --operation OP          ${OPERATIONS.join(' | ')} (default SendHeartbeat)
   --no-validate           send even a payload that breaks the model's constraints
@@ -53,7 +59,8 @@ Exit status: 0 on 2xx, 1 on a service error, 2 on bad input, 3 on a transport er
 
 Examples:
   heartbeat send examples/healthy-device.json --local --debug
-  heartbeat send payload.json --endpoint-url http://127.0.0.1:8080 --profile dev --output json`;
+  heartbeat send payload.json --endpoint-url http://127.0.0.1:8080 --profile dev --output json
+  heartbeat send template.json --env environments.yaml --environment demo --var device=sim-042`;
 
 export const TARGET_OPTIONS = {
   local: { type: 'boolean' },
@@ -178,22 +185,42 @@ export async function run(argv: string[]): Promise<number> {
     operation: { type: 'string', default: 'SendHeartbeat' },
     'no-validate': { type: 'boolean' },
     debug: { type: 'boolean' },
+    ...VARIABLE_OPTIONS,
+    'print-resolved': { type: 'boolean' },
   });
   if (!isOperation(values.operation)) throw new CliError(`--operation must be one of ${OPERATIONS.join(', ')}, not "${values.operation}".`);
   if (positionals.length > 1)
     throw new CliError(`send takes one FILE, not ${positionals.length}; use "heartbeat replay" for many payloads.`);
   const input = await readInput(positionals[0], 'send takes one payload; for NDJSON, use heartbeat replay');
-  const check = checkText(input.text, values.operation);
+  // Checked as it will be sent: placeholders resolved (an unresolvable one is a problem at its place, whatever --no-validate says).
+  const resolver = await variableOptions(values);
+  const check = checkText(input.text, values.operation, resolver.context);
+  const unresolved = check.problems.filter((p) => p.keyword === 'variable');
+  if (unresolved.length) {
+    for (const p of unresolved) process.stderr.write(`${input.name}:${p.line}:${p.column} ${p.path || '(document)'}: ${p.message}\n`);
+    throw new CliError(
+      `${input.name} has ${unresolved.length} placeholder${unresolved.length === 1 ? '' : 's'} with no value; define ${unresolved.length === 1 ? 'it' : 'them'} in the environment (--env, --environment) or with --var NAME=VALUE.`,
+    );
+  }
   if (!check.valid && !values['no-validate']) {
     for (const p of check.problems) process.stderr.write(`${input.name}:${p.line}:${p.column} ${p.path || '(document)'}: ${p.message}\n`);
     throw new CliError(
       `${input.name} is not a valid ${values.operation} request (${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}); fix it, or pass --no-validate to send it anyway.`,
     );
   }
+  const resolved = resolver(input.text, { operation: values.operation });
+  const substituted = describeSubstitutions(resolved.substitutions)
+    .map((s) => `${s.placeholder} = ${s.value}\n`)
+    .join('');
+  if (values['print-resolved']) {
+    process.stderr.write(substituted);
+    process.stdout.write(resolved.text);
+    return EXIT.ok;
+  }
   const prepared = await prepare(values);
   const handle = await prepared.sends.send({
     operation: values.operation,
-    body: input.text,
+    body: resolved.text,
     target: prepared.session.target,
     credentials: prepared.session.credentials,
   });
@@ -208,6 +235,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.debug) {
     if (prepared.session.localNote) process.stderr.write(`${prepared.session.localNote}\n`);
+    if (substituted) process.stderr.write(`Variables:\n${substituted}`);
     if (result.report) process.stderr.write(`${formatSignatureReport(result.report)}\n\n`);
     for (const a of result.attempts)
       process.stderr.write(

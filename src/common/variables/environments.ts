@@ -15,6 +15,9 @@ import type { EnvironmentsProblem } from './types.ts';
 /** A variable's name: what `{{name}}` may hold (letters, digits, `_`, `-`, `.`; starting with a letter or `_`). */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/** Built-ins an environment cannot redefine (`device` it may: it is what `{{device}}` falls back to). */
+const RESERVED: readonly string[] = ['now', 'uuid', 'random'];
+
 export interface ParsedEnvironments {
   environments: Record<string, Record<string, string>>;
   problems: EnvironmentsProblem[];
@@ -62,6 +65,10 @@ export function parseEnvironments(text: string): ParsedEnvironments {
     }
     for (const entry of value.items) {
       const variable = isScalar(entry.key) ? String(entry.key.value) : '';
+      if (RESERVED.includes(variable)) {
+        at(offsetOf(entry.key as Node), `"${variable}" is a built-in ({{${variable}}}): choose another name for this variable.`);
+        continue;
+      }
       if (!VARIABLE_NAME.test(variable)) {
         at(offsetOf(entry.key as Node), `"${variable}" is not a variable name (letters, digits, _ - . ; starting with a letter or _).`);
         continue;
@@ -76,3 +83,24 @@ export function parseEnvironments(text: string): ParsedEnvironments {
   }
   return { environments, problems };
 }
+
+/**
+ * The environment to use when none is named: the only one, or the one called `default`; undefined when
+ * there is none or the choice is not plain (several and no `default`).
+ */
+export function defaultEnvironment(environments: Readonly<Record<string, unknown>>): string | undefined {
+  const names = Object.keys(environments);
+  if (names.length === 1) return names[0];
+  return names.includes('default') ? 'default' : undefined;
+}
+
+/** An example file, for the dialog of an empty file and the docs. */
+export const EXAMPLE_ENVIRONMENTS = `# Named sets of variables for {{name}} in requests (docs/variables.md).
+environments:
+  demo:
+    device: sim-001
+    fleet: demo-fleet
+  staging:
+    device: cam-staging-01
+    fleet: staging-fleet
+`;

@@ -1,11 +1,24 @@
-/** Send the composed document through the platform: validate first, then call the host. */
+/**
+ * Send the composed document through the platform: validate first, resolve its variables
+ * (docs/variables.md) with the chosen environment, then call the host with the resolved text. The
+ * composer's document keeps its placeholders; the inspector shows the request as sent and what was
+ * substituted.
+ */
 import { useDocumentStore } from '../stores/document.ts';
 import { useHistoryStore } from '../stores/history.ts';
 import { useSessionStore } from '../stores/session.ts';
-import { exchangeOfResult, useInspectorStore } from '../stores/inspector.ts';
+import { exchangeOfResult, useInspectorStore, type Exchange } from '../stores/inspector.ts';
 import { usePlatform } from './platform.ts';
 import { errorSentence } from '../platform/errors.ts';
 import type { CredentialRef, HeartbeatApi, TargetSpec } from '../../common/api.ts';
+import { useVariablesStore } from '../stores/variables.ts';
+import {
+  describeSubstitutions,
+  resolveText,
+  unresolvedSentence,
+  type SubstitutionLine,
+  type VariableSources,
+} from '../../common/variables/resolve.ts';
 
 /** Where a target sends, in words, for the demo-keys question. */
 function targetWords(target: TargetSpec): string {
@@ -45,8 +58,12 @@ export function newSendId(): string {
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<void>; cancel: () => Promise<void> } {
+export function useSend(sources: VariableSources = {}): {
+  send: (options?: { anyway?: boolean }) => Promise<void>;
+  cancel: () => Promise<void>;
+} {
   const platform = usePlatform();
+  const variables = useVariablesStore();
   const documentStore = useDocumentStore();
   const history = useHistoryStore();
   const session = useSessionStore();
@@ -59,6 +76,15 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
       session.setSendState({
         status: 'invalid',
         message: `The JSON has a syntax error at line ${syntax.line}, column ${syntax.column}: fix it before sending.`,
+      });
+      return;
+    }
+    // An unresolved placeholder leaves nothing to send, "Send anyway" or not.
+    const unresolved = documentStore.problems.filter((p) => p.keyword === 'variable');
+    if (unresolved.length) {
+      session.setSendState({
+        status: 'invalid',
+        message: `Not sent: ${unresolvedSentence(unresolved)}`,
       });
       return;
     }
@@ -76,17 +102,27 @@ export function useSend(): { send: (options?: { anyway?: boolean }) => Promise<v
     }
     const id = newSendId();
     const operation = documentStore.operation;
+    // Resolved just before the send: `{{now}}` is the send's time, and the text sent is the text shown with only its placeholders replaced.
+    const resolved = resolveText(documentStore.text, { ...variables.context, ...sources, operation });
+    if (resolved.problems.length) {
+      session.setSendState({ status: 'invalid', message: `Not sent: ${unresolvedSentence(resolved.problems)}` });
+      return;
+    }
     session.setSendState({ status: 'sending', id, startedAt: Date.now() });
     try {
       const result = await platform.api.send({
         id,
         operation,
-        body: documentStore.text,
+        body: resolved.text,
         target: session.target,
         credentials: session.credentials,
         options: { skipValidation: Boolean(options.anyway) },
       });
-      inspector.show(exchangeOfResult(result, 'send', operation));
+      // The inspector lists what the variables became beside the request as sent (SubstitutionList).
+      const substitutions = describeSubstitutions(resolved.substitutions);
+      const shown: Exchange & { substitutions?: SubstitutionLine[] } = exchangeOfResult(result, 'send', operation);
+      if (substitutions.length) shown.substitutions = substitutions;
+      inspector.show(shown);
       session.setSendState({ status: 'done', result });
       history.changed();
     } catch (error) {

@@ -19,6 +19,8 @@ export interface ProblemRange {
 
 /** Offsets [start, end) to underline for a problem. */
 export function problemSpan(problem: TextProblem, parsed: ParsedJson, text: string): [number, number] {
+  // An unresolved placeholder: exactly its braces (docs/variables.md).
+  if (problem.keyword === 'variable' && problem.length !== undefined) return [problem.offset, problem.offset + problem.length];
   if (problem.keyword === 'syntax') return [problem.offset, Math.min(problem.offset + 1, Math.max(text.length, problem.offset + 1))];
   const loc = parsed.location(problem.path);
   if (problem.keyword === 'required') {

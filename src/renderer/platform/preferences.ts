@@ -165,3 +165,26 @@ export function saveLayoutPreference(
     // Not kept: the layout lasts for this window only.
   }
 }
+
+/**
+ * The chosen environment of variables (docs/variables.md): its name, '' for "No environment" chosen on
+ * purpose, undefined when none was ever chosen (then the only environment, or the one named default).
+ */
+const ENVIRONMENT_KEY = 'heartbeat.environment';
+
+export function loadEnvironmentPreference(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): string | undefined {
+  try {
+    const value = storage?.getItem(ENVIRONMENT_KEY);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveEnvironmentPreference(name: string, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+  try {
+    storage?.setItem(ENVIRONMENT_KEY, name);
+  } catch {
+    // Not kept: the next window starts from the default environment.
+  }
+}

@@ -17,6 +17,7 @@ import { parseJson, type JsonParseError } from '../../common/json/parse.ts';
 import { OPERATIONS, requestSchema, type Operation } from '../../common/model/index.ts';
 import { appendPointer } from '../../common/json/pointer.ts';
 import { initialDocumentText } from './initial-document.ts';
+import type { VariableContext } from '../../common/variables/resolve.ts';
 
 /** An operation change: undoing to `before` means `from` again, redoing to `after` means `to`. */
 interface Switch {
@@ -74,6 +75,9 @@ export const useDocumentStore = defineStore('document', () => {
   const lastEdit = shallowRef<TextEdit | undefined>(undefined);
   /** Where new members go among their siblings; set by the form from the schema. */
   let memberOrder: MemberOrder | undefined;
+  /** The chosen environment's variables (docs/variables.md): the text is checked with its placeholders resolved. */
+  let variables: VariableContext = { variables: {} };
+  const check = (next: string): TextCheck => checkText(next, operation.value, variables);
 
   const doc = computed<unknown>(() => lastGood.value.doc);
   const syntaxError = computed<JsonParseError | undefined>(() => current.value.parsed.errors.find((e) => e.kind === 'syntax'));
@@ -100,13 +104,13 @@ export const useDocumentStore = defineStore('document', () => {
     editSource.value = source;
     lastEdit.value = edit;
     if (next === text.value && !force) return;
-    const check = checkText(next, operation.value);
+    const checked = check(next);
     text.value = next;
-    current.value = check;
-    if (check.doc !== undefined) {
-      lastGood.value = check;
+    current.value = checked;
+    if (checked.doc !== undefined) {
+      lastGood.value = checked;
       lastGoodText = next;
-    } else if (force) lastGood.value = checkText(lastGoodText, operation.value);
+    } else if (force) lastGood.value = check(lastGoodText);
   }
 
   /** Every switch is kept, those that left the text as it was too: the latest switch that shows a text says which operation it had. */
@@ -140,7 +144,7 @@ export const useDocumentStore = defineStore('document', () => {
   function setText(next: string, source = 'json', edit?: TextEdit): void {
     if (source === 'json' && next !== text.value) followUndo(next);
     if (source === 'load' && next !== text.value) {
-      const parsed = checkText(next, operation.value).doc;
+      const parsed = check(next).doc;
       const inferred = inferOperation(parsed, operation.value);
       if (inferred)
         return load(
@@ -225,6 +229,12 @@ export const useDocumentStore = defineStore('document', () => {
     memberOrder = order;
   }
 
+  /** Another environment (or its variables changed): the text is checked again with them. */
+  function setVariables(next: VariableContext): void {
+    variables = next;
+    place(text.value, editSource.value, lastEdit.value, true);
+  }
+
   /** Number of problems at or below `pointer`. */
   function problemCountUnder(pointer: string): number {
     let n = 0;
@@ -250,6 +260,7 @@ export const useDocumentStore = defineStore('document', () => {
     setText,
     change,
     setMemberOrder,
+    setVariables,
     problemCountUnder,
   };
 });
