@@ -84,7 +84,9 @@ describe('replay inputs and summary', () => {
       ok: 2,
       failed: 1,
       sent: 2,
-      failures: [{ source: 'stdin:2', errorType: 'unreadable', message: 'the line is longer than 16777216 bytes (20000000)' }],
+      failures: [
+        { source: 'stdin:2', errorType: 'unreadable', message: 'the line is longer than 16 MiB (20000000 characters); it is not read' },
+      ],
     });
   });
 
@@ -142,7 +144,11 @@ describe('replay inputs and summary', () => {
 
   it('--debug says which target is used (docs/sending.md)', async () => {
     const run = await heartbeat(['replay', join(dir, 'five.ndjson'), '--endpoint-url', url, '--debug'], env);
-    expect([run.code, run.stderr]).toEqual([0, `Target: ${url} (signed for us-east-1).\n`]);
+    // …and, once the file is opened, the format it is read as and why (docs/captures.md#detection).
+    expect([run.code, run.stderr]).toEqual([
+      0,
+      `Target: ${url} (signed for us-east-1).\nReading ${join(dir, 'five.ndjson')} as ndjson: the first line is a JSON object and more lines follow (NDJSON: one payload per line).\n`,
+    ]);
     const local = await heartbeat(['replay', join(dir, 'five.ndjson'), '--local', '--debug', '--dry-run'], env);
     expect(local.code).toBe(0);
     expect(local.stderr).toMatch(/^Target: a throwaway embedded endpoint at http:\/\/127\.0\.0\.1:\d+, started for this command/);

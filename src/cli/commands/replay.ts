@@ -1,5 +1,15 @@
-import { checkInputs, readPayloads, totalBytes, type ReadPosition } from '../../node/engine/payloads.ts';
-import type { ReplayFailure, ReplayProgress, ReplaySummary } from '../../node/engine/replay.ts';
+import { createWriteStream } from 'node:fs';
+import { access, constants, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { checkInputs, totalBytes, type ReadPosition, type ReplayProblem } from '../../node/engine/payloads.ts';
+import type { ReplayFailure, ReplayProgress, ReplayResult, ReplaySummary } from '../../node/engine/replay.ts';
+import { readCaptureFiles } from '../../node/capture/read-capture.ts';
+import { CAPTURE_FORMATS, type CaptureFormat, type CaptureItem } from '../../common/capture/types.ts';
+import type { Comparison, Expectation, ObservedOutcome } from '../../common/capture/api-types.ts';
+import { describeExpectation, describeOutcome, judge, parseExpectation } from '../../common/capture/compare.ts';
+import type { ReportEntry, ReportItem, ReportRun } from '../../common/capture/report-items.ts';
+import { jsonLinesReport, jsonReport } from '../../common/capture/report-json.ts';
+import { junitReport } from '../../common/capture/report-junit.ts';
 import { parseCommandLine } from '../args.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { MAX_DOCUMENT_TEXT } from '../io.ts';
@@ -8,25 +18,34 @@ import { prepare, TARGET_HELP, TARGET_OPTIONS } from './send.ts';
 import { exportReplay } from '../../node/fleet/locust/replay-export.ts';
 import { isAppError } from '../../common/errors.ts';
 
-export const summary = 'Replay history exports, endpoint captures or NDJSON payloads against a target.';
+export const summary = 'Replay captures (history exports, endpoint captures, HAR, curl or aws commands, NDJSON) against a target.';
 
 /** How many failed items the text summary lists (--output json lists them all). */
 const LISTED_FAILURES = 20;
 
+/** The report formats of --report FORMAT:FILE. */
+const REPORT_FORMATS = ['junit', 'json', 'jsonl'] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 export const help = `Usage: heartbeat replay FILE... [--local | --endpoint-url URL | --region R] [options]
 
 ${summary}
-Each FILE is a history export (JSON lines; request lines are sent, outcome lines skipped), an
-embedded-endpoint capture (exchange lines), an NDJSON file of payloads, or one JSON payload; "-"
-reads standard input, and a pipe, FIFO, /dev/stdin or <(…) works as FILE too. Every input is streamed
-line by line: memory stays bounded (one line, or one multi-line JSON document, of at most ${MAX_DOCUMENT_TEXT}
-at a time, plus the sends in flight) whatever its size.
+Each FILE is a capture, its format detected from its name and start (docs/captures.md): a history
+export (JSON lines: request lines are sent, each with the outcome recorded for it), an
+embedded-endpoint capture (exchange lines, with their verdicts), a HAR file (devtools, Postman, the
+app; entries that are not Edge Manager requests are skipped), curl or aws sagemaker-edge command
+lines, an NDJSON file of payloads, or one JSON or YAML request document; "-" reads standard input,
+and a pipe, FIFO, /dev/stdin or <(…) works as FILE too. Every input is streamed: memory stays bounded
+(one line, one HAR entry or one document of at most ${MAX_DOCUMENT_TEXT} at a time, plus the sends in flight)
+whatever its size; reports hold one small record per item (no body) until they are written.
 Every send is recorded in the history. On a terminal, a progress bar shows how much of the files is
-through, with an ETA (a plain counter when reading a pipe). Ctrl+C stops cleanly and prints the summary.
+through, with an ETA (a plain counter when reading a pipe). Ctrl+C stops cleanly, prints the summary
+and writes the reports.
 
-The summary counts items (payloads and unreadable lines read): items = ok + failed, and sent = items
+The summary counts items (payloads and unreadable parts read): items = ok + failed, and sent = items
 minus the unreadable ones. It lists each failed item as FILE:LINE, status, error type and message:
-the first ${LISTED_FAILURES} in text, all of them with --output json ("failures").
+the first ${LISTED_FAILURES} in text, all of them with --output json ("failures"). With --expect it lists
+instead the items that did not meet the expectation, with what changed ("expectationFailures").
 
 ${TARGET_HELP}
 Replay:
@@ -36,6 +55,9 @@ Replay:
                                   one offset so the first payload's latest timestamp is now
   --device-name TEMPLATE          rename devices; {n} = the payload's number, {name} = its old name
   --fleet-name NAME               put every payload in fleet NAME
+  --format FORMAT                 read every FILE as FORMAT instead of detecting it: ndjson,
+                                  history-jsonl, endpoint-capture, har, curl, aws-cli,
+                                  cli-input-json or cli-input-yaml
   --dry-run                       sign but do not send (nothing is recorded)
   --debug                         print the target used (for --local: which embedded endpoint) on
                                   standard error before sending
@@ -46,14 +68,28 @@ Replay:
                                   time as --rewrite-timestamps says, names as --device-name and
                                   --fleet-name say, --rate and --concurrency kept, the same signing
   -h, --help                      show this help
+Comparing and reporting (docs/runs.md):
+  --expect recorded|2xx|STATUS    check every item: recorded = the outcome its capture recorded (same
+                                  kind, status and error type, and a validation error's message; an
+                                  item without one is not compared and passes), 2xx = any 2xx status,
+                                  STATUS = that HTTP status (e.g. 400)
+  --report junit:FILE             write a JUnit XML report (one testcase per item; failures: items not
+                                  as expected, or without --expect failed sends; errors: unreadable parts)
+  --report json:FILE              write {summary, items}: each item's outcome, recorded outcome,
+                                  comparison, verdict, latency, attempts and history id
+  --report jsonl:FILE             the same items as JSON lines; --report may be given several times
 
 Exit status: 0 all succeeded, 1 any failed, 2 bad input (an input missing, a folder, binary, or
-holding no payload; or only unreadable lines), 3 only transport errors, 130 stopped.
+holding no payload; or only unreadable parts), 3 only transport errors, 130 stopped (the reports
+are written). With --expect: 0 every item met it, 1 an item did not, 2 bad input as above or a
+part of a capture could not be read.
 
 Examples:
   heartbeat replay captured.ndjson --local --concurrency 32
   cat captured.ndjson | heartbeat replay - --dry-run
   heartbeat replay export.jsonl --endpoint-url http://127.0.0.1:8080 --rewrite-timestamps now --device-name 'sim-{n}'
+  heartbeat replay export.jsonl --local --expect recorded --report junit:replay.xml
+  heartbeat replay captured.ndjson --local --expect 2xx --report json:results.json
   heartbeat replay captured.ndjson --export locust --out replay-locust --rewrite-timestamps shift`;
 
 /** Redraws the progress line on stderr at most 10 times a second; `fraction` reads how much input is through. */
@@ -73,21 +109,261 @@ function failureLine(f: ReplayFailure): string {
   return `  ${f.source}  ${f.status !== undefined ? `${f.status} ` : ''}${f.errorType}: ${f.message}`;
 }
 
-function describe(s: ReplaySummary): string {
+/** A capture item as replay sends it, with its capture's name and its place among the records read (for the reports). */
+interface SentItem extends CaptureItem {
+  capture: string;
+  seq: number;
+}
+
+/** An item that did not meet the expectation, as the summary lists it. */
+interface ExpectationFailure {
+  source: string;
+  operation: string;
+  device?: string;
+  outcome: ObservedOutcome;
+  recorded?: ObservedOutcome;
+  /** What changed from the recorded outcome (when it did). */
+  changes?: string[];
+  /** What was expected, in words. */
+  expected: string;
+}
+
+/** What the run keeps besides the engine's summary: expectation counts, the listed failures, skips, and the reports' entries. */
+class Results {
+  met = 0;
+  notMet = 0;
+  /** Items without a recorded outcome under --expect recorded (not compared; they pass). */
+  notCompared = 0;
+  skipped = 0;
+  firstSkip: string | undefined;
+  /** Kept with their place in the input; trimmed to the first `listed` now and then, so a cap bounds memory. */
+  private failures: Array<ExpectationFailure & { seq: number }> = [];
+  /** The reports' entries by record number (holes: items never sent). */
+  readonly entries: Array<ReportEntry | undefined> | undefined;
+
+  constructor(
+    readonly expect: Expectation | undefined,
+    private readonly listed: number,
+    withReports: boolean,
+  ) {
+    this.entries = withReports ? [] : undefined;
+  }
+
+  /** The capture's records as replay items: items and problems go to the engine, skips are counted. */
+  async *items(
+    files: string[],
+    format: CaptureFormat | undefined,
+    position: ReadPosition,
+    debug: boolean,
+  ): AsyncGenerator<SentItem | ReplayProblem> {
+    let seq = 0;
+    const records = readCaptureFiles(files, {
+      ...(format ? { format } : {}),
+      position,
+      ...(debug
+        ? {
+            onFormat: (file: string, f: CaptureFormat, guess?: { reason: string }) =>
+              process.stderr.write(`Reading ${file === '-' ? 'stdin' : file} as ${f}${guess ? `: ${guess.reason}` : ' (--format)'}.\n`),
+          }
+        : {}),
+    });
+    for await (const record of records) {
+      const at = seq++;
+      if ('item' in record) yield Object.assign(record.item, { capture: record.name, seq: at });
+      else if ('problem' in record) {
+        if (this.entries)
+          this.entries[at] = { problem: { capture: record.name, source: record.problem.source, problem: record.problem.problem } };
+        yield record.problem;
+      } else {
+        this.skipped++;
+        this.firstSkip ??= `${record.skip.source}: ${record.skip.reason}`;
+        if (this.entries)
+          this.entries[at] = {
+            skip: {
+              capture: record.name,
+              source: record.skip.source,
+              reason: record.skip.reason,
+              ...(record.skip.url !== undefined ? { url: record.skip.url } : {}),
+            },
+          };
+      }
+    }
+  }
+
+  /** One sent item's result (the engine's onResult). */
+  result(r: ReplayResult<SentItem>): void {
+    const { item, outcome } = r;
+    const { comparison, passed } = judge(outcome, item.recorded, this.expect);
+    if (this.expect !== undefined) {
+      if (this.expect === 'recorded' && !item.recorded) this.notCompared++;
+      if (passed) this.met++;
+      else {
+        this.notMet++;
+        this.fail(item, outcome, comparison);
+      }
+    }
+    if (this.entries) {
+      const entry: ReportItem = {
+        capture: item.capture,
+        source: item.source,
+        operation: item.operation,
+        ...(item.device !== undefined ? { device: item.device } : {}),
+        ...(item.fleet !== undefined ? { fleet: item.fleet } : {}),
+        outcome,
+        ...(item.recorded ? { recorded: item.recorded } : {}),
+        ...(comparison ? { comparison } : {}),
+        ...(passed !== undefined ? { passed } : {}),
+        latencyMs: r.latencyMs,
+        attempts: r.attempts,
+        ...(r.historyId !== undefined ? { historyId: r.historyId } : {}),
+      };
+      this.entries[item.seq] = { item: entry };
+    }
+  }
+
+  private fail(item: SentItem, outcome: ObservedOutcome, comparison: Comparison | undefined): void {
+    if (this.listed <= 0) return;
+    this.failures.push({
+      seq: item.seq,
+      source: item.source,
+      operation: item.operation,
+      ...(item.device !== undefined ? { device: item.device } : {}),
+      outcome,
+      ...(item.recorded ? { recorded: item.recorded } : {}),
+      ...(comparison && !comparison.same ? { changes: comparison.changes } : {}),
+      expected: describeExpectation(this.expect!),
+    });
+    if (this.failures.length >= 2 * this.listed + 64) this.failures = this.listedFailures().map((f, i) => ({ ...f, seq: i }));
+  }
+
+  /** The items that did not meet the expectation, in input order: all, or the first `listed`. */
+  listedFailures(): ExpectationFailure[] {
+    return this.failures
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, this.listed)
+      .map(({ seq: _seq, ...failure }) => failure);
+  }
+
+  /** The reports' entries in input order. */
+  reportEntries(): Iterable<ReportEntry> {
+    const entries = this.entries ?? [];
+    return {
+      *[Symbol.iterator]() {
+        for (const entry of entries) if (entry) yield entry;
+      },
+    };
+  }
+}
+
+function expectationLine(f: ExpectationFailure): string {
+  const what = `${f.operation}${f.device ? ` ${f.device}` : ''}`;
+  const got = `${describeOutcome(f.outcome)}${f.outcome.message ? ` (${f.outcome.message})` : ''}`;
+  const differs = f.changes && f.expected === describeExpectation('recorded');
+  return `  ${f.source}  ${what}: ${differs ? f.changes!.join('; ') : `expected ${f.expected}, got ${got}`}`;
+}
+
+function describe(s: ReplaySummary, results: Results): string {
   const failures = Object.entries(s.failedByType)
     .sort((a, b) => b[1] - a[1])
     .map(([type, n]) => `${type} ${n}`)
     .join(', ');
   const latency = s.p50Ms !== undefined ? `, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms` : '';
   const head = `${s.stopped ? 'Stopped: ' : ''}${s.dryRun ? 'signed (dry run) ' : ''}${s.items} item${s.items === 1 ? '' : 's'}: ${s.ok} ok, ${s.failed} failed${failures ? ` (${failures})` : ''}; ${s.sent} ${s.dryRun ? 'signed' : 'sent'}${latency}, ${s.ratePerSecond}/s over ${(s.elapsedMs / 1000).toFixed(1)} s.`;
-  if (s.failed === 0) return head;
-  const more = s.failed - s.failures.length;
-  return [
-    head,
-    'Failed:',
-    ...s.failures.map(failureLine),
-    ...(more > 0 ? [`  … and ${more} more (--output json lists every failure)`] : []),
-  ].join('\n');
+  const lines = [head];
+  if (results.skipped > 0)
+    lines.push(
+      `Skipped ${results.skipped} part${results.skipped === 1 ? '' : 's'} that ${results.skipped === 1 ? 'is not an Edge Manager request' : 'are not Edge Manager requests'} (${results.firstSkip}).`,
+    );
+  const expect = results.expect;
+  if (expect === undefined) {
+    if (s.failed === 0) return lines.join('\n');
+    const more = s.failed - s.failures.length;
+    return [
+      ...lines,
+      'Failed:',
+      ...s.failures.map(failureLine),
+      ...(more > 0 ? [`  … and ${more} more (--output json lists every failure)`] : []),
+    ].join('\n');
+  }
+  const notCompared = results.notCompared > 0 ? `; ${results.notCompared} without a recorded outcome (not compared)` : '';
+  lines.push(`Expected ${describeExpectation(expect)}: ${results.met} met, ${results.notMet} not${notCompared}.`);
+  if (expect === 'recorded' && results.notCompared > 0 && results.notCompared === results.met + results.notMet)
+    lines.push('No item held a recorded outcome: replay a history export, an endpoint capture or a HAR file to compare.');
+  if (results.notMet > 0) {
+    const listed = results.listedFailures();
+    const more = results.notMet - listed.length;
+    lines.push('Not as expected:', ...listed.map(expectationLine));
+    if (more > 0) lines.push(`  … and ${more} more (--output json lists every one)`);
+  }
+  const unreadable = s.failures.filter((f) => f.errorType === 'unreadable');
+  if (unreadable.length > 0) lines.push('Unreadable:', ...unreadable.map((f) => `  ${f.source}  ${f.message}`));
+  return lines.join('\n');
+}
+
+/** --report FORMAT:FILE, checked before anything is sent: a known format, a file in a folder that exists and can be written. */
+async function parseReports(values: string[]): Promise<Array<{ format: ReportFormat; file: string }>> {
+  const reports: Array<{ format: ReportFormat; file: string }> = [];
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    const format = value.slice(0, Math.max(0, colon));
+    const file = value.slice(colon + 1);
+    if (colon < 0 || !(REPORT_FORMATS as readonly string[]).includes(format) || !file)
+      throw new CliError(`--report must be FORMAT:FILE with FORMAT ${REPORT_FORMATS.join(', ')} (e.g. junit:replay.xml), not "${value}".`);
+    if (reports.some((r) => r.file === file)) throw new CliError(`Two reports would be written to ${file}: give each its own file.`);
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isDirectory()) throw new CliError(`Cannot write the ${format} report to ${file}: it is a folder.`);
+    try {
+      await access(info ? file : dirname(file), constants.W_OK);
+    } catch {
+      throw new CliError(
+        `Cannot write the ${format} report to ${file}: ${info ? 'permission denied' : `the folder ${dirname(file)} does not exist or cannot be written`}.`,
+      );
+    }
+    reports.push({ format: format as ReportFormat, file });
+  }
+  return reports;
+}
+
+/** Writes a report's pieces to FILE, in writes of about 64 KB. */
+function writeReport(file: string, pieces: Iterable<string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(file);
+    out.on('error', reject);
+    out.on('finish', resolve);
+    const chunks = pieces[Symbol.iterator]();
+    const pump = (): void => {
+      for (;;) {
+        let batch = '';
+        let next = chunks.next();
+        while (!next.done) {
+          batch += next.value;
+          if (batch.length >= 65_536) break;
+          next = chunks.next();
+        }
+        if (next.done) {
+          out.end(batch);
+          return;
+        }
+        if (!out.write(batch)) {
+          out.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+}
+
+async function writeReports(reports: Array<{ format: ReportFormat; file: string }>, results: Results, run: ReportRun): Promise<void> {
+  const entries = results.reportEntries();
+  for (const { format, file } of reports) {
+    const pieces = format === 'junit' ? junitReport(entries, run) : format === 'json' ? jsonReport(entries, run) : jsonLinesReport(entries);
+    try {
+      await writeReport(file, pieces);
+    } catch (error) {
+      throw new CliError(`Cannot write the ${format} report to ${file}: ${(error as Error).message}.`);
+    }
+  }
 }
 
 /** `--export locust --out DIR`: the same sends as a Locust test (src/node/fleet/locust/replay-export.ts); nothing is sent. */
@@ -102,8 +378,10 @@ async function exportToLocust(
     region?: string;
     'device-name'?: string;
     'fleet-name'?: string;
+    expect?: string;
+    report?: string[];
   },
-  options: { concurrency: number; rate: number | undefined; timestamps: 'now' | 'shift' | undefined },
+  options: { concurrency: number; rate: number | undefined; timestamps: 'now' | 'shift' | undefined; format: CaptureFormat | undefined },
 ): Promise<number> {
   if (values.export !== 'locust')
     throw new CliError(
@@ -114,9 +392,12 @@ async function exportToLocust(
   for (const flag of ['local', 'endpoint-url', 'region'] as const)
     if (values[flag] !== undefined)
       throw new CliError(`--export writes a Locust test, whose target is Locust's --host; leave out --${flag}.`);
+  if (values.expect !== undefined || values.report?.length)
+    throw new CliError('--export sends nothing, so there is nothing to check or report; leave out --expect and --report.');
   let result;
   try {
-    result = await exportReplay(readPayloads(files, 'SendHeartbeat'), values.out, {
+    const items = new Results(undefined, 0, false).items(files, options.format, { bytes: 0 }, false);
+    result = await exportReplay(items, values.out, {
       rewrite: {
         ...(options.timestamps ? { timestamps: options.timestamps } : {}),
         ...(values['device-name'] !== undefined ? { deviceName: values['device-name'] } : {}),
@@ -149,9 +430,14 @@ export async function run(argv: string[]): Promise<number> {
     debug: { type: 'boolean' },
     export: { type: 'string' },
     out: { type: 'string' },
+    format: { type: 'string' },
+    expect: { type: 'string' },
+    report: { type: 'string', multiple: true },
   });
   if (positionals.length === 0)
-    throw new CliError('replay needs at least one FILE (- for standard input): a history export, an endpoint capture or NDJSON payloads.');
+    throw new CliError(
+      'replay needs at least one FILE (- for standard input): a history export, an endpoint capture, a HAR file or NDJSON payloads.',
+    );
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
     throw new CliError(`--concurrency must be a whole number from 1 to 1024, not "${values.concurrency}".`);
@@ -161,10 +447,19 @@ export async function run(argv: string[]): Promise<number> {
   if (timestamps !== undefined && timestamps !== 'now' && timestamps !== 'shift')
     throw new CliError(`--rewrite-timestamps must be now or shift, not "${timestamps}".`);
   if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output must be text or json, not "${values.output}".`);
+  const format = values.format as CaptureFormat | undefined;
+  if (format !== undefined && !CAPTURE_FORMATS.includes(format))
+    throw new CliError(`--format must be one of ${CAPTURE_FORMATS.join(', ')}, not "${values.format}".`);
+  const expect = values.expect === undefined ? undefined : parseExpectation(values.expect);
+  if (values.expect !== undefined && expect === undefined)
+    throw new CliError(`--expect must be recorded, 2xx or an HTTP status such as 400, not "${values.expect}".`);
+  if (values['dry-run'] && (expect !== undefined || values.report?.length))
+    throw new CliError('--dry-run sends nothing, so there is nothing to check or report; leave out --expect and --report.');
   // The inputs first: a mistyped path is the sentence to see, not a credentials error.
   await checkInputs(positionals);
   if (values.export !== undefined || values.out !== undefined)
-    return exportToLocust(positionals, values, { concurrency, rate, timestamps });
+    return exportToLocust(positionals, values, { concurrency, rate, timestamps, format });
+  const reports = await parseReports(values.report ?? []);
   const prepared = await prepare(values);
   if (values.debug)
     process.stderr.write(
@@ -177,9 +472,13 @@ export async function run(argv: string[]): Promise<number> {
   // Regular files have a size, so the bar can show how much is through; a pipe gets a plain counter.
   const position: ReadPosition = { bytes: 0 };
   const total = tty ? await totalBytes(positionals) : undefined;
-  let summaryResult: ReplaySummary;
+  const listed = values.output === 'json' ? Infinity : LISTED_FAILURES;
+  const results = new Results(expect, listed, reports.length > 0);
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  let summaryResult: ReplaySummary | undefined;
   try {
-    summaryResult = await prepared.sends.replay(readPayloads(positionals, 'SendHeartbeat', position), {
+    summaryResult = await prepared.sends.replay(results.items(positionals, format, position, Boolean(values.debug)), {
       target: prepared.session.target,
       credentials: prepared.session.credentials,
       concurrency,
@@ -194,21 +493,56 @@ export async function run(argv: string[]): Promise<number> {
       tags: ['replay'],
       ...(values.output === 'json' ? {} : { maxFailuresListed: LISTED_FAILURES }),
       ...(tty ? { onProgress: progressBar(() => (total ? position.bytes / total : undefined)) } : {}),
+      ...(expect !== undefined || reports.length > 0 ? { onResult: (r: ReplayResult) => results.result(r as ReplayResult<SentItem>) } : {}),
     });
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     if (tty) process.stderr.write('\r\x1b[2K');
     await prepared.close();
+    // Written whatever happened, a stop (Ctrl+C) or a failure included: what was sent is reported (a
+    // report that cannot be written then does not hide the failure).
+    if (reports.length > 0) {
+      const writing = writeReports(reports, results, {
+        startedAt,
+        elapsedMs: summaryResult?.elapsedMs ?? performance.now() - started,
+        stopped: summaryResult?.stopped ?? true,
+        ...(expect !== undefined ? { expect } : {}),
+        target: prepared.session.target.url,
+      });
+      await (summaryResult ? writing : writing.catch(() => undefined));
+    }
   }
   if (summaryResult.items === 0 && !summaryResult.stopped) {
     const what = positionals.length === 1 ? `${positionals[0] === '-' ? 'stdin' : positionals[0]} holds` : 'the inputs hold';
+    if (results.skipped > 0)
+      throw new CliError(
+        `Nothing to replay: ${what} no Edge Manager request (${results.skipped} part${results.skipped === 1 ? '' : 's'} skipped, e.g. ${results.firstSkip}).`,
+      );
     throw new CliError(`Nothing to replay: ${what} no payload (empty, blank lines or only outcome lines).`);
   }
-  if (values.output === 'json') process.stdout.write(JSON.stringify({ target: prepared.session.target, ...summaryResult }) + '\n');
-  else process.stdout.write(describe(summaryResult) + '\n');
+  if (values.output === 'json')
+    process.stdout.write(
+      JSON.stringify({
+        target: prepared.session.target,
+        ...summaryResult,
+        ...(results.skipped > 0 ? { skipped: results.skipped } : {}),
+        ...(expect !== undefined
+          ? {
+              expect,
+              expectation: { met: results.met, notMet: results.notMet, notCompared: results.notCompared },
+              expectationFailures: results.listedFailures(),
+            }
+          : {}),
+      }) + '\n',
+    );
+  else process.stdout.write(describe(summaryResult, results) + '\n');
   if (summaryResult.stopped) return 130;
-  if (summaryResult.failed === 0) return EXIT.ok;
   const types = Object.keys(summaryResult.failedByType);
+  if (expect !== undefined) {
+    if (results.notMet > 0) return EXIT.serviceError;
+    return types.includes('unreadable') ? EXIT.badInput : EXIT.ok;
+  }
+  if (summaryResult.failed === 0) return EXIT.ok;
   if (types.every((t) => t === 'unreadable')) return EXIT.badInput;
   return types.every((t) => t.startsWith('transport:')) ? EXIT.transport : EXIT.serviceError;
 }

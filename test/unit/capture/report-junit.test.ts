@@ -3,40 +3,12 @@
  * junit-10.xsd (test/fixtures/junit/, checked with xmllint --schema; a broken report is refused, so the
  * check is real), counts per suite, and every text escaped, control characters included.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { judge } from '../../../src/common/capture/compare.ts';
 import { junitReport, xmlAttribute, xmlText } from '../../../src/common/capture/report-junit.ts';
 import type { ReportEntry, ReportItem, ReportRun } from '../../../src/common/capture/report-items.ts';
-
-const XSD = join(import.meta.dirname, '../../fixtures/junit/junit-10.xsd');
-const dir = mkdtempSync(join(tmpdir(), 'hb-junit-'));
-let files = 0;
-
-/** xmllint --schema junit-10.xsd: '' when valid, else its complaints. */
-export function schemaProblems(xml: string): string {
-  if (!existsSync('/usr/bin/xmllint') && !existsSync('/usr/local/bin/xmllint'))
-    throw new Error('xmllint is missing: install Debian’s libxml2-utils (.ci/run does).');
-  const file = join(dir, `report-${++files}.xml`);
-  writeFileSync(file, xml);
-  try {
-    execFileSync('xmllint', ['--noout', '--schema', XSD, file], { stdio: 'pipe' });
-    return '';
-  } catch (error) {
-    return String((error as { stderr?: Buffer }).stderr ?? error);
-  }
-}
-
-/** One value read back by xmllint (XPath string()), as a CI server's parser would see it. */
-function xpath(xml: string, expression: string): string {
-  const file = join(dir, `report-${++files}.xml`);
-  writeFileSync(file, xml);
-  return execFileSync('xmllint', ['--xpath', `string(${expression})`, file], { encoding: 'utf8' }).replace(/\n$/, '');
-}
+import { junitSchemaProblems as schemaProblems, junitXPath as xpath } from '../../fixtures/junit/schema.ts';
 
 const run: ReportRun = { startedAt: '2026-03-01T10:00:00.123Z', elapsedMs: 1234.6, expect: 'recorded', target: 'http://127.0.0.1:8787' };
 
