@@ -183,7 +183,7 @@ describe('replay --expect and --report', () => {
 
   it('curl and aws command files are replayed; without --expect, the JUnit report fails the failed sends', async () => {
     const docs = [1, 2, 5].map(payload);
-    writeFileSync(at('cmds.curl'), docs.map((d) => emitCurl(d, { endpoint: healthy.url })).join(''));
+    writeFileSync(at('cmds.curl'), docs.map((d) => emitCurl(d, { endpointUrl: healthy.url })).join(''));
     writeFileSync(at('cmds.sh'), docs.map((d) => emitAwsCli(d, { endpointUrl: healthy.url, region: 'us-east-1' })).join(''));
     for (const file of ['cmds.curl', 'cmds.sh']) {
       const report = at(`${file}.xml`);
