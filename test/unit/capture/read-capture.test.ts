@@ -1,4 +1,5 @@
 /** readCaptureFiles: real files streamed through a UTF-8 decoder into the capture reader, format per file. */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,27 @@ describe('readCaptureFiles', () => {
     const records = await collect([big], { onFormat: (_f, format) => told.push(format) });
     expect(told).toEqual(['har']);
     expect(items(records).map((i) => i.device)).toEqual(['cam-1', '-bad', 'cam-5']);
+  });
+
+  it('reads standard input (-) as "stdin", its format detected from the text alone', async () => {
+    const module = join(import.meta.dirname, '..', '..', '..', 'src', 'node', 'capture', 'read-capture.ts');
+    const script = `import { readCaptureFiles } from ${JSON.stringify(module)};
+const out = [];
+for await (const r of readCaptureFiles(['-'], { onFormat: (f, format, guess) => out.push({ f, format, guess }) })) out.push(r);
+process.stdout.write(JSON.stringify(out));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end(SAMPLES.curl!.text);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    const [told, ...records] = JSON.parse(stdout) as [unknown, ...CaptureFileRecord[]];
+    expect(told).toEqual({ f: '-', format: 'curl', guess: { format: 'curl', reason: 'the text starts with a curl command' } });
+    expect(records.map(({ file, name, ...r }) => [file, name, r])).toEqual(
+      readCaptureText('curl', SAMPLES.curl!.text, { name: 'stdin' }).map((r) => ['-', 'stdin', r]),
+    );
   });
 
   it('reads an empty file as nothing', async () => {
