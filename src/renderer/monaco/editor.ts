@@ -11,6 +11,7 @@ import type { Operation } from '../../common/model/index.ts';
 import { configureJson } from './language.ts';
 import type { ProblemRange } from './ranges.ts';
 import { minimalReplace } from './text-diff.ts';
+import { bindVariableCompletion } from './variables-completion.ts';
 import type { HintSource } from './language.ts';
 import type { TextEdit } from '../../common/json/edit.ts';
 
@@ -27,6 +28,8 @@ export interface JsonEditorOptions {
   timestampHints: HintSource;
   /** The model's name in its URI (inmemory://heartbeat/NAME.json), one per editor; default `composer`. */
   name?: string;
+  /** The variables `{{` completes (the chosen environment's; the built-ins come anyway), read when the list opens. */
+  variables?: () => Readonly<Record<string, string>>;
 }
 
 export interface JsonEditorHandle {
@@ -53,6 +56,7 @@ export function createJsonEditor(element: HTMLElement, options: JsonEditorOption
   let operation = options.operation;
   let unbind = configureJson(uri.toString(), operation, options.timestampHints);
   const model = monaco.editor.createModel(options.text, 'json', uri);
+  const unbindVariables = options.variables ? bindVariableCompletion(uri.toString(), options.variables) : () => undefined;
   model.updateOptions({ tabSize: 2, insertSpaces: true });
   const editor = monaco.editor.create(element, {
     model,
@@ -146,6 +150,7 @@ export function createJsonEditor(element: HTMLElement, options: JsonEditorOption
       editor.dispose();
       model.dispose();
       unbind();
+      unbindVariables();
     },
   };
 }
