@@ -95,131 +95,135 @@ describe.skipIf(!existsSync(CHROMIUM))('variables in the composer', () => {
     await host?.stop();
   });
 
-  it('edit the environments, choose one, send: resolved on the wire and in the inspector, placeholders kept in the composer', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      colorScheme: 'light',
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    const page = await open(context);
-    const errors = watchPageErrors(page);
-    const picker = page.getByLabel('Environment', { exact: true });
-    const status = page.getByTestId('document-status');
+  it(
+    'edit the environments, choose one, send: resolved on the wire and in the inspector, placeholders kept in the composer',
+    { timeout: 90_000 },
+    async () => {
+      const context = await browser.newContext({
+        viewport: { width: 1440, height: 900 },
+        colorScheme: 'light',
+        permissions: ['clipboard-read', 'clipboard-write'],
+      });
+      const page = await open(context);
+      const errors = watchPageErrors(page);
+      const picker = page.getByLabel('Environment', { exact: true });
+      const status = page.getByTestId('document-status');
 
-    // The dialog: problems at line and column as typed (Save waits for a valid file), then saved through the host.
-    await page.getByRole('button', { name: 'Edit environments…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Environments' });
-    const yaml = dialog.getByLabel('environments.yaml');
-    await expect.poll(() => yaml.evaluate((el) => el === document.activeElement)).toBe(true);
-    await yaml.fill('environments:\n  e2e-demo:\n    now: 1\n');
-    const problems = dialog.getByTestId('environments-problems');
-    await expect.poll(() => problems.innerText()).toContain('Line 3, column 5: "now" is a built-in ({{now}}): choose another name');
-    expect(await dialog.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
-    await yaml.fill(ENVIRONMENTS);
-    await expect.poll(() => problems.innerText()).toMatch(/^\d+ environments: e2e-demo, e2e-staging, /);
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => dialog.isVisible()).toBe(false);
-    // The focus is back on the button that opened the dialog.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit environments…');
-
-    // Chosen from the keyboard.
-    await picker.focus();
-    await picker.selectOption('e2e-demo');
-    expect(await picker.inputValue()).toBe('e2e-demo');
-
-    // "{{now}}" and "{{random:…}}" where numbers are expected are no type errors.
-    await replaceJson(page, TEMPLATE);
-    await expect.poll(() => status.innerText()).toMatch(/^Valid( SendHeartbeat)? request$/);
-
-    const before = Math.floor(Date.now() / 1000);
-    await page.keyboard.press('ControlOrMeta+Enter');
-    const substitutions = page.getByTestId('substitutions');
-    await expect.poll(() => substitutions.isVisible(), { timeout: 15_000 }).toBe(true);
-    const listed = await substitutions.innerText();
-    expect(listed).toContain('{{device}} = sim-e2e-001');
-    expect(listed).toContain('{{fleet}} = e2e-fleet');
-    expect(listed).toMatch(/\{\{now\}\} = \d{10}/);
-    expect(listed).toMatch(/\{\{random:20:30\}\} = (2\d|30)\b/);
-
-    // The inspector's request is the request as sent.
-    await page.locator('.inspector summary', { hasText: /^Request$/ }).click();
-    const shownBody = await page.getByLabel('Request body').innerText();
-    expect(shownBody).toContain('"DeviceName": "sim-e2e-001"');
-    expect(shownBody).not.toContain('{{');
-
-    // The endpoint got the resolved values.
-    const received = JSON.parse(await receivedBody(page)) as {
-      DeviceName: string;
-      DeviceFleetName: string;
-      AgentMetrics: Array<{ Dimension: string; Value: number; Timestamp: number }>;
-    };
-    expect(received).toMatchObject({
-      DeviceName: 'sim-e2e-001',
-      DeviceFleetName: 'e2e-fleet',
-      AgentMetrics: [{ Dimension: 'sim-e2e-001' }],
-    });
-    expect(received.AgentMetrics[0]!.Timestamp).toBeGreaterThanOrEqual(before);
-    expect(received.AgentMetrics[0]!.Timestamp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
-    expect(shownBody.replace(/\s+/g, '')).toBe(JSON.stringify(received));
-
-    // The composer still holds the placeholders.
-    expect(await page.getByLabel('DeviceName', { exact: true }).inputValue()).toBe('{{device}}');
-    expect(await page.locator('.monaco-editor .view-lines').innerText()).toContain('"{{now}}"');
-
-    // An unknown variable: marked at its field and in the JSON view, and refused with a sentence naming it.
-    await page.getByLabel('DeviceFleetName', { exact: true }).fill('{{region}}-fleet');
-    await expect.poll(() => status.innerText()).toBe('1 problem');
-    expect(await page.locator('.field.invalid').innerText()).toContain(
-      '{{region}} is not defined: the environment "e2e-demo" has device, fleet;',
-    );
-    await expect.poll(() => page.locator('.monaco-editor .squiggly-error').count()).toBe(1);
-    await page.keyboard.press('ControlOrMeta+Enter');
-    await expect
-      .poll(() => page.getByTestId('inspector-status').innerText())
-      .toContain('Not sent: {{region}} is not defined: the environment "e2e-demo" has device, fleet;');
-
-    // Screenshots for docs/variables.md: the picker and the dialog, light and dark.
-    await page.getByLabel('DeviceFleetName', { exact: true }).fill('{{fleet}}');
-    for (const theme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: theme });
-      await page.waitForTimeout(300);
-      await page.locator('.composer').screenshot({ path: join(IMAGES, `variables-picker-${theme}.png`) });
+      // The dialog: problems at line and column as typed (Save waits for a valid file), then saved through the host.
       await page.getByRole('button', { name: 'Edit environments…' }).click();
-      await expect.poll(() => dialog.isVisible()).toBe(true);
-      await dialog
-        .getByLabel('environments.yaml')
-        .fill(
-          'environments:\n  demo:\n    device: sim-001\n    fleet: demo-fleet\n  staging:\n    device: cam-staging-01\n    fleet id: staging-fleet\n',
-        );
-      await expect
-        .poll(() => dialog.getByTestId('environments-problems').innerText())
-        .toContain('Line 7, column 5: "fleet id" is not a variable name');
-      await dialog.screenshot({ path: join(IMAGES, `variables-dialog-${theme}.png`) });
-      await page.keyboard.press('Escape');
+      const dialog = page.getByRole('dialog', { name: 'Environments' });
+      const yaml = dialog.getByLabel('environments.yaml');
+      await expect.poll(() => yaml.evaluate((el) => el === document.activeElement)).toBe(true);
+      await yaml.fill('environments:\n  e2e-demo:\n    now: 1\n');
+      const problems = dialog.getByTestId('environments-problems');
+      await expect.poll(() => problems.innerText()).toContain('Line 3, column 5: "now" is a built-in ({{now}}): choose another name');
+      expect(await dialog.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+      await yaml.fill(ENVIRONMENTS);
+      await expect.poll(() => problems.innerText()).toMatch(/^\d+ environments: e2e-demo, e2e-staging, /);
+      await dialog.getByRole('button', { name: 'Save' }).click();
       await expect.poll(() => dialog.isVisible()).toBe(false);
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
+      // The focus is back on the button that opened the dialog.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit environments…');
 
-    // `{{` in the JSON view lists the environment's variables and the built-ins.
-    await replaceJson(page, '{"DeviceName": "x"}');
-    await page.keyboard.press('ControlOrMeta+End');
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.type('-{{');
-    const suggestions = page.locator('.monaco-editor .suggest-widget');
-    await expect.poll(() => suggestions.innerText()).toContain('{{device}}');
-    expect(await suggestions.innerText()).toContain('{{now:iso}}');
-    await page.keyboard.type('dev');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.monaco-editor .view-lines').innerText()).toContain('"x-{{device}}"');
+      // Chosen from the keyboard.
+      await picker.focus();
+      await picker.selectOption('e2e-demo');
+      expect(await picker.inputValue()).toBe('e2e-demo');
 
-    // Remembered over a reload.
-    await page.reload();
-    await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Connected');
-    await expect.poll(() => picker.inputValue()).toBe('e2e-demo');
-    errors.expectNone();
-    await context.close();
-  });
+      // "{{now}}" and "{{random:…}}" where numbers are expected are no type errors.
+      await replaceJson(page, TEMPLATE);
+      await expect.poll(() => status.innerText()).toMatch(/^Valid( SendHeartbeat)? request$/);
+
+      const before = Math.floor(Date.now() / 1000);
+      await page.keyboard.press('ControlOrMeta+Enter');
+      const substitutions = page.getByTestId('substitutions');
+      await expect.poll(() => substitutions.isVisible(), { timeout: 15_000 }).toBe(true);
+      const listed = await substitutions.innerText();
+      expect(listed).toContain('{{device}} = sim-e2e-001');
+      expect(listed).toContain('{{fleet}} = e2e-fleet');
+      expect(listed).toMatch(/\{\{now\}\} = \d{10}/);
+      expect(listed).toMatch(/\{\{random:20:30\}\} = (2\d|30)\b/);
+
+      // The inspector's request is the request as sent.
+      await page.locator('.inspector summary', { hasText: /^Request$/ }).click();
+      const shownBody = await page.getByLabel('Request body').innerText();
+      expect(shownBody).toContain('"DeviceName": "sim-e2e-001"');
+      expect(shownBody).not.toContain('{{');
+
+      // The endpoint got the resolved values.
+      const received = JSON.parse(await receivedBody(page)) as {
+        DeviceName: string;
+        DeviceFleetName: string;
+        AgentMetrics: Array<{ Dimension: string; Value: number; Timestamp: number }>;
+      };
+      expect(received).toMatchObject({
+        DeviceName: 'sim-e2e-001',
+        DeviceFleetName: 'e2e-fleet',
+        AgentMetrics: [{ Dimension: 'sim-e2e-001' }],
+      });
+      expect(received.AgentMetrics[0]!.Timestamp).toBeGreaterThanOrEqual(before);
+      expect(received.AgentMetrics[0]!.Timestamp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+      expect(shownBody.replace(/\s+/g, '')).toBe(JSON.stringify(received));
+
+      // The composer still holds the placeholders.
+      expect(await page.getByLabel('DeviceName', { exact: true }).inputValue()).toBe('{{device}}');
+      expect(await page.locator('.monaco-editor .view-lines').innerText()).toContain('"{{now}}"');
+
+      // An unknown variable: marked at its field and in the JSON view, and refused with a sentence naming it.
+      await page.getByLabel('DeviceFleetName', { exact: true }).fill('{{region}}-fleet');
+      await expect.poll(() => status.innerText()).toBe('1 problem');
+      expect(await page.locator('.field.invalid').innerText()).toContain(
+        '{{region}} is not defined: the environment "e2e-demo" has device, fleet;',
+      );
+      await expect.poll(() => page.locator('.monaco-editor .squiggly-error').count()).toBe(1);
+      await page.keyboard.press('ControlOrMeta+Enter');
+      await expect
+        .poll(() => page.getByTestId('inspector-status').innerText())
+        .toContain('Not sent: {{region}} is not defined: the environment "e2e-demo" has device, fleet;');
+
+      // Screenshots for docs/variables.md: the picker and the dialog, light and dark.
+      await page.getByLabel('DeviceFleetName', { exact: true }).fill('{{fleet}}');
+      for (const theme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: theme });
+        await page.waitForTimeout(300);
+        await page.locator('.composer').screenshot({ path: join(IMAGES, `variables-picker-${theme}.png`) });
+        await page.getByRole('button', { name: 'Edit environments…' }).click();
+        await expect.poll(() => dialog.isVisible()).toBe(true);
+        await dialog
+          .getByLabel('environments.yaml')
+          .fill(
+            'environments:\n  demo:\n    device: sim-001\n    fleet: demo-fleet\n  staging:\n    device: cam-staging-01\n    fleet id: staging-fleet\n',
+          );
+        await expect
+          .poll(() => dialog.getByTestId('environments-problems').innerText())
+          .toContain('Line 7, column 5: "fleet id" is not a variable name');
+        await dialog.screenshot({ path: join(IMAGES, `variables-dialog-${theme}.png`) });
+        await page.keyboard.press('Escape');
+        await expect.poll(() => dialog.isVisible()).toBe(false);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+
+      // `{{` in the JSON view lists the environment's variables and the built-ins.
+      await replaceJson(page, '{"DeviceName": "x"}');
+      await page.keyboard.press('ControlOrMeta+End');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.type('-{{');
+      const suggestions = page.locator('.monaco-editor .suggest-widget');
+      await expect.poll(() => suggestions.innerText()).toContain('{{device}}');
+      expect(await suggestions.innerText()).toContain('{{now:iso}}');
+      await page.keyboard.type('dev');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('.monaco-editor .view-lines').innerText()).toContain('"x-{{device}}"');
+
+      // Remembered over a reload.
+      await page.reload();
+      await expect.poll(() => page.getByTestId('connection').innerText(), { timeout: 15_000 }).toContain('Connected');
+      await expect.poll(() => picker.inputValue()).toBe('e2e-demo');
+      errors.expectNone();
+      await context.close();
+    },
+  );
 
   it('the shared vectors: the endpoint receives what the common resolver and the CLI give', async () => {
     const context = await browser.newContext({
