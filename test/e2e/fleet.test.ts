@@ -184,6 +184,37 @@ describe.skipIf(!existsSync(CHROMIUM))('the fleet view', () => {
     await page.close();
   }, 90_000);
 
+  it("a run in the host's worker thread (HEARTBEAT_FLEET_RUN_IN=worker: the built host runs itself as the worker)", async () => {
+    const workerHost = await startUiHost((env) => (env.HEARTBEAT_FLEET_RUN_IN = 'worker'));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchPageErrors(page);
+    try {
+      await page.goto(workerHost.url);
+      await page.getByRole('tab', { name: 'Fleet' }).click();
+      await page
+        .getByLabel('Open a scenario file')
+        .setInputFiles({ name: 'e2e.yaml', mimeType: 'text/yaml', buffer: Buffer.from(SCENARIO) });
+      await expect.poll(async () => page.getByLabel('Example scenario').inputValue()).toBe('');
+      await page.getByTestId('fleet-start').click();
+      const grid = page.getByTestId('device-grid');
+      await expect.poll(async () => grid.getAttribute('aria-label'), { timeout: 15_000 }).toMatch(/^24 devices: (2[0-4]) healthy/);
+      await grid.focus();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      const device = page.getByRole('region', { name: 'Selected device' });
+      await expect
+        .poll(async () => monacoText(device.getByTestId('device-heartbeat')), { timeout: 8000 })
+        .toContain('"DeviceName": "e2e-24"');
+      await page.getByTestId('fleet-start').click();
+      await expect.poll(async () => page.getByTestId('fleet-start').textContent(), { timeout: 10_000 }).toContain('Start');
+      expect(await page.getByRole('button', { name: 'Export report' }).isEnabled()).toBe(true);
+      errors.expectNone();
+    } finally {
+      await page.close();
+      await workerHost.stop();
+    }
+  }, 60_000);
+
   it('the rollout example: its staged plan fails at stage 2, and the timeline says so', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors = watchPageErrors(page);

@@ -54,6 +54,11 @@ function emptyStats(devices = 0): FleetState['stats'] {
 /** Runs against the app's own endpoint with at least this many devices go to a worker thread (where one can start). */
 export const FLEET_WORKER_MIN_DEVICES = 1000;
 
+/** HEARTBEAT_FLEET_RUN_IN (`thread`, `worker`, `auto`): where runs go when the host's composer does not say. */
+export function runInOfEnv(value: string | undefined): 'auto' | 'worker' | 'thread' {
+  return value === 'thread' || value === 'worker' ? value : 'auto';
+}
+
 export interface FleetServiceDeps {
   sends: SendService;
   endpoint: RunningEndpoint;
@@ -63,8 +68,8 @@ export interface FleetServiceDeps {
   historyDir(): string;
   recordRun(summary: FleetRunSummary, tags?: string[]): Promise<string>;
   /**
-   * Where a run goes: `auto` (the default) a worker thread for a big run against the app's endpoint,
-   * `worker` every run that can, `thread` none. `workerEntry` replaces where the worker's code is looked
+   * Where a run goes: `auto` (the default, or HEARTBEAT_FLEET_RUN_IN) a worker thread for a big run
+   * against the app's endpoint, `worker` every run that can, `thread` none. `workerEntry` replaces where the worker's code is looked
    * for (fleetWorkerEntry: the sources through tsx, or the host's own bundle).
    */
   runIn?: 'auto' | 'worker' | 'thread';
@@ -97,16 +102,16 @@ interface Current {
 export function createFleetService(deps: FleetServiceDeps): FleetService {
   let current: Current | undefined;
 
-  /** The latest statuses and statistics a run told (a finished run in a worker has no one left to ask). */
+  /** The latest statuses and statistics a run told (should its worker fail to answer). */
   const last = new WeakMap<Current, { stats: FleetState['stats']; statuses: string }>();
   const snapshot = async (c: Current, window: boolean): Promise<{ stats: FleetState['stats']; statuses: string }> => {
-    if (c.summary) return { stats: c.summary, statuses: last.get(c)?.statuses ?? '' };
     try {
-      const now = await c.run.snapshot(window);
+      const now = await c.run.snapshot(window && !c.summary);
       last.set(c, now);
-      return now;
+      return c.summary ? { stats: c.summary, statuses: now.statuses } : now;
     } catch {
-      return last.get(c) ?? { stats: emptyStats(), statuses: '' };
+      const before = last.get(c);
+      return { stats: c.summary ?? before?.stats ?? emptyStats(), statuses: before?.statuses ?? '' };
     }
   };
   const stateOf = async (c: Current, window = false): Promise<FleetState> => state(c, (await snapshot(c, window)).stats);
@@ -167,7 +172,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
       'fleet-runs',
       `${scenario.name}-${startedAt.replace(/[:.]/g, '')}-${randomUUID().slice(0, 8)}.ndjson`,
     );
-    const runIn = deps.runIn ?? 'auto';
+    const runIn = deps.runIn ?? runInOfEnv(process.env.HEARTBEAT_FLEET_RUN_IN);
     const entry =
       runIn === 'worker' || (runIn === 'auto' && request.target.kind === 'local' && devices >= FLEET_WORKER_MIN_DEVICES)
         ? (deps.workerEntry ?? fleetWorkerEntry)()
