@@ -46,6 +46,16 @@ export class HistoryStore {
   }
 
   /**
+   * Appends a line (durable where asked) without reading it back into the index: the index's follower
+   * picks it up with the folder's change (coalesced, a few reads a second), so a run of thousands of sends
+   * a second is not held back by one folder read per line. The app's runs record this way
+   * (docs/runs.md#performance).
+   */
+  async append(line: LogLine, durable: boolean): Promise<void> {
+    await this.writer.append(line, durable);
+  }
+
+  /**
    * Records a fleet run's summary as one history entry (a `run` line, docs/history.md#fleet-run-entries);
    * resolves with its id once the line is fsynced and the index has read it back.
    */

@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FleetRunSummary, HeartbeatApi, HostSettings } from '../../common/api.ts';
+import type { FleetRunSummary, HeartbeatApi, HistorySummary, HostSettings } from '../../common/api.ts';
 import { exportHistory } from '../history/export.ts';
 import type { HistoryWarning } from '../history/history-index.ts';
 import { compact } from '../history/maintenance.ts';
@@ -16,6 +16,10 @@ import { HostError, sentenceOf } from './host-error.ts';
 import { entryOf, indexQuery, pageOf, summaryOf } from './history-view.ts';
 
 const DAY_MS = 86_400_000;
+/** History events wait this long to go to windows together (a send's request and outcome become one)… */
+export const HISTORY_BATCH_MS = 250;
+/** …one event an entry up to this many; more become one `history-reset` (query again). */
+export const HISTORY_BATCH_LIMIT = 20;
 
 /** One sentence for lines the history skipped, however many. */
 function skippedNotice(warnings: HistoryWarning[]): string {
@@ -43,9 +47,26 @@ export async function createHistoryService(
   busy: () => boolean,
 ): Promise<HistoryService> {
   const store = await HistoryStore.open(dir);
+  // Entries reach windows one event each, but a flood (a run or a replay: thousands a second) becomes
+  // one `history-reset` (query again) per HISTORY_BATCH_MS: more than HISTORY_BATCH_LIMIT entries in a
+  // batch are not sent one by one.
+  let held = new Map<string, HistorySummary>();
+  let batch: ReturnType<typeof setTimeout> | undefined;
+  const flush = (): void => {
+    batch = undefined;
+    const entries = held;
+    held = new Map();
+    if (entries.size > HISTORY_BATCH_LIMIT) events.emit({ type: 'history-reset' });
+    else for (const entry of entries.values()) events.emit({ type: 'history', entry });
+  };
   const stopEvents = store.index.onChange((change) => {
-    if (change.rebuilt) events.emit({ type: 'history-reset' });
-    else for (const entry of change.entries) events.emit({ type: 'history', entry: summaryOf(entry) });
+    if (change.rebuilt) {
+      held.clear();
+      events.emit({ type: 'history-reset' });
+    } else {
+      for (const entry of change.entries) held.set(entry.id, summaryOf(entry));
+      batch ??= setTimeout(flush, HISTORY_BATCH_MS);
+    }
     if (change.warnings.length > 0) events.emit({ type: 'notice', message: skippedNotice(change.warnings) });
   });
   let retentionNotice: string | undefined;
@@ -123,6 +144,7 @@ export async function createHistoryService(
     recordRun: (summary, tags) => store.recordRun(summary, tags),
     async close() {
       stopEvents();
+      clearTimeout(batch);
       clearInterval(timer);
       await store.close();
     },

@@ -11,6 +11,7 @@ import { compareWithRecorded, meetsExpectation } from '../../common/capture/comp
 import type { Credentials } from '../credentials/credentials.ts';
 import type { ReplayItem } from '../engine/payloads.ts';
 import type { SendService } from '../services/send-service.ts';
+import type { HistorySink } from '../engine/send.ts';
 import type { CaptureService, RunResults } from './capture-service.ts';
 import type { EventHub } from './events.ts';
 import { HostError, sentenceOf } from './host-error.ts';
@@ -50,6 +51,8 @@ export function createRunService(deps: {
   credentialsOf(ref: CredentialRef): Promise<Credentials>;
   /** The host's attempts per send (a run's default, as the composer's sends). */
   maxAttempts(): number;
+  /** Where a run's sends are recorded: the history, without waiting for its index (docs/runs.md#performance). */
+  history: HistorySink;
 }): RunService {
   const runs = new Map<string, Run>();
 
@@ -177,22 +180,26 @@ export function createRunService(deps: {
         emit(run);
       };
       void deps.sends
-        .replay(source(), {
-          target,
-          credentials,
-          concurrency: request.concurrency ?? 8,
-          maxAttempts: request.maxAttempts ?? deps.maxAttempts(),
-          ...(request.ratePerSecond ? { ratePerSecond: request.ratePerSecond } : {}),
-          rewrite: {
-            ...(request.timestamps && request.timestamps !== 'keep' ? { timestamps: request.timestamps } : {}),
-            ...(request.deviceName ? { deviceName: request.deviceName } : {}),
-            ...(request.fleetName ? { fleetName: request.fleetName } : {}),
+        .replay(
+          source(),
+          {
+            target,
+            credentials,
+            concurrency: request.concurrency ?? 8,
+            maxAttempts: request.maxAttempts ?? deps.maxAttempts(),
+            ...(request.ratePerSecond ? { ratePerSecond: request.ratePerSecond } : {}),
+            rewrite: {
+              ...(request.timestamps && request.timestamps !== 'keep' ? { timestamps: request.timestamps } : {}),
+              ...(request.deviceName ? { deviceName: request.deviceName } : {}),
+              ...(request.fleetName ? { fleetName: request.fleetName } : {}),
+            },
+            signal: run.abort.signal,
+            tags: ['replay', 'app-run'],
+            gate: () => run.paused,
+            onResult: (r) => tally(r.position, r.outcome, r.latencyMs, r.attempts, r.historyId),
           },
-          signal: run.abort.signal,
-          tags: ['replay', 'app-run'],
-          gate: () => run.paused,
-          onResult: (r) => tally(r.position, r.outcome, r.latencyMs, r.attempts, r.historyId),
-        })
+          deps.history,
+        )
         .then(
           (summary) => {
             run.state.state = run.abort.signal.aborted ? 'cancelled' : 'finished';

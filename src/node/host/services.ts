@@ -105,6 +105,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     targetOf: sendApi.targetOf,
     credentialsOf: keys.credentialsOf,
     maxAttempts: () => settings.current().maxAttempts,
+    history: { record: (line, durable) => history!.store.append(line, durable) },
   });
   const captures: CaptureService = createCaptureService({ events, runResults: runs.results, closing: runs.captureClosing });
   const environments = createEnvironmentsService(options.environmentsFile ?? join(dirname(settingsFile), 'environments.yaml'));

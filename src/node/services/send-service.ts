@@ -23,7 +23,15 @@ export interface SendServiceOptions {
 export interface SendService {
   /** Sends one request; `timeoutMs` other than the pool's gets a pool of its own for this send. */
   send(input: SendInput & { timeoutMs?: number }): Promise<SendHandle>;
-  replay(items: AsyncIterable<ReplayItem | ReplayProblem>, options: ReplayOptions): Promise<ReplaySummary>;
+  /**
+   * Replays items through this service's transport; `history` replaces the service's history sink for
+   * this replay (the app's runs record without waiting for the history's index, docs/runs.md).
+   */
+  replay<T extends ReplayItem>(
+    items: AsyncIterable<T | ReplayProblem>,
+    options: ReplayOptions<T>,
+    history?: HistorySink,
+  ): Promise<ReplaySummary>;
   /** Starts a fleet run over this service's transport; its requests are not written to the history. */
   fleet(options: FleetRunOptions): FleetRun;
   /** Sends from now on use `transport` (settings changed); the previous one is closed. */
@@ -34,10 +42,10 @@ export interface SendService {
 
 export function createSendService(options: SendServiceOptions): SendService {
   let transport = options.transport;
-  const engineFor = (t: Transport): Engine =>
+  const engineFor = (t: Transport, history = options.history): Engine =>
     createEngine({
       transport: t,
-      ...(options.history ? { history: options.history } : {}),
+      ...(history ? { history } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     });
   let engine = engineFor(transport);
@@ -55,7 +63,7 @@ export function createSendService(options: SendServiceOptions): SendService {
       void handle.response.finally(() => oneOff.close()).catch(() => undefined);
       return handle;
     },
-    replay: (items, replayOptions) => replay(engine, items, replayOptions),
+    replay: (items, replayOptions, history) => replay(history ? engineFor(transport, history) : engine, items, replayOptions),
     fleet: (runOptions) =>
       startFleetRun(createEngine({ transport, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) }), runOptions),
     useTransport(next) {

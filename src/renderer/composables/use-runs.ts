@@ -3,6 +3,7 @@
  * 1 MiB pieces, follows `capture` and `run` events, starts, pauses, resumes, cancels and re-runs runs with
  * the top bar's target and credentials, and exports results. Failures come back as a sentence.
  */
+import { getCurrentInstance, onBeforeUnmount } from 'vue';
 import type { CaptureFormat, CaptureRow, RunExportFormat } from '../../common/api.ts';
 import { errorSentence } from '../platform/errors.ts';
 import { expectationOf, useRunsStore } from '../stores/runs.ts';
@@ -17,10 +18,14 @@ export const CHUNK_CHARS = 1024 * 1024;
 /** What a capture is read from: a file (streamed, never read whole into the page), or text. */
 export type CaptureSource = File | { name: string; text: string };
 
-/** The text of a source in pieces of about `size` characters. */
+/** The first piece is small, so the first rows show at once; the rest go in CHUNK_CHARS pieces. */
+export const FIRST_CHUNK_CHARS = 64 * 1024;
+
+/** The text of a source in pieces: FIRST_CHUNK_CHARS, then about `size` characters each. */
 async function* pieces(source: CaptureSource, size: number): AsyncGenerator<string> {
+  let want = Math.min(FIRST_CHUNK_CHARS, size);
   if (!(source instanceof Blob)) {
-    for (let at = 0; at < source.text.length; at += size) yield source.text.slice(at, at + size);
+    for (let at = 0; at < source.text.length; at += want, want = size) yield source.text.slice(at, at + want);
     return;
   }
   const reader = source.stream().pipeThrough(new TextDecoderStream()).getReader();
@@ -29,9 +34,10 @@ async function* pieces(source: CaptureSource, size: number): AsyncGenerator<stri
     const { done, value } = await reader.read();
     if (done) break;
     held += value;
-    if (held.length >= size) {
+    if (held.length >= want) {
       yield held;
       held = '';
+      want = size;
     }
   }
   if (held) yield held;
@@ -40,13 +46,30 @@ async function* pieces(source: CaptureSource, size: number): AsyncGenerator<stri
 /** The source of the open capture (one per page), kept to read it again as another format. */
 let source: CaptureSource | undefined;
 
-/** Follows the host's `capture` and `run` events into the store: called once, by the Run view. */
+/** While a run is under way, its state is also asked for this often (events can be dropped under load). */
+export const RUN_POLL_MS = 1000;
+
+/**
+ * Follows the host's `capture` and `run` events into the store: called once, by the Run view. A stream
+ * that drops events under load (a subscriber too slow for a flood) must not leave a run showing as
+ * running: its state is asked for every RUN_POLL_MS while it is under way.
+ */
 export function useRunEvents(): void {
   const store = useRunsStore();
+  const { api } = usePlatform();
   useHostEvents((event) => {
     if (event.type === 'capture') store.setCapture(event.info);
     else if (event.type === 'run') store.setRun(event.state, event.results);
   });
+  const poll = setInterval(() => {
+    const run = store.run;
+    if (!run || !['running', 'paused', 'cancelling'].includes(run.state)) return;
+    api.runs.state(run.id).then(
+      (state) => state && store.setRun(state),
+      () => undefined,
+    );
+  }, RUN_POLL_MS);
+  if (getCurrentInstance()) onBeforeUnmount(() => clearInterval(poll));
 }
 
 export function useRuns() {
