@@ -260,7 +260,11 @@ export type HostEvent =
       /** Requests answered in the same time but left out of `activities` (a flood: the counts come from info()). */
       skipped: number;
     }
-  /** A history entry was written or completed (a send, a replay, from any window or process). */
+  /**
+   * A history entry was written or completed (a send, a replay, from any window or process). Batched: the
+   * entries of HISTORY_BATCH_MS go together, and more than HISTORY_BATCH_LIMIT of them (a run's flood)
+   * come as one `history-reset` instead (src/node/host/history-service.ts).
+   */
   | { type: 'history'; entry: HistorySummary }
   /** The history changed as a whole (entries cleared or pruned, here or by another process): query it again. */
   | { type: 'history-reset' }

@@ -179,6 +179,13 @@ beforeAll(async () => {
       AgentMetrics: [{ Dimension: 'cpu', MetricName: 'load', Value: i, Timestamp: 1_700_000_000 + i }],
     });
   writeFileSync(join(work, 'captured.ndjson'), [1, 2, 3, 4].map(payload).join('\n') + '\n');
+  // docs/variables.md: its template, an environments file beside it, and the app's (the configuration folder's).
+  writeFileSync(join(work, 'template.json'), /```json\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs/variables.md'), 'utf8'))![1]!);
+  const environments =
+    'environments:\n  default:\n    device: sim-000\n    fleet: demo-fleet\n  demo:\n    device: sim-001\n    fleet: demo-fleet\n';
+  writeFileSync(join(work, 'environments.yaml'), environments);
+  mkdirSync(join(dir, '.config', 'heartbeat-composer'), { recursive: true });
+  writeFileSync(join(dir, '.config', 'heartbeat-composer', 'environments.yaml'), environments);
   writeFileSync(join(work, 'fleet.yaml'), /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs/endpoint.md'), 'utf8'))![1]!);
   // A Locust run's --csv output (real, test/fixtures/locust) where the `fleet report --from-locust` examples look.
   mkdirSync(join(work, 'fleet-demo-locust'));

@@ -86,11 +86,14 @@ describe('built desktop bundles', () => {
     expect([...exposed.keys()]).toEqual(['heartbeat', 'heartbeatDesktop']);
     expect(Object.keys(exposed.get('heartbeat') as object).sort()).toEqual([
       'cancel',
+      'captures',
       'credentials',
       'endpoint',
+      'environments',
       'fleet',
       'history',
       'replay',
+      'runs',
       'send',
       'settings',
       'subscribe',

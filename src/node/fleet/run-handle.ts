@@ -1,7 +1,7 @@
 /**
  * A fleet run as the app's host drives it (src/node/host/fleet-service.ts): in the host's own thread
- * (inThread, over the engine's FleetRun) or in a worker thread (worker-run.ts, docs/fleet.md#the-simulator-
- * in-a-worker-thread) — the same questions, answered asynchronously either way.
+ * (inThread, over the engine's FleetRun) or in a worker thread (worker-run.ts,
+ * docs/fleet.md#the-simulator-in-a-worker-thread) — the same questions, answered asynchronously either way.
  */
 import { DEVICE_STATUS_CODES, type FleetDevice, type FleetDeviceDetail } from '../../common/fleet/api-types.ts';
 import type { FleetRunStats, FleetRunSummary } from '../../common/fleet/summary.ts';

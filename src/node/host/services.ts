@@ -15,7 +15,7 @@ import { historyDir as defaultHistoryDir } from '../history/paths.ts';
 import { createSendService } from '../services/send-service.ts';
 import { createCaptureService, type CaptureService } from './capture-service.ts';
 import { createEndpointService } from './endpoint-service.ts';
-import { createEnvironmentsService } from './environments-service.ts';
+import { createEnvironmentsService, defaultEnvironmentsFile } from './environments-service.ts';
 import { createEventHub } from './events.ts';
 import { createFleetService } from './fleet-service.ts';
 import { HostError } from './host-error.ts';
@@ -97,6 +97,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     credentialsOf: keys.credentialsOf,
     historyDir: () => settings.current().historyDir,
     recordRun: (summary, tags) => history!.recordRun(summary, tags),
+    maxAttempts: () => settings.current().maxAttempts,
   });
   const runs = createRunService({
     sends,
@@ -108,7 +109,11 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
     history: { record: (line, durable) => history!.store.append(line, durable) },
   });
   const captures: CaptureService = createCaptureService({ events, runResults: runs.results, closing: runs.captureClosing });
-  const environments = createEnvironmentsService(options.environmentsFile ?? join(dirname(settingsFile), 'environments.yaml'));
+  // An explicit file (tests) wins; else $HEARTBEAT_ENVIRONMENTS or the configuration folder's, as the CLI reads it;
+  // a host given its own settings file (tests, a second profile) keeps its environments beside it.
+  const environments = createEnvironmentsService(
+    options.environmentsFile ?? (options.settingsFile ? join(dirname(settingsFile), 'environments.yaml') : defaultEnvironmentsFile()),
+  );
   const startupNotice = history.startupNotice;
   const api: HeartbeatApi = {
     ...sendApi.api,
