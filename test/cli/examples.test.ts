@@ -184,6 +184,8 @@ beforeAll(async () => {
   const environments =
     'environments:\n  default:\n    device: sim-000\n    fleet: demo-fleet\n  demo:\n    device: sim-001\n    fleet: demo-fleet\n';
   writeFileSync(join(work, 'environments.yaml'), environments);
+  const template = JSON.stringify(JSON.parse(readFileSync(join(work, 'template.json'), 'utf8')));
+  writeFileSync(join(work, 'items.ndjson'), `${template}\n${template}\n`);
   mkdirSync(join(dir, '.config', 'heartbeat-composer'), { recursive: true });
   writeFileSync(join(dir, '.config', 'heartbeat-composer', 'environments.yaml'), environments);
   writeFileSync(join(work, 'fleet.yaml'), /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs/endpoint.md'), 'utf8'))![1]!);

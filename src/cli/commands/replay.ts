@@ -11,6 +11,7 @@ import type { ReportEntry, ReportItem, ReportRun } from '../../common/capture/re
 import { jsonLinesReport, jsonReport } from '../../common/capture/report-json.ts';
 import { junitReport } from '../../common/capture/report-junit.ts';
 import { parseCommandLine } from '../args.ts';
+import { VARIABLE_OPTIONS, VARIABLES_HELP, variableOptions } from '../../node/variables/options.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { MAX_DOCUMENT_TEXT } from '../io.ts';
 import { progressLine } from '../progress.ts';
@@ -68,6 +69,8 @@ Replay:
                                   time as --rewrite-timestamps says, names as --device-name and
                                   --fleet-name say, --rate and --concurrency kept, the same signing
   -h, --help                      show this help
+${VARIABLES_HELP}
+  (replay resolves variables only when one of these is given, in each item after its rewrites)
 Comparing and reporting (docs/runs.md):
   --expect recorded|2xx|STATUS    check every item: recorded = the outcome its capture recorded (same
                                   kind, status and error type, and a validation error's message; an
@@ -380,6 +383,11 @@ async function exportToLocust(
     'fleet-name'?: string;
     expect?: string;
     report?: string[];
+    env?: string;
+    environment?: string;
+    var?: string[];
+    now?: string;
+    seed?: string;
   },
   options: { concurrency: number; rate: number | undefined; timestamps: 'now' | 'shift' | undefined; format: CaptureFormat | undefined },
 ): Promise<number> {
@@ -394,6 +402,9 @@ async function exportToLocust(
       throw new CliError(`--export writes a Locust test, whose target is Locust's --host; leave out --${flag}.`);
   if (values.expect !== undefined || values.report?.length)
     throw new CliError('--export sends nothing, so there is nothing to check or report; leave out --expect and --report.');
+  for (const flag of ['env', 'environment', 'var', 'now', 'seed'] as const)
+    if (values[flag] !== undefined)
+      throw new CliError(`--export writes the items as captured (the Locust test resolves no variables); leave out --${flag}.`);
   let result;
   try {
     const items = new Results(undefined, 0, false).items(files, options.format, { bytes: 0 }, false);
@@ -433,6 +444,7 @@ export async function run(argv: string[]): Promise<number> {
     format: { type: 'string' },
     expect: { type: 'string' },
     report: { type: 'string', multiple: true },
+    ...VARIABLE_OPTIONS,
   });
   if (positionals.length === 0)
     throw new CliError(
@@ -460,6 +472,9 @@ export async function run(argv: string[]): Promise<number> {
   if (values.export !== undefined || values.out !== undefined)
     return exportToLocust(positionals, values, { concurrency, rate, timestamps, format });
   const reports = await parseReports(values.report ?? []);
+  // Variables only when asked for: a capture's text is replayed as captured unless a variable option is given.
+  const variablesAsked = (['env', 'environment', 'var', 'now', 'seed'] as const).some((name) => values[name] !== undefined);
+  const variables = variablesAsked ? await variableOptions(values) : undefined;
   const prepared = await prepare(values);
   if (values.debug)
     process.stderr.write(
@@ -491,6 +506,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values['dry-run'] ? { dryRun: true } : {}),
       signal: stop.signal,
       tags: ['replay'],
+      ...(variables ? { variables } : {}),
       ...(values.output === 'json' ? {} : { maxFailuresListed: LISTED_FAILURES }),
       ...(tty ? { onProgress: progressBar(() => (total ? position.bytes / total : undefined)) } : {}),
       ...(expect !== undefined || reports.length > 0 ? { onResult: (r: ReplayResult) => results.result(r as ReplayResult<SentItem>) } : {}),

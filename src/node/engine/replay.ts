@@ -8,6 +8,7 @@ import type { Credentials } from '../credentials/credentials.ts';
 import type { TargetRecord } from '../../common/log/entry.ts';
 import type { ObservedOutcome } from '../../common/capture/api-types.ts';
 import { observedOutcome } from '../../common/capture/compare.ts';
+import { mayHavePlaceholders, unresolvedSentence, type VariableResolver } from '../../common/variables/resolve.ts';
 import { createSigner } from '../signing/sign.ts';
 import type { ReplayItem, ReplayProblem } from './payloads.ts';
 import { createRewriter, type RewriteOptions } from './rewrite.ts';
@@ -47,6 +48,11 @@ export interface ReplayOptions<T extends ReplayItem = ReplayItem> {
   /** Attempts per send (1: no retry); default the engine's. */
   maxAttempts?: number;
   /**
+   * Resolves `{{…}}` in each body after its rewrites, before signing (docs/variables.md); an item with a
+   * placeholder it cannot resolve is not sent and fails as `unresolved-variable`.
+   */
+  variables?: VariableResolver;
+  /**
    * Called once per sent item when its result counts: after its history lines are durable, where the
    * summary counts it (so never for an unreadable line, nor in a dry run). Keep it quick: it runs on
    * the replay's hot path.
@@ -81,8 +87,8 @@ export interface ReplayFailure {
 
 /**
  * The counts add up: items = ok + failed (every payload or unreadable line taken from the input and
- * finished), and sent = items - failedByType.unreadable (payloads handed to the transport, or signed
- * in a dry run).
+ * finished), and sent = items - failedByType.unreadable - failedByType['unresolved-variable']
+ * (payloads handed to the transport, or signed in a dry run).
  */
 export interface ReplaySummary {
   items: number;
@@ -90,7 +96,10 @@ export interface ReplaySummary {
   sent: number;
   ok: number;
   failed: number;
-  /** Error type, `transport:<code>`, `cancelled`, or `unreadable` for lines that are not payloads. */
+  /**
+   * Error type, `transport:<code>`, `cancelled`, `unreadable` for lines that are not payloads, or
+   * `unresolved-variable` for payloads with a placeholder that has no value (not sent).
+   */
   failedByType: Record<string, number>;
   /** The failed items in input order: all of them, or the first maxFailuresListed. */
   failures: ReplayFailure[];
@@ -207,7 +216,17 @@ export async function replay<T extends ReplayItem>(
         await waitForSlot(sequence, options.ratePerSecond);
         if (options.signal?.aborted) return;
       }
-      const body = rewrite(item, sequence);
+      let body = rewrite(item, sequence);
+      // Variables (docs/variables.md): resolved after the rewrites, so {{device}} is the DeviceName as sent.
+      if (options.variables && mayHavePlaceholders(body)) {
+        const resolved = options.variables(body, { operation: item.operation });
+        if (resolved.problems.length > 0) {
+          fail(index, { source: item.source, errorType: 'unresolved-variable', message: unresolvedSentence(resolved.problems) });
+          progress();
+          continue;
+        }
+        body = resolved.text;
+      }
       counts.sent++;
       if (signer) {
         signer.sign(
