@@ -8,7 +8,10 @@ import type { BrowserWindow, Dialog } from 'electron';
 import type { HistoryExportFormat, HeartbeatApi } from '../src/common/api.ts';
 import type { MenuCommand } from './channels.ts';
 
-/** The same limit as the page's own Open (a request is at most 16 MiB). */
+/**
+ * The same limit as the page's own Open (a request is at most 16 MiB); a file of many requests opens in
+ * the Runs view (docs/runs.md#the-run-view), whose own Open streams captures of any size.
+ */
 export const MAX_OPEN_BYTES = 16 * 1024 * 1024;
 
 type PickDialog = Pick<Dialog, 'showOpenDialog'>;
@@ -16,7 +19,7 @@ type SaveDialog = Pick<Dialog, 'showSaveDialog'>;
 
 const FILTERS = {
   open: [
-    { name: 'Request files', extensions: ['json', 'yaml', 'yml'] },
+    { name: 'Requests and captures', extensions: ['json', 'yaml', 'yml', 'ndjson', 'jsonl', 'har'] },
     { name: 'All files', extensions: ['*'] },
   ],
   import: [
