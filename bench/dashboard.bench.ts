@@ -8,37 +8,15 @@
  * - the page's JS heap after the run (the issue's figure is after 10 minutes: DASHBOARD_SECONDS=600);
  * - host events the page received per second (the host batches: ≤ 10 a second per subscriber).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { CHROMIUM, ensureUiBuilt, launchChromium, ROOT } from '../test/e2e/browser.ts';
 import { createHttpApi } from '../src/renderer/platform/http.ts';
+import { startUi } from './servers.ts';
 
 const SECONDS = Number(process.env.DASHBOARD_SECONDS ?? 60);
-
-function startUi(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        HEARTBEAT_HISTORY_DIR: mkdtempSync(join(tmpdir(), 'hb-bench-dash-')),
-        HEARTBEAT_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hb-bench-cfg-')),
-      },
-    });
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const url = /^open (\S+)$/m.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.on('exit', (code) => reject(new Error(`heartbeat ui exited with ${code}`)));
-  });
-}
 
 /** Installs the page's probes: long tasks, frame times, host events received (by counting SSE messages). */
 async function probe(page: Page): Promise<void> {
@@ -115,7 +93,7 @@ export async function run(): Promise<void> {
     return;
   }
   ensureUiBuilt();
-  const ui = await startUi();
+  const ui = await startUi('dash');
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });

@@ -8,7 +8,7 @@
  *   concurrency (goal ≥ 0.8), both against the same embedded endpoint in a process of its own (as the CLI's
  *   endpoint would be: the app's own endpoint shares the app's process and would handicap the UI run).
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,32 +17,11 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, ensureUiBuilt, launchChromium, ROOT } from '../test/e2e/browser.ts';
 import { DEMO_CREDENTIALS, DEMO_REGION } from '../src/common/demo.ts';
-import { endpointServer, requireBuiltCli, serve, stop } from './servers.ts';
+import { endpointServer, requireBuiltCli, serve, startUi, stop } from './servers.ts';
 
 const OPEN_ITEMS = 100_000;
 const RUN_ITEMS = 10_000;
 const C = 32;
-
-function startUi(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        HEARTBEAT_HISTORY_DIR: mkdtempSync(join(tmpdir(), 'hb-bench-runs-')),
-        HEARTBEAT_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hb-bench-cfg-')),
-      },
-    });
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const url = /^open (\S+)$/m.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.on('exit', (code) => reject(new Error(`heartbeat ui exited with ${code}`)));
-  });
-}
 
 /** An NDJSON capture of `n` heartbeats from `n / 10` devices, like a device fleet's. */
 function writeCapture(path: string, n: number): void {
@@ -109,7 +88,7 @@ export async function run(): Promise<void> {
   const small = join(dir, 'fleet-10k.ndjson');
   writeCapture(big, OPEN_ITEMS);
   writeCapture(small, RUN_ITEMS);
-  const ui = await startUi();
+  const ui = await startUi('runs');
   const browser = await launchChromium();
   let stopServer = async (): Promise<void> => {};
   try {

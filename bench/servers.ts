@@ -5,7 +5,9 @@
  * answers 200.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url);
 
@@ -52,4 +54,26 @@ export async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** `heartbeat ui` on free ports, with a history and configuration folder of its own; its URL (token included). */
+export function startUi(name: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/heartbeat.js', 'ui', '--port', '0', '--endpoint-port', '0', '--no-open'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        HEARTBEAT_HISTORY_DIR: mkdtempSync(join(tmpdir(), `hb-bench-${name}-`)),
+        HEARTBEAT_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hb-bench-cfg-')),
+      },
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const url = /^open (\S+)$/m.exec(out)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.on('exit', (code) => reject(new Error(`heartbeat ui exited with ${code}`)));
+  });
 }

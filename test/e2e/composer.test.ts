@@ -234,7 +234,8 @@ describe.skipIf(!hasChromium)('composer in Chromium', () => {
   it('reaches the controls with the keyboard, in reading order', async () => {
     await page.getByRole('heading', { name: 'Heartbeat Composer' }).click(); // start from the top
     const reached: string[] = [];
-    for (let i = 0; i < 20; i++) {
+    // Enough presses for every control above the form's third field (the operation and environment pickers included).
+    for (let i = 0; i < 26; i++) {
       await page.keyboard.press('Tab');
       reached.push(
         await page.evaluate(() => {

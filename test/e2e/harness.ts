@@ -77,3 +77,19 @@ export function watchPageErrors(page: Page): PageErrors {
     expectNone: () => expect(remaining(), 'errors in the page').toEqual([]),
   };
 }
+
+/** Calls the host's API from the page, the way the page does (with the launch token): its `{ result }` or `{ error }` answer. */
+export async function callHost(page: Page, host: UiHost, route: string, body: unknown): Promise<{ result?: unknown; error?: unknown }> {
+  const token = new URL(host.url).hash.replace('#token=', '');
+  return page.evaluate(
+    async ({ route, body, token }) =>
+      (
+        await fetch(route, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json(),
+    { route, body, token },
+  );
+}

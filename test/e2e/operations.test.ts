@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium, ROOT, startUiHost, watchPageErrors, type UiHost } from './harness.ts';
+import { CHROMIUM, launchChromium, ROOT, startUiHost, watchPageErrors, type UiHost, callHost } from './harness.ts';
 import { ensureUiBuilt } from './browser.ts';
 import { replaceJson } from './measure-sync.ts';
 
@@ -23,20 +23,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the three operations in the composer', (
   let browser: Browser;
 
   /** Calls the host's API the way the page does, with the launch token. */
-  async function call(page: Page, route: string, body: unknown): Promise<{ result?: unknown; error?: unknown }> {
-    const token = new URL(host.url).hash.replace('#token=', '');
-    return page.evaluate(
-      async ({ route, body, token }) =>
-        (
-          await fetch(route, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          })
-        ).json(),
-      { route, body, token },
-    );
-  }
+  const call = (page: Page, route: string, body: unknown) => callHost(page, host, route, body);
 
   /** The status line's words, the operation included where a narrow composer hides it (the picker beside it names it). */
   const statusText = async (status: ReturnType<Page['getByTestId']>): Promise<string> =>

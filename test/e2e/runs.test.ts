@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium, ROOT, startUiHost, watchPageErrors, type UiHost } from './harness.ts';
+import { CHROMIUM, launchChromium, ROOT, startUiHost, watchPageErrors, type UiHost, callHost } from './harness.ts';
 import { ensureUiBuilt } from './browser.ts';
 
 const SHOTS = join(ROOT, 'test-results');
@@ -31,20 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Runs view', () => {
   let dir: string;
   let endpointUrl: string;
 
-  async function call(page: Page, route: string, body: unknown): Promise<{ result?: unknown; error?: unknown }> {
-    const token = new URL(host.url).hash.replace('#token=', '');
-    return page.evaluate(
-      async ({ route, body, token }) =>
-        (
-          await fetch(route, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          })
-        ).json(),
-      { route, body, token },
-    );
-  }
+  const call = (page: Page, route: string, body: unknown) => callHost(page, host, route, body);
 
   const attr = (page: Page, testId: string, name: string): Promise<string | null> => page.getByTestId(testId).getAttribute(name);
 

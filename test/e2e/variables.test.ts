@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { stringify } from 'yaml';
-import { CHROMIUM, launchChromium, ROOT, startUiHost, watchPageErrors, type UiHost } from './harness.ts';
+import { CHROMIUM, launchChromium, ROOT, startUiHost, watchPageErrors, type UiHost, callHost } from './harness.ts';
 import { ensureUiBuilt } from './browser.ts';
 import { replaceJson } from './measure-sync.ts';
 import { VECTORS, type VectorCase } from '../unit/variables/vectors.ts';
@@ -53,21 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))('variables in the composer', () => {
   let browser: Browser;
 
   /** Calls the host's API the way the page does, with the launch token. */
-  async function call<T>(page: Page, route: string, body: unknown): Promise<T> {
-    const token = new URL(host.url).hash.replace('#token=', '');
-    const answer = await page.evaluate(
-      async ({ route, body, token }) =>
-        (
-          await fetch(route, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          })
-        ).json(),
-      { route, body, token },
-    );
-    return (answer as { result: T }).result;
-  }
+  const call = async <T>(page: Page, route: string, body: unknown): Promise<T> => (await callHost(page, host, route, body)).result as T;
 
   /** The body the embedded endpoint received for the inspector's latest exchange. */
   async function receivedBody(page: Page): Promise<string> {
