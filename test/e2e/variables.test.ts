@@ -7,7 +7,7 @@
  * values; an unknown variable marked at its place and refused. Then the shared vectors
  * (test/fixtures/variables/cases.json) through the page, with the page's clock at each case's time:
  * the endpoint receives what the common resolver and the CLI give. Screenshots of the picker and the
- * dialog, light and dark, go to docs/images/.
+ * dialog, light and dark, go to test-results/ (copied to docs/images/ by hand when the view changes).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { ensureUiBuilt } from './browser.ts';
 import { replaceJson } from './measure-sync.ts';
 import { VECTORS, type VectorCase } from '../unit/variables/vectors.ts';
 
-const IMAGES = join(ROOT, 'docs', 'images');
+const IMAGES = join(ROOT, 'test-results');
 
 /**
  * The app has no overrides of its own: a case's --var values are laid over its environment (what
