@@ -263,7 +263,8 @@ export type HostEvent =
   /**
    * A history entry was written or completed (a send, a replay, from any window or process). Batched: the
    * entries of HISTORY_BATCH_MS go together, and more than HISTORY_BATCH_LIMIT of them (a run's flood)
-   * come as one `history-reset` instead (src/node/host/history-service.ts).
+   * come as one `history-reset` instead, then at most one per HISTORY_FLOOD_MS while the flood lasts
+   * (src/node/host/history-service.ts).
    */
   | { type: 'history'; entry: HistorySummary }
   /** The history changed as a whole (entries cleared or pruned, here or by another process): query it again. */

@@ -20,6 +20,8 @@ const DAY_MS = 86_400_000;
 export const HISTORY_BATCH_MS = 250;
 /** …one event an entry up to this many; more become one `history-reset` (query again). */
 export const HISTORY_BATCH_LIMIT = 20;
+/** While entries flood in, a batch (one `history-reset`) at most this often. */
+export const HISTORY_FLOOD_MS = 1000;
 
 /** One sentence for lines the history skipped, however many. */
 function skippedNotice(warnings: HistoryWarning[]): string {
@@ -52,11 +54,14 @@ export async function createHistoryService(
   // batch are not sent one by one.
   let held = new Map<string, HistorySummary>();
   let batch: ReturnType<typeof setTimeout> | undefined;
+  /** The last batch was a flood: the next waits HISTORY_FLOOD_MS (a list refreshed once a second keeps up). */
+  let flooding = false;
   const flush = (): void => {
     batch = undefined;
     const entries = held;
     held = new Map();
-    if (entries.size > HISTORY_BATCH_LIMIT) events.emit({ type: 'history-reset' });
+    flooding = entries.size > HISTORY_BATCH_LIMIT;
+    if (flooding) events.emit({ type: 'history-reset' });
     else for (const entry of entries.values()) events.emit({ type: 'history', entry });
   };
   const stopEvents = store.index.onChange((change) => {
@@ -65,7 +70,7 @@ export async function createHistoryService(
       events.emit({ type: 'history-reset' });
     } else {
       for (const entry of change.entries) held.set(entry.id, summaryOf(entry));
-      batch ??= setTimeout(flush, HISTORY_BATCH_MS);
+      batch ??= setTimeout(flush, flooding ? HISTORY_FLOOD_MS : HISTORY_BATCH_MS);
     }
     if (change.warnings.length > 0) events.emit({ type: 'notice', message: skippedNotice(change.warnings) });
   });
