@@ -36,3 +36,8 @@ export function configDir(
   else config = env.XDG_CONFIG_HOME || join(home, '.config');
   return join(config, 'heartbeat-composer');
 }
+
+/** The environments file of variables (docs/variables.md#environments): $HEARTBEAT_ENVIRONMENTS, else environments.yaml in configDir. */
+export function environmentsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HEARTBEAT_ENVIRONMENTS || join(configDir(env), 'environments.yaml');
+}

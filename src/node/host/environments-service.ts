@@ -3,15 +3,12 @@
  * as YAML in the configuration folder (`environments.yaml`, or $HEARTBEAT_ENVIRONMENTS), saved atomically.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { environmentsFile } from '../history/paths.ts';
 import type { HeartbeatApi } from '../../common/api.ts';
 import { parseEnvironments } from '../../common/variables/environments.ts';
 import type { EnvironmentsFile } from '../../common/variables/types.ts';
-import { configDir } from '../history/paths.ts';
 import { HostError } from './host-error.ts';
-
-export const defaultEnvironmentsFile = (env: NodeJS.ProcessEnv = process.env): string =>
-  env.HEARTBEAT_ENVIRONMENTS || join(configDir(env), 'environments.yaml');
 
 async function read(path: string): Promise<EnvironmentsFile> {
   let text = '';
@@ -26,7 +23,7 @@ async function read(path: string): Promise<EnvironmentsFile> {
   return { path, text, ...parseEnvironments(text) };
 }
 
-export function createEnvironmentsService(path: string = defaultEnvironmentsFile()): { api: HeartbeatApi['environments'] } {
+export function createEnvironmentsService(path: string = environmentsFile()): { api: HeartbeatApi['environments'] } {
   return {
     api: {
       get: () => read(path),

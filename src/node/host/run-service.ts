@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CredentialRef, ExportedFile, HeartbeatApi, TargetRecord, TargetSpec } from '../../common/api.ts';
 import type { RunItemResult, RunStartRequest, RunState } from '../../common/capture/api-types.ts';
-import { compareWithRecorded, meetsExpectation } from '../../common/capture/compare.ts';
+import { judge } from '../../common/capture/compare.ts';
 import type { Credentials } from '../credentials/credentials.ts';
 import type { ReplayItem } from '../engine/payloads.ts';
 import type { SendService } from '../services/send-service.ts';
@@ -151,8 +151,7 @@ export function createRunService(deps: {
       ): void => {
         const index = indexes[position]!;
         const recorded = items[index]!.recorded;
-        const comparison = recorded ? compareWithRecorded(recorded, outcome) : undefined;
-        const passed = request.expect !== undefined ? meetsExpectation(request.expect, outcome, recorded) : undefined;
+        const { comparison, passed } = judge(outcome, recorded, request.expect);
         const result: RunItemResult = {
           index,
           outcome,

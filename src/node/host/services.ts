@@ -11,11 +11,11 @@ import { dirname, join } from 'node:path';
 import type { FleetRunSummary, HeartbeatApi, HostSettings, ManualKeys } from '../../common/api.ts';
 import { withArgumentChecks } from '../../common/api-args.ts';
 import { startEndpoint, type EndpointOptions, type RunningEndpoint } from '../endpoint/index.ts';
-import { historyDir as defaultHistoryDir } from '../history/paths.ts';
+import { environmentsFile, historyDir as defaultHistoryDir } from '../history/paths.ts';
 import { createSendService } from '../services/send-service.ts';
 import { createCaptureService, type CaptureService } from './capture-service.ts';
 import { createEndpointService } from './endpoint-service.ts';
-import { createEnvironmentsService, defaultEnvironmentsFile } from './environments-service.ts';
+import { createEnvironmentsService } from './environments-service.ts';
 import { createEventHub } from './events.ts';
 import { createFleetService } from './fleet-service.ts';
 import { HostError } from './host-error.ts';
@@ -112,7 +112,7 @@ export async function startHostServices(options: HostOptions = {}): Promise<Host
   // An explicit file (tests) wins; else $HEARTBEAT_ENVIRONMENTS or the configuration folder's, as the CLI reads it;
   // a host given its own settings file (tests, a second profile) keeps its environments beside it.
   const environments = createEnvironmentsService(
-    options.environmentsFile ?? (options.settingsFile ? join(dirname(settingsFile), 'environments.yaml') : defaultEnvironmentsFile()),
+    options.environmentsFile ?? (options.settingsFile ? join(dirname(settingsFile), 'environments.yaml') : environmentsFile()),
   );
   const startupNotice = history.startupNotice;
   const api: HeartbeatApi = {

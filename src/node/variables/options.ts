@@ -8,7 +8,7 @@ import { AppError } from '../../common/errors.ts';
 import { defaultEnvironment, parseEnvironments, VARIABLE_NAME } from '../../common/variables/environments.ts';
 import { createVariableResolver, seededSources, type VariableResolver, type VariableSources } from '../../common/variables/resolve.ts';
 import { parseTimestamp } from '../../common/wire/timestamps.ts';
-import { defaultEnvironmentsFile } from '../host/environments-service.ts';
+import { environmentsFile } from '../history/paths.ts';
 
 /** parseArgs options of every command that resolves variables. */
 export const VARIABLE_OPTIONS = {
@@ -119,7 +119,7 @@ export function variableSources(values: Pick<VariableValues, 'now' | 'seed'>): V
 export async function variableOptions(values: VariableValues, env: NodeJS.ProcessEnv = process.env): Promise<VariableResolver> {
   const vars = parseVarOptions(values.var);
   const sources = variableSources(values);
-  const file = values.env ?? (values.environment !== undefined ? defaultEnvironmentsFile(env) : undefined);
+  const file = values.env ?? (values.environment !== undefined ? environmentsFile(env) : undefined);
   const loaded = file !== undefined ? await loadEnvironment(file, values.environment) : { environment: {} };
   return createVariableResolver({ ...loaded, vars, ...sources });
 }
