@@ -118,5 +118,5 @@ export function parseCliInputYaml(text: string, options: ImportOptions = {}): Fo
 /** cli-input-yaml text. Strings that YAML would read as something else are quoted; nothing is folded. */
 export function emitCliInputYaml(doc: unknown, options: EmitOptions = {}): string {
   const out = options.isoTimestamps ? withIsoTimestamps(doc, options.operation) : doc;
-  return stringify(out, { lineWidth: 0, schema: 'core' });
+  return stringify(out, { lineWidth: 0, schema: 'core', blockQuote: false, doubleQuotedAsJSON: true });
 }
