@@ -110,6 +110,37 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
     }, 60_000);
   }
 
+  for (const [width, colorScheme] of [
+    [420, 'light'],
+    [360, 'dark'],
+  ] as const) {
+    it(`at ${width} px the top bar wraps instead of overlapping, and the fleet's grid ends above its charts`, async () => {
+      const page = await openApp(width, 800, host.url, colorScheme);
+      const parts = await page.evaluate(() =>
+        [...document.querySelectorAll('header.top-bar label, header.top-bar select, header.top-bar button, header.top-bar [data-testid=connection]')].map((el) => {
+          const r = el.getBoundingClientRect();
+          return { name: el.id || el.textContent?.trim().slice(0, 20) || el.tagName, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        }),
+      );
+      expect(parts.length).toBeGreaterThanOrEqual(6);
+      for (const [i, a] of parts.entries()) {
+        expect(a.right, `${a.name} fits the window`).toBeLessThanOrEqual(width);
+        for (const b of parts.slice(i + 1)) {
+          const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+          expect(overlap, `${a.name} overlaps ${b.name}`).toBe(false);
+        }
+      }
+      expect((await box(page, '#credentials')).width).toBeGreaterThanOrEqual(60);
+      await page.getByRole('tab', { name: 'Fleet' }).click();
+      await page.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(async () => (await box(page, '[data-testid=device-grid]')).height, { timeout: 15_000 }).toBeGreaterThan(20);
+      const side = await box(page, 'aside[aria-label="Charts and controls"]');
+      const gridBox = await box(page, '[data-testid=device-grid]');
+      expect(gridBox.y + gridBox.height).toBeLessThanOrEqual(side.y);
+      await page.getByRole('button', { name: 'Stop' }).click();
+    }, 60_000);
+  }
+
   it('under 930 px the panes stack, each still readable', async () => {
     const page = await openApp(900, 800);
     await page.keyboard.press('ControlOrMeta+Enter');
