@@ -56,6 +56,9 @@ function failedByType(stats: FleetRunStats): Record<string, number> {
   return out;
 }
 
+/** A run that has ended (no more events come for it). */
+const isOver = (state: FleetState): boolean => state.state === 'finished' || state.state === 'failed';
+
 export const useFleetStore = defineStore('fleet', () => {
   const run = shallowRef<FleetState | undefined>(undefined);
   /** One DEVICE_STATUS_CODES character per device, in run order. */
@@ -122,6 +125,9 @@ export const useFleetStore = defineStore('fleet', () => {
     metrics,
     /** A `fleet` event (or a state() answer): a new run starts new series. */
     applyState(state: FleetState, codes?: string) {
+      // An ended run stays ended: an answer that left the host before the end (stop's "stopping") can
+      // arrive after the event saying "finished", and no event would follow to put it right.
+      if (run.value?.id === state.id && isOver(run.value) && !isOver(state)) return;
       if (run.value?.id !== state.id) {
         series.value = emptySeries();
         metrics.value = new Map();
