@@ -117,16 +117,27 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
     it(`at ${width} px the top bar wraps instead of overlapping, and the fleet's grid ends above its charts`, async () => {
       const page = await openApp(width, 800, host.url, colorScheme);
       const parts = await page.evaluate(() =>
-        [...document.querySelectorAll('header.top-bar label, header.top-bar select, header.top-bar button, header.top-bar [data-testid=connection]')].map((el) => {
+        [
+          ...document.querySelectorAll(
+            'header.top-bar label, header.top-bar select, header.top-bar button, header.top-bar [data-testid=connection]',
+          ),
+        ].map((el) => {
           const r = el.getBoundingClientRect();
-          return { name: el.id || el.textContent?.trim().slice(0, 20) || el.tagName, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+          return {
+            name: el.id || el.textContent?.trim().slice(0, 20) || el.tagName,
+            left: r.left,
+            right: r.right,
+            top: r.top,
+            bottom: r.bottom,
+          };
         }),
       );
       expect(parts.length).toBeGreaterThanOrEqual(6);
       for (const [i, a] of parts.entries()) {
         expect(a.right, `${a.name} fits the window`).toBeLessThanOrEqual(width);
         for (const b of parts.slice(i + 1)) {
-          const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+          const overlap =
+            Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
           expect(overlap, `${a.name} overlaps ${b.name}`).toBe(false);
         }
       }

@@ -114,7 +114,7 @@ describe('cli-input-yaml', () => {
     expect(parseCliInputYaml(emitCliInputYaml(doc)).doc).toEqual(doc);
   });
 
-  it('keeps strings with line breaks, blanks at a line\'s start or end, and backslashes', () => {
+  it("keeps strings with line breaks, blanks at a line's start or end, and backslashes", () => {
     // fast-check found " \n" (the library wrote a `|+` block whose first, blank line set the indent) and
     // "\\\r\n \n" (its folded double quotes escaped the backslash, not the blank): strings are JSON-quoted.
     for (const AgentVersion of [' \n', ' \n\n', '  a\n', '\t\n', 'a \n', '\n ', ' \n b', "\\'${HOME} '\r\n \nx'", '\\\n \\ '])

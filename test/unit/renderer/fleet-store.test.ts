@@ -5,7 +5,13 @@ import type { FleetState } from '../../../src/common/api.ts';
 import { useFleetStore } from '../../../src/renderer/stores/fleet.ts';
 
 const stats = { elapsedMs: 5000, devices: 2, registered: 2, operations: {} } as unknown as FleetState['stats'];
-const state = (id: string, s: FleetState['state']): FleetState => ({ id, state: s, scenario: 'demo', startedAt: '2026-11-30T12:00:00.000Z', stats });
+const state = (id: string, s: FleetState['state']): FleetState => ({
+  id,
+  state: s,
+  scenario: 'demo',
+  startedAt: '2026-11-30T12:00:00.000Z',
+  stats,
+});
 
 describe('fleet store: run states arriving out of order', () => {
   beforeEach(() => setActivePinia(createPinia()));
