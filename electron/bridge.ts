@@ -6,7 +6,15 @@
  */
 import type { HeartbeatApi, HostEvent } from '../src/common/api.ts';
 import { apiClient, type ApiMethod } from '../src/common/api-args.ts';
-import { channelOf, EVENT_CHANNEL, MENU_CHANNEL, type DesktopBridge, type IpcOutcome, type MenuCommand } from './channels.ts';
+import {
+  channelOf,
+  EVENT_CHANNEL,
+  MENU_CHANNEL,
+  READ_PICKED_CHANNEL,
+  type DesktopBridge,
+  type IpcOutcome,
+  type MenuCommand,
+} from './channels.ts';
 
 type IpcListener = (event: unknown, ...args: unknown[]) => void;
 
@@ -57,5 +65,7 @@ export function createApiBridge(ipc: IpcRendererLike): HeartbeatApi {
 export function createDesktopBridge(ipc: IpcRendererLike): DesktopBridge {
   return {
     onMenuCommand: topic<MenuCommand>(ipc, MENU_CHANNEL),
+    readPickedFile: (file, offset, length) =>
+      ipc.invoke(READ_PICKED_CHANNEL, { file, offset, length }).then((outcome) => unwrap<Uint8Array<ArrayBuffer>>(outcome)),
   };
 }

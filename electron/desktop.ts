@@ -11,9 +11,9 @@ import type { BrowserWindow, OpenDialogOptions } from 'electron';
 import { historyDir as defaultHistoryDir } from '../src/node/history/paths.ts';
 import { sentenceOf } from '../src/node/host/host-error.ts';
 import { startHostServices, type HostOptions, type HostServices } from '../src/node/host/services.ts';
-import { MENU_CHANNEL, type MenuCommand } from './channels.ts';
-import { exportHistoryToFile, pickFile } from './file-dialogs.ts';
-import { forwardHostEvents, registerApiHandlers, sendToAppPage } from './ipc.ts';
+import { MENU_CHANNEL, READ_PICKED_CHANNEL, type MenuCommand } from './channels.ts';
+import { exportHistoryToFile, PickedFiles, pickFile } from './file-dialogs.ts';
+import { forwardHostEvents, handleChecked, namedArguments, registerApiHandlers, sendToAppPage } from './ipc.ts';
 import { createSafeKeyStore } from './key-store.ts';
 import { menuTemplate, type MenuActions } from './menu.ts';
 import { APP_SCHEME } from './origin.ts';
@@ -182,6 +182,9 @@ async function whenReady(electron: DesktopElectron, options: DesktopOptions, sho
     'settings.update': async (named) => ({ ...named, patch: await picked.check(named.patch as Record<string, unknown>, pickPath) }),
   });
   forwardHostEvents(services.api, page);
+  // Files past 16 MiB picked in File > Open: the page reads them in pieces, by the id it was given.
+  const largeFiles = new PickedFiles();
+  handleChecked(electron.ipcMain, READ_PICKED_CHANNEL, page, (args) => largeFiles.read(namedArguments(args)));
 
   const stateFile = join(userData, 'window-state.json');
   const openWindow = (): void => {
@@ -198,7 +201,7 @@ async function whenReady(electron: DesktopElectron, options: DesktopOptions, sho
   };
   openWindow();
 
-  const actions = menuActions(electron, services, () => window);
+  const actions = menuActions(electron, services, () => window, largeFiles);
   electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(menuTemplate(actions, { mac: platform === 'darwin', devTools })));
 
   app.on('second-instance', () => {
@@ -224,13 +227,19 @@ async function whenReady(electron: DesktopElectron, options: DesktopOptions, sho
   return { services, window: () => window };
 }
 
-function menuActions(electron: DesktopElectron, services: HostServices, window: () => BrowserWindow | undefined): MenuActions {
+function menuActions(
+  electron: DesktopElectron,
+  services: HostServices,
+  window: () => BrowserWindow | undefined,
+  largeFiles: PickedFiles,
+): MenuActions {
   const { app, dialog, shell } = electron;
   const send = (command: MenuCommand): void => void sendToAppPage(window()?.webContents, MENU_CHANNEL, command);
   const failed = (title: string) => (error: unknown) => dialog.showErrorBox(title, sentenceOf(error));
   const pick = (command: 'open' | 'import'): void => {
     const current = window();
-    if (current) pickFile(dialog, current, command).then((picked) => picked && send(picked), failed('The file could not be opened'));
+    if (current)
+      pickFile(dialog, current, command, largeFiles).then((picked) => picked && send(picked), failed('The file could not be opened'));
   };
   return {
     open: () => pick('open'),

@@ -396,6 +396,11 @@ export interface HeartbeatApi {
 export type MenuCommand =
   /** A request document the user picked in the native open dialog. */
   | { command: 'open'; fileName: string; text: string }
+  /**
+   * A picked file too large to hand over whole (over 16 MiB: a capture, docs/runs.md#the-run-view): the
+   * page reads it a piece at a time with DesktopBridge.readPickedFile and `file`, an id main gave it.
+   */
+  | { command: 'open-file'; fileName: string; size: number; file: string }
   /** A file in any import format (an aws command, cli-input JSON/YAML); the renderer detects which. */
   | { command: 'import'; fileName: string; text: string }
   /** Save the current document the way the page's Save button does (Electron asks where, natively). */
@@ -403,9 +408,11 @@ export type MenuCommand =
   /** View → Presenter Mode: the fleet view, full screen, large (its shortcut in the page is Ctrl+Shift+P). */
   | { command: 'presenter' };
 
-/** The desktop-only bridge (`window.heartbeatDesktop`): the application menu's commands, nothing more. */
+/** The desktop-only bridge (`window.heartbeatDesktop`): the application menu's commands and the files the user picked there. */
 export interface DesktopBridge {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Up to `length` bytes (at most 4 MiB) of a file named by an `open-file` command, from `offset`; none at its end. */
+  readPickedFile(file: string, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /**

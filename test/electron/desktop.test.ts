@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import { MENU_CHANNEL } from '../../electron/channels.ts';
+import { MENU_CHANNEL, READ_PICKED_CHANNEL } from '../../electron/channels.ts';
 import { startDesktop, type DesktopApp, type DesktopOptions } from '../../electron/desktop.ts';
 import { FOREIGN_SENDER } from '../../electron/ipc.ts';
 import { API_METHODS } from '../../src/common/api-args.ts';
@@ -138,7 +138,8 @@ describe('desktop main process', () => {
     const fake = createFakeElectron();
     const app = await launch(fake);
     expect(app.services.endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect([...fake.ipcMain.handlers.keys()]).toHaveLength(API_METHODS.length);
+    // One channel per API method, and the picked-file reads of the desktop bridge.
+    expect([...fake.ipcMain.handlers.keys()].sort()).toEqual([...API_METHODS.map((m) => `heartbeat:${m}`), READ_PICKED_CHANNEL].sort());
     const contents = fake.windows[0]!.webContents;
     const info = (await fake.ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'heartbeat:endpoint.info', {})) as {
       ok: boolean;
@@ -186,6 +187,73 @@ describe('desktop main process', () => {
 
     click(menuItem(fake, ['&Help', 'About Heartbeat Composer']));
     await expect.poll(() => fake.calls.messageBoxes).toHaveLength(1);
+  });
+
+  it('opens a file past 16 MiB as pieces the page reads by an id, only from its own page, and only that file', async () => {
+    const fake = createFakeElectron();
+    await launch(fake);
+    const contents = fake.windows[0]!.webContents;
+    const dir = mkdtempSync(join(tmpdir(), 'hb-large-'));
+    const line = JSON.stringify({ AgentVersion: '1.0', DeviceName: 'cam-é', DeviceFleetName: 'fleet' }) + '\n';
+    const text = line.repeat(Math.ceil((17 * 1024 * 1024) / Buffer.byteLength(line)));
+    const path = join(dir, 'big.ndjson');
+    writeFileSync(path, text);
+    const size = Buffer.byteLength(text);
+    fake.dialogAnswers.open = { canceled: false, filePaths: [path] };
+    click(menuItem(fake, ['&File', 'Open Request…']));
+    await expect.poll(() => (contents.sent.at(-1)?.payload as { command?: string } | undefined)?.command).toBe('open-file');
+    const command = contents.sent.at(-1)!.payload as { command: 'open-file'; fileName: string; size: number; file: string };
+    expect(command).toMatchObject({ fileName: 'big.ndjson', size });
+    expect(command.file).toMatch(/^[0-9a-f-]{36}$/);
+    expect(command.file).not.toContain(dir);
+
+    const read = (sender: unknown, frame: unknown, named: unknown) =>
+      fake.ipcMain.invoke({ sender, senderFrame: frame } as never, READ_PICKED_CHANNEL, named) as Promise<{
+        ok: boolean;
+        result?: Uint8Array;
+        error?: { message: string };
+      }>;
+    // The whole file, in pieces of at most 4 MiB however many are asked for.
+    const pieces: Buffer[] = [];
+    for (let offset = 0; ;) {
+      const answer = await read(contents, contents.mainFrame, { file: command.file, offset, length: 64 * 1024 * 1024 });
+      expect(answer.ok).toBe(true);
+      const bytes = answer.result!;
+      expect(bytes.byteLength).toBeLessThanOrEqual(4 * 1024 * 1024);
+      if (bytes.byteLength === 0) break;
+      pieces.push(Buffer.from(bytes));
+      offset += bytes.byteLength;
+    }
+    expect(Buffer.concat(pieces).equals(Buffer.from(text))).toBe(true);
+
+    // Another page, an id never given, a path in place of the id, bad numbers: a sentence each, no bytes.
+    const stranger = new FakeWebContents();
+    expect(await read(stranger, stranger.mainFrame, { file: command.file, offset: 0, length: 10 })).toEqual({
+      ok: false,
+      error: { message: FOREIGN_SENDER },
+    });
+    for (const named of [
+      { file: 'f00d', offset: 0, length: 10 },
+      { file: path, offset: 0, length: 10 },
+    ])
+      expect(await read(contents, contents.mainFrame, named)).toEqual({
+        ok: false,
+        error: { message: 'That file was not picked in this session; open it again from File > Open.' },
+      });
+    for (const named of [
+      { file: command.file, offset: -1, length: 10 },
+      { file: command.file, offset: 0, length: 0 },
+      { file: command.file, offset: '0', length: 1 },
+    ])
+      expect(await read(contents, contents.mainFrame, named)).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/whole offset/) },
+      });
+
+    // Import keeps its limit: an aws command is never that large.
+    fake.dialogAnswers.open = { canceled: false, filePaths: [path] };
+    click(menuItem(fake, ['&File', 'Import…']));
+    await expect.poll(() => fake.calls.errorBoxes.at(-1)).toMatch(/"big\.ndjson" is 17\.\d MiB; a request can be at most 16 MiB\./);
   });
 
   it('takes path settings over IPC only when picked in a native dialog this session (or the defaults), and shows the history folder without opening it', async () => {

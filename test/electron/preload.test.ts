@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HeartbeatApi, HostEvent } from '../../src/common/api.ts';
 import type { DesktopBridge, MenuCommand } from '../../electron/channels.ts';
-import { EVENT_CHANNEL, MENU_CHANNEL } from '../../electron/channels.ts';
+import { EVENT_CHANNEL, MENU_CHANNEL, READ_PICKED_CHANNEL } from '../../electron/channels.ts';
 import { FakeIpcMain, FakeWebContents, connectRenderer } from './fake-electron.ts';
 
 const exposed = new Map<string, unknown>();
@@ -75,10 +75,10 @@ beforeAll(async () => {
 });
 
 describe('preload', () => {
-  it('exposes exactly the HeartbeatApi and the menu subscription, nothing generic', () => {
+  it('exposes exactly the HeartbeatApi, the menu subscription and picked-file reads, nothing generic', () => {
     expect([...exposed.keys()].sort()).toEqual(['heartbeat', 'heartbeatDesktop']);
     expect(shape(heartbeat)).toEqual(expectedPaths);
-    expect(shape(desktop)).toEqual(['onMenuCommand']);
+    expect(shape(desktop)).toEqual(['onMenuCommand', 'readPickedFile']);
     const everything = [...shape(heartbeat), ...shape(desktop)];
     for (const generic of ['invoke', 'send', 'on', 'once', 'removeListener', 'ipcRenderer', 'postMessage', 'sendSync'])
       expect(everything.filter((p) => p.split('.').pop() === generic && p !== 'send')).toEqual([]);
@@ -131,5 +131,19 @@ describe('preload', () => {
     contents.send(MENU_CHANNEL, { command: 'save' });
     expect(commands).toEqual([[command]]);
     expect(() => heartbeat.subscribe('not a function' as never)).toThrow(/function/);
+  });
+
+  it('reads a picked file on its own channel with named arguments, bytes or a sentence back', async () => {
+    const seen: unknown[][] = [];
+    ipcMain.handle(READ_PICKED_CHANNEL, async (_event, ...args) => {
+      seen.push(args);
+      const { file } = args[0] as { file: string };
+      return file === 'known'
+        ? { ok: true, result: new Uint8Array([104, 105]) }
+        : { ok: false, error: { message: 'That file was not picked.' } };
+    });
+    expect([...(await desktop.readPickedFile('known', 10, 2))]).toEqual([104, 105]);
+    expect(seen).toEqual([[{ file: 'known', offset: 10, length: 2 }]]);
+    await expect(desktop.readPickedFile('other', 0, 1)).rejects.toThrow(new Error('That file was not picked.'));
   });
 });

@@ -200,7 +200,7 @@ export function useComposerIo() {
     if (example) load(example.text(), `the example "${example.label}"`, example.operation ?? 'SendHeartbeat');
   }
 
-  return { notice, importProblems, targetChange, importTextAs, keepPreviousTarget, openFile, save, copyAs, loadExample };
+  return { notice, importProblems, targetChange, importTextAs, keepPreviousTarget, openFile, openCapture, save, copyAs, loadExample };
 }
 
 /** The clipboard said no; the text is here to show for copying by hand. */

@@ -4,7 +4,7 @@
  * the top bar's target and credentials, and exports results. Failures come back as a sentence.
  */
 import { getCurrentInstance, onBeforeUnmount } from 'vue';
-import type { CaptureFormat, CaptureRow, RunExportFormat } from '../../common/api.ts';
+import type { CaptureFormat, CaptureRow, DesktopBridge, RunExportFormat } from '../../common/api.ts';
 import { errorSentence } from '../platform/errors.ts';
 import { expectationOf, useRunsStore } from '../stores/runs.ts';
 import { useSessionStore } from '../stores/session.ts';
@@ -15,8 +15,42 @@ import { usePlatform } from './platform.ts';
 /** Characters per `captures.append` (the host's limit is 4 MiB). */
 export const CHUNK_CHARS = 1024 * 1024;
 
+/** Bytes read as a stream: a File, or a file the desktop app's menu picked (read from main in pieces). */
+export interface StreamSource {
+  name: string;
+  size: number;
+  stream(): ReadableStream<Uint8Array<ArrayBuffer>>;
+}
+
 /** What a capture is read from: a file (streamed, never read whole into the page), or text. */
-export type CaptureSource = File | { name: string; text: string };
+export type CaptureSource = StreamSource | { name: string; text: string };
+
+const isStream = (source: CaptureSource): source is StreamSource => 'stream' in source;
+
+/** Bytes per DesktopBridge.readPickedFile call. */
+export const PICKED_PIECE_BYTES = 1024 * 1024;
+
+/** A file the desktop menu picked and main keeps (an `open-file` command), read from main as it is streamed. */
+export function pickedFileSource(
+  desktop: Pick<DesktopBridge, 'readPickedFile'>,
+  picked: { fileName: string; size: number; file: string },
+): StreamSource {
+  return {
+    name: picked.fileName,
+    size: picked.size,
+    stream() {
+      let offset = 0;
+      return new ReadableStream<Uint8Array<ArrayBuffer>>({
+        async pull(controller) {
+          const bytes = await desktop.readPickedFile(picked.file, offset, PICKED_PIECE_BYTES);
+          if (bytes.byteLength === 0) return controller.close();
+          offset += bytes.byteLength;
+          controller.enqueue(bytes);
+        },
+      });
+    },
+  };
+}
 
 /** The first piece is small, so the first rows show at once; the rest go in CHUNK_CHARS pieces. */
 export const FIRST_CHUNK_CHARS = 64 * 1024;
@@ -24,7 +58,7 @@ export const FIRST_CHUNK_CHARS = 64 * 1024;
 /** The text of a source in pieces: FIRST_CHUNK_CHARS, then about `size` characters each. */
 async function* pieces(source: CaptureSource, size: number): AsyncGenerator<string> {
   let want = Math.min(FIRST_CHUNK_CHARS, size);
-  if (!(source instanceof Blob)) {
+  if (!isStream(source)) {
     for (let at = 0; at < source.text.length; at += want, want = size) yield source.text.slice(at, at + want);
     return;
   }
@@ -96,7 +130,7 @@ export function useRuns() {
     if (previous) void api.captures.close(previous.id).catch(() => undefined);
     source = next;
     store.chosenFormat = format;
-    const size = next instanceof Blob ? next.size : next.text.length;
+    const size = isStream(next) ? next.size : next.text.length;
     store.upload = { sent: 0, size };
     return attempt(async () => {
       const info = await api.captures.open({ name: next.name, ...(format ? { format } : {}), size });
@@ -105,7 +139,7 @@ export function useRuns() {
       for await (const piece of pieces(next, CHUNK_CHARS)) {
         if (source !== next) return; // another capture was opened meanwhile
         store.setCapture(await api.captures.append(info.id, piece));
-        sent += next instanceof Blob ? new Blob([piece]).size : piece.length;
+        sent += isStream(next) ? new Blob([piece]).size : piece.length;
         store.upload = { sent: Math.min(sent, size), size };
       }
       store.setCapture(await api.captures.finish(info.id));

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import ComposerPane from '../../../src/renderer/components/ComposerPane.vue';
@@ -7,6 +7,7 @@ import { PLATFORM_KEY } from '../../../src/renderer/composables/platform.ts';
 import { createOfflineApi } from '../../../src/renderer/platform/offline.ts';
 import { useDocumentStore } from '../../../src/renderer/stores/document.ts';
 import { useSessionStore } from '../../../src/renderer/stores/session.ts';
+import { useRunsStore } from '../../../src/renderer/stores/runs.ts';
 import type { EndpointInfo, HeartbeatApi, MenuCommand } from '../../../src/common/api.ts';
 
 const api: HeartbeatApi = {
@@ -112,10 +113,13 @@ describe('composer file and clipboard actions', () => {
     expect(w.find('[role="menu"]').exists()).toBe(false);
   });
 
-  it('acts on the desktop menu: open loads the file main read, save downloads the document', async () => {
+  it('acts on the desktop menu: open loads the file main read, save downloads the document, a large file streams to Runs', async () => {
     w.unmount();
     let menu: ((m: MenuCommand) => void) | undefined;
-    const desktop = { onMenuCommand: (l: (m: MenuCommand) => void) => ((menu = l), () => (menu = undefined)) };
+    const desktop = {
+      onMenuCommand: (l: (m: MenuCommand) => void) => ((menu = l), () => (menu = undefined)),
+      readPickedFile: async (_file: string, _offset: number, _length: number): Promise<Uint8Array<ArrayBuffer>> => new Uint8Array(0),
+    };
     w = mount(ComposerPane, {
       global: { plugins: [pinia], provide: { [PLATFORM_KEY as symbol]: { kind: 'electron', api, desktop } }, stubs: { JsonEditor: true } },
       attachTo: document.body,
@@ -129,6 +133,39 @@ describe('composer file and clipboard actions', () => {
     });
     menu!({ command: 'save' });
     expect(click).toHaveBeenCalledOnce();
+
+    // A file past 16 MiB: the Runs view streams it from main to the host, a piece at a time.
+    const text = Array.from({ length: 40 }, (_, i) => `{"AgentVersion":"1","DeviceName":"cam-é${i}","DeviceFleetName":"f"}`).join('\n');
+    const bytes = new TextEncoder().encode(text);
+    const reads: Array<[string, number, number]> = [];
+    // Pieces of 7 bytes: the two bytes of "é" are split across reads somewhere.
+    desktop.readPickedFile = async (file: string, offset: number, length: number) => {
+      reads.push([file, offset, length]);
+      return bytes.slice(offset, Math.min(offset + 7, bytes.length));
+    };
+    const appended: string[] = [];
+    const info = { id: 'c1', name: 'big.ndjson', state: 'reading', items: 0 } as never;
+    const captures = api.captures;
+    onTestFinished(() => void Object.assign(api, { captures }));
+    Object.assign(api, {
+      captures: {
+        ...api.captures,
+        open: vi.fn(async () => info),
+        append: vi.fn(async (_id: string, piece: string) => (appended.push(piece), info)),
+        finish: vi.fn(async () => info),
+        close: vi.fn(async () => undefined),
+      },
+    });
+    const runs = useRunsStore();
+    const shown = runs.showRequested;
+    menu!({ command: 'open-file', fileName: 'big.ndjson', size: bytes.length, file: 'picked-1' });
+    await vi.waitFor(() => expect(api.captures.finish).toHaveBeenCalledWith('c1'));
+    expect(appended.join('')).toBe(text);
+    expect(api.captures.open).toHaveBeenCalledWith({ name: 'big.ndjson', size: bytes.length });
+    expect(reads.every(([file]) => file === 'picked-1')).toBe(true);
+    expect(reads[0]).toEqual(['picked-1', 0, 1024 * 1024]);
+    expect(runs.showRequested).toBe(shown + 1);
+    expect(w.find('[data-testid="io-notice"]').text()).toContain('Opened "big.ndjson" in the Runs view');
     w.unmount();
     expect(menu).toBeUndefined();
     w = mount(ComposerPane, {
