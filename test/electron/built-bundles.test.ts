@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { READ_PICKED_CHANNEL } from '../../electron/channels.ts';
 import { API_METHODS } from '../../src/common/api-args.ts';
 import { UI_CSP } from '../../src/node/host/static-files.ts';
 import { createFakeElectron } from './fake-electron.ts';
@@ -52,7 +53,9 @@ describe('built desktop bundles', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(UI_CSP);
     expect(await page.text()).toBe(readFileSync(join(DIST, 'ui', 'index.html'), 'utf8'));
-    await expect.poll(() => fake.ipcMain.handlers.size).toBe(API_METHODS.length);
+    // Every API method's channel, and the desktop bridge's picked-file reads.
+    await expect.poll(() => fake.ipcMain.handlers.size).toBe(API_METHODS.length + 1);
+    expect(fake.ipcMain.handlers.has(READ_PICKED_CHANNEL)).toBe(true);
     const contents = window.webContents;
     const info = await fake.ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'heartbeat:endpoint.info', {});
     expect(info).toMatchObject({ ok: true, result: { running: true, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) } });
