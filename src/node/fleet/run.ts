@@ -7,15 +7,16 @@
  * the in-flight cap and the rate limit) and sleeps until the next due time. A device whose due time
  * changes on an answer is pushed again; its older heap entry is recognised as stale and skipped.
  */
-import * as hdr from 'hdr-histogram-js';
 import type { TargetRecord } from '../../common/log/entry.ts';
-import { OPERATIONS, type EdgeDeployment, type Operation } from '../../common/model/index.ts';
-import { SimulatedDevice, type DeviceAnswer, type PlannedRequest } from '../../common/fleet/device.ts';
+import { OPERATIONS, type Operation } from '../../common/model/index.ts';
+import { SimulatedDevice, type PlannedRequest } from '../../common/fleet/device.ts';
 import type { Scenario } from '../../common/fleet/scenario.ts';
 import type { FleetRunStats, FleetRunSummary, OperationStats } from '../../common/fleet/summary.ts';
 import type { FleetDevice, FleetDeviceDetail } from '../../common/fleet/api-types.ts';
 import type { Credentials } from '../credentials/credentials.ts';
 import { send, type Engine, type EngineResult, type SendHandle } from '../engine/send.ts';
+import { DueHeap } from './due-heap.ts';
+import { answerOf, emptyOperation, errorTypeOf, histogram, isoClock, ms, percentileMs } from './run-results.ts';
 
 /** Where run-log lines go (one NDJSON line per request). */
 export interface RunLogSink {
@@ -95,21 +96,6 @@ export function scaleScenario(scenario: Scenario, scale: number): Scenario {
   return { ...scenario, fleets: scenario.fleets.map((f) => ({ ...f, devices: Math.max(1, Math.round(f.devices * scale)) })) };
 }
 
-/** Microseconds, 2 significant digits, up to an hour: a few KB whatever the run's length. */
-function histogram(): hdr.Histogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000,
-    numberOfSignificantValueDigits: 2,
-    useWebAssembly: false,
-  });
-}
-
-const ms = (micros: number): number => Math.round(micros / 10) / 100;
-
-/** A percentile in ms; never above the largest value recorded (HDR reports a bucket's upper edge). */
-const percentileMs = (h: hdr.Histogram, p: number): number => ms(Math.min(h.getValueAtPercentile(p), h.maxValue));
-
 interface Slot {
   device: SimulatedDevice;
   /** Bumped each time the device is pushed: an entry with an older one is stale. */
@@ -120,102 +106,6 @@ interface Entry {
   at: number;
   slot: Slot;
   seq: number;
-}
-
-/** A binary min-heap of entries by due time. */
-class DueHeap {
-  private items: Entry[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): Entry | undefined {
-    return this.items[0];
-  }
-
-  push(entry: Entry): void {
-    const a = this.items;
-    a.push(entry);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]!.at <= entry.at) break;
-      a[i] = a[p]!;
-      i = p;
-    }
-    a[i] = entry;
-  }
-
-  pop(): Entry | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= a.length) break;
-        const r = l + 1;
-        const c = r < a.length && a[r]!.at < a[l]!.at ? r : l;
-        if (a[c]!.at >= last.at) break;
-        a[i] = a[c]!;
-        i = c;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
-}
-
-function emptyOperation(): OperationStats {
-  return { sent: 0, ok: 0, failed: 0, failedByType: {} };
-}
-
-/** The answer a device sees: parsed registration and deployments, or a failure. */
-function answerOf(operation: Operation, result: EngineResult): DeviceAnswer {
-  const outcome = result.outcome;
-  if (outcome.kind !== 'success') return { operation, ok: false };
-  if (operation === 'SendHeartbeat') return { operation, ok: true };
-  let parsed: Record<string, unknown> = {};
-  try {
-    const value: unknown = outcome.body ? JSON.parse(outcome.body) : {};
-    if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
-  } catch {
-    return { operation, ok: false };
-  }
-  if (operation === 'GetDeviceRegistration') {
-    const ttl = Number(parsed.CacheTTL);
-    return {
-      operation,
-      ok: true,
-      registration: typeof parsed.DeviceRegistration === 'string' ? parsed.DeviceRegistration : '',
-      ...(Number.isFinite(ttl) && ttl > 0 ? { cacheTtlSeconds: ttl } : {}),
-    };
-  }
-  const deployments = Array.isArray(parsed.Deployments) ? (parsed.Deployments as EdgeDeployment[]) : [];
-  return { operation, ok: true, deployments: deployments.filter((d) => d && typeof d === 'object') };
-}
-
-function errorTypeOf(result: EngineResult): string {
-  const o = result.outcome;
-  if (o.kind === 'service-error') return o.errorType;
-  if (o.kind === 'transport-error') return `transport:${o.code}`;
-  return 'cancelled';
-}
-
-/** `new Date(ms).toISOString()` with the part up to the second made once a second. */
-function isoClock(): (epochMs: number) => string {
-  let second = NaN;
-  let prefix = '';
-  return (epochMs) => {
-    const s = Math.floor(epochMs / 1000);
-    if (s !== second) {
-      second = s;
-      prefix = new Date(s * 1000).toISOString().slice(0, -4);
-    }
-    return `${prefix}${String(Math.floor(epochMs) - s * 1000).padStart(3, '0')}Z`;
-  };
 }
 
 export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRun {
@@ -231,7 +121,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   const iso = isoClock();
 
   const devices: SimulatedDevice[] = [];
-  const heap = new DueHeap();
+  const heap = new DueHeap<Entry>();
   const slots: Slot[] = [];
   for (const fleet of scenario.fleets)
     for (let n = 1; n <= fleet.devices; n++) {
@@ -248,7 +138,7 @@ export function startFleetRun(engine: Engine, options: FleetRunOptions): FleetRu
   };
 
   const operations = Object.fromEntries(OPERATIONS.map((op) => [op, emptyOperation()])) as Record<Operation, OperationStats>;
-  const latency = Object.fromEntries(OPERATIONS.map((op) => [op, histogram()])) as Record<Operation, hdr.Histogram>;
+  const latency = Object.fromEntries(OPERATIONS.map((op) => [op, histogram()])) as Record<Operation, ReturnType<typeof histogram>>;
   const lag = histogram();
   // The current window (stats({ window: true })): all operations' latencies, and lag.
   const recentLatency = histogram();
