@@ -1,5 +1,5 @@
 /**
- * One build for the app's three parts (`vite build` builds every environment below):
+ * One build for the app's parts (`vite build` builds every environment below):
  * - client: the renderer, index.html + src/renderer → dist/ui. Relative asset URLs (base './') so the
  *   same build is served by the loopback host, loaded from Electron's app:// protocol, or opened from
  *   disk. Monaco's workers are separate files (`?worker` imports, ES module workers) so the CSP stays
@@ -8,6 +8,9 @@
  *   dependencies at run time (electron-builder packs them), like the CLI bundle.
  * - electronPreload: electron/preload.ts → dist/electron/preload.cjs, one CommonJS file with everything
  *   but `electron` inlined, because a sandboxed preload cannot require files or packages.
+ * - electronFleetWorker: src/node/fleet/worker.ts → dist/electron/fleet-worker.cjs, the worker thread a
+ *   big fleet run goes to in the desktop app (main.cjs starts the app, so it cannot be the worker itself;
+ *   src/node/fleet/worker-run.ts finds this file beside it).
  */
 import { defineConfig, type EnvironmentOptions } from 'vite';
 import vue from '@vitejs/plugin-vue';
@@ -60,11 +63,13 @@ export default defineConfig({
     client: {},
     electronMain: electronBundle('electron/main.ts', 'main.cjs', false),
     electronPreload: electronBundle('electron/preload.ts', 'preload.cjs', true),
+    electronFleetWorker: electronBundle('src/node/fleet/worker.ts', 'fleet-worker.cjs', false),
   },
   builder: {
-    // Only these three: Vite's implicit `ssr` environment has no entry in this app.
+    // Only these four: Vite's implicit `ssr` environment has no entry in this app.
     async buildApp(builder) {
-      for (const name of ['client', 'electronMain', 'electronPreload']) await builder.build(builder.environments[name]);
+      for (const name of ['client', 'electronMain', 'electronPreload', 'electronFleetWorker'])
+        await builder.build(builder.environments[name]);
     },
   },
   server: { host: '127.0.0.1', strictPort: false },

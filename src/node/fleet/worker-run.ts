@@ -20,16 +20,27 @@ import { FLEET_WORKER, type FleetWorkerData, type FromWorker, type ToWorker } fr
 /** How to start the worker: a file to run, or code to evaluate (loading the sources through tsx). */
 export type FleetWorkerEntry = { file: string } | { code: string };
 
+/** The file the Electron build's worker is bundled into, beside main.cjs (vite.config.ts). */
+export const ELECTRON_FLEET_WORKER = 'fleet-worker.cjs';
+
 /**
  * Where the worker's code is: from the sources (this module is a .ts file), worker.ts loaded through tsx;
  * from a CommonJS bundle of the host (dist/cli-commands/ui.cjs: the fleet service imports worker.ts, so
  * the bundle holds it, and run as a worker with FLEET_WORKER in its workerData it serves a run), that
- * bundle itself. Undefined in Electron's main process (its bundle starts the desktop app: the run stays
- * in the host's thread) and where tsx is missing.
+ * bundle itself; in Electron's main process (its bundle starts the desktop app, so it cannot be the worker),
+ * the worker's own bundle beside it, ELECTRON_FLEET_WORKER (Electron reads it from the app's asar archive
+ * in a worker too). Undefined where none is found (tsx missing, a build without the worker bundle): the run
+ * then stays in the host's thread. `here` and `electron` are this module's URL and Electron's version.
  */
-export function fleetWorkerEntry(): FleetWorkerEntry | undefined {
-  if (process.versions.electron) return undefined;
-  const here = typeof import.meta.url === 'string' ? import.meta.url : '';
+export function fleetWorkerEntry(
+  here: string = typeof import.meta.url === 'string' ? import.meta.url : '',
+  electron: string | undefined = process.versions.electron,
+): FleetWorkerEntry | undefined {
+  const bundle = here.startsWith('file:') && here.endsWith('.cjs') ? fileURLToPath(here) : undefined;
+  if (electron) {
+    const file = bundle && join(dirname(bundle), ELECTRON_FLEET_WORKER);
+    return file && existsSync(file) ? { file } : undefined;
+  }
   if (here.endsWith('.ts')) {
     try {
       // tsx's ES module entry (its CommonJS one cannot register the ES module hooks from a worker).
@@ -44,8 +55,7 @@ export function fleetWorkerEntry(): FleetWorkerEntry | undefined {
       return undefined;
     }
   }
-  if (here.startsWith('file:') && here.endsWith('.cjs')) return { file: fileURLToPath(here) };
-  return undefined;
+  return bundle ? { file: bundle } : undefined;
 }
 
 export function startFleetWorker(entry: FleetWorkerEntry, data: Omit<FleetWorkerData, 'kind'>): FleetRunHandle {

@@ -8,12 +8,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetState } from '../../../src/common/api.ts';
 import { DEMO_CREDENTIALS } from '../../../src/common/demo.ts';
 import type { FleetRunSummary } from '../../../src/common/fleet/summary.ts';
 import { startEndpoint, type RunningEndpoint } from '../../../src/node/endpoint/index.ts';
-import { fleetWorkerEntry } from '../../../src/node/fleet/worker-run.ts';
+import { ELECTRON_FLEET_WORKER, fleetWorkerEntry } from '../../../src/node/fleet/worker-run.ts';
 import { createEventHub } from '../../../src/node/host/events.ts';
 import { createFleetService, FLEET_WORKER_MIN_DEVICES, type FleetServiceDeps } from '../../../src/node/host/fleet-service.ts';
 import { createSendService, type SendService } from '../../../src/node/services/send-service.ts';
@@ -35,6 +36,7 @@ fleets:
       - { name: detector, version: '1.0' }
 `;
 
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'hb-fleet-worker-'));
 let endpoint: RunningEndpoint;
 let sends: SendService;
@@ -156,6 +158,30 @@ describe('a fleet run in a worker thread of the host', () => {
       await close();
     }
   }, 40_000);
+
+  it("the desktop build's own worker bundle (dist/electron/fleet-worker.cjs, found beside main.cjs in Electron) runs a run", async () => {
+    const main = join(ROOT, 'dist', 'electron', 'main.cjs');
+    const entry = fleetWorkerEntry(pathToFileURL(main).href, '45.0.0');
+    expect(entry, 'run "npm run build" first').toEqual({ file: join(ROOT, 'dist', 'electron', ELECTRON_FLEET_WORKER) });
+    // Elsewhere a bundle is its own worker, and Electron without the worker's bundle keeps runs in its thread.
+    expect(fleetWorkerEntry('file:///opt/hb/dist/cli-commands/ui.cjs', undefined)).toEqual({ file: '/opt/hb/dist/cli-commands/ui.cjs' });
+    expect(fleetWorkerEntry(pathToFileURL(join(dir, 'main.cjs')).href, '45.0.0')).toBeUndefined();
+    const { api, close, recorded } = service({ runIn: 'worker', workerEntry: () => entry });
+    try {
+      await api.start({ scenario: SCENARIO, target: { kind: 'local' }, credentials: { kind: 'demo' }, durationMs: 2500 });
+      const finished = await until(
+        () => api.state(),
+        (s) => s?.state === 'finished',
+      );
+      expect(finished?.summary).toMatchObject({ scenario: 'in-worker', devices: 30, totals: { failed: 0 } });
+      expect(finished!.summary!.totals.sent).toBeGreaterThanOrEqual(60);
+      expect(recorded).toHaveLength(1);
+      const lines = readFileSync(finished!.summary!.runLog!, 'utf8').trim().split('\n');
+      expect(lines.length).toBe(finished!.summary!.totals.sent);
+    } finally {
+      await close();
+    }
+  }, 30_000);
 
   it('goes to a worker by itself only for a big run against the app endpoint; without a worker the run stays in the host thread', async () => {
     let asked = 0;
