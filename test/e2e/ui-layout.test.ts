@@ -143,7 +143,12 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
       }
       expect((await box(page, '#credentials')).width).toBeGreaterThanOrEqual(60);
       await page.getByRole('tab', { name: 'Fleet' }).click();
+      // Before a run: the grid and the charts say what will show there.
+      await expect.poll(() => page.getByTestId('device-grid-empty').isVisible()).toBe(true);
+      expect(await page.getByText('No data yet: the chart fills while a run goes.').count()).toBeGreaterThanOrEqual(3);
       await page.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(() => page.getByTestId('device-grid-empty').count(), { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => page.getByText('No data yet: the chart fills while a run goes.').count(), { timeout: 15_000 }).toBe(0);
       await expect.poll(async () => (await box(page, '[data-testid=device-grid]')).height, { timeout: 15_000 }).toBeGreaterThan(20);
       const side = await box(page, 'aside[aria-label="Charts and controls"]');
       const gridBox = await box(page, '[data-testid=device-grid]');
