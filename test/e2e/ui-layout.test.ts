@@ -278,6 +278,12 @@ describe.skipIf(!existsSync(CHROMIUM))('UI layout, keyboard and robustness', () 
       await page.keyboard.press('Enter');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
     }
+    // From another view, a skip link brings the composer back first.
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await page.getByRole('link', { name: 'Skip to composer' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('composer-pane');
+    expect(await page.getByRole('tab', { name: 'Composer' }).getAttribute('aria-selected')).toBe('true');
     // Paste: the focus goes back to its button when the dialog closes.
     await page.getByRole('button', { name: 'Paste…' }).focus();
     await page.keyboard.press('Enter');
