@@ -1,5 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
+
+/**
+ * No test reads or writes the user's own settings, keys, environments or history: the run has its own
+ * configuration and history folders (a test that wants others still names them; child processes inherit these).
+ */
+const scratch = mkdtempSync(join(tmpdir(), 'hb-test-run-'));
 
 export default defineConfig({
   plugins: [vue()],
@@ -7,5 +16,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    env: {
+      HEARTBEAT_CONFIG_DIR: join(scratch, 'config'),
+      HEARTBEAT_HISTORY_DIR: join(scratch, 'history'),
+    },
   },
 });
