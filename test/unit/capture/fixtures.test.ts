@@ -1,6 +1,7 @@
 /**
  * The capture of every format in test/fixtures/captures (written by real services: make-fixtures.ts,
- * record-playwright-har.ts) opens as its format, detected, with its items, recorded outcomes, problems and skips.
+ * record-playwright-har.ts; Firefox's and Postman's HAR by hand, to their exporters' shapes) opens as its
+ * format, detected, with its items, recorded outcomes, problems and skips.
  */
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -71,6 +72,14 @@ const TABLE: [file: string, format: CaptureFormat, words: string[]][] = [
     'har',
     ['skip', 'SendHeartbeat success', 'SendHeartbeat service-error ValidationException', 'skip', 'GetDeviceRegistration transport-error'],
   ],
+  // Firefox's "Save All As HAR" (HTTP/1.1 header case, postData.params, a page's favicon) and a Postman
+  // capture session's HAR export (PostmanRuntime, pretty-printed bodies, no pages): written to their exporters' shapes.
+  [
+    'firefox.har',
+    'har',
+    ['SendHeartbeat success', 'SendHeartbeat service-error ValidationException', 'skip', 'GetDeviceRegistration success'],
+  ],
+  ['postman.har', 'har', ['SendHeartbeat success', 'GetDeployments success', 'SendHeartbeat service-error InvalidSignatureException']],
   ['copy-as-curl.sh', 'curl', ops],
   ['copy-as-aws.txt', 'aws-cli', ops],
   ['request.json', 'cli-input-json', ['SendHeartbeat']],
