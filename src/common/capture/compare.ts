@@ -6,7 +6,7 @@ import type { Outcome } from '../log/entry.ts';
 import type { Comparison, Expectation, ObservedOutcome } from './api-types.ts';
 import type { RecordedOutcome } from './types.ts';
 
-/** An engine outcome as the fields a capture records: kind, status, error type (a transport error's code) and message. */
+/** An engine or history outcome as the fields a capture records: kind, status, error type (a transport error's code) and message. */
 export function observedOutcome(outcome: Outcome): ObservedOutcome {
   switch (outcome.kind) {
     case 'success':

@@ -7,28 +7,15 @@
  * writes the outcome right after its request, a live history file may write it later. Items wait at most
  * HOLD_LINES lines; then they leave without a recorded outcome. Records always leave in file order.
  */
-import { asLogLine, checkHistoryLine, isRunLine, type HistoryLine, type Outcome } from '../log/entry.ts';
+import { asLogLine, checkHistoryLine, isRunLine, type HistoryLine } from '../log/entry.ts';
 import { isOperation, type Operation } from '../model/index.ts';
+import { observedOutcome } from './compare.ts';
 import type { TextLine } from './lines.ts';
 import { answered, item, problem, skip, sourceOf } from './records.ts';
 import type { CaptureItem, CaptureRecord, RecordedOutcome } from './types.ts';
 
 /** How many lines an item may wait for its outcome line. */
 export const HOLD_LINES = 1000;
-
-/** What a history outcome says, as a capture records it. */
-export function recordedOf(outcome: Outcome): RecordedOutcome {
-  switch (outcome.kind) {
-    case 'success':
-      return { kind: 'success', status: outcome.status };
-    case 'service-error':
-      return { kind: 'service-error', status: outcome.status, errorType: outcome.errorType, message: outcome.message };
-    case 'transport-error':
-      return { kind: 'transport-error', errorType: outcome.code, message: outcome.message };
-    case 'cancelled':
-      return { kind: 'cancelled', message: outcome.message };
-  }
-}
 
 /** What a fleet run log line says happened (`status`, `errorType`); undefined for a dry run's line. */
 function runLogOutcome(line: Record<string, unknown>): RecordedOutcome | undefined {
@@ -161,7 +148,7 @@ export class JsonLinesReader {
       case 'outcome': {
         const held = this.waiting.get(line.id);
         if (held) {
-          (held.record as { item: CaptureItem }).item.recorded = recordedOf(line.outcome);
+          (held.record as { item: CaptureItem }).item.recorded = observedOutcome(line.outcome);
           held.waitingFor = undefined;
           this.waiting.delete(line.id);
         }
